@@ -1,0 +1,35 @@
+/** Worker (engine) model shared by the registry, policies and the proxy. */
+
+export const WORKER_STATUSES = ['pending', 'ready', 'not_ready', 'failed', 'draining'] as const;
+export type WorkerStatus = (typeof WORKER_STATUSES)[number];
+
+export interface Worker {
+  /** UUIDv7, reserved per URL. */
+  readonly id: string;
+  /** Base URL, no trailing slash (e.g. http://127.0.0.1:8000). */
+  readonly url: string;
+  /** Canonical model id served by this worker ("unknown" when discovery found none). */
+  readonly modelId: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly runtimeType: string;
+  readonly priority: number;
+  readonly cost: number;
+  readonly status: WorkerStatus;
+  /** Bumped on every change; replicas apply a snapshot only if its revision is newer. */
+  readonly revision: number;
+}
+
+/**
+ * The workers of one model as a policy sees them. Built by the router when the registry
+ * or availability changes — never per request — so a decision never copies the fleet.
+ */
+export interface WorkerSet {
+  /** Canonical model id this set serves ("*" for the any-model set). */
+  readonly model: string;
+  /** Every registered worker of the model in registry order (X-SMG-Target-Worker indexes this). */
+  readonly all: readonly Worker[];
+  /** The subset that may take traffic (status ready; circuit closed in a later issue). */
+  readonly available: readonly Worker[];
+  /** Bumped whenever `all` or `available` changes. */
+  readonly version: number;
+}
