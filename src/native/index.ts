@@ -12,6 +12,6 @@ let cached: NativeAddon | undefined;
 export function loadNative(): NativeAddon {
   if (cached) return cached;
   const file = path.resolve(__dirname, '..', '..', '..', 'build', 'Release', 'collie_native.node');
-  cached = require(file) as NativeAddon;
+  cached = require(file) as NativeAddon; // eslint-disable-line @typescript-eslint/no-require-imports
   return cached;
 }

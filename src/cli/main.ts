@@ -1,0 +1,69 @@
+import { parseLaunchArgs, launchHelp, ConfigError } from '../config/parse';
+import { createLogger } from '../util/logger';
+import { startSingleProcess, type Gateway } from '../cluster/single';
+import { startPrimary } from '../cluster/primary';
+import { loadUws } from '../server/uws';
+import { mockEngineCommand } from '../mock-engine';
+
+const USAGE = `Usage: collie <command> [flags]
+
+Commands:
+  launch (alias: start)   run the gateway (default when the first argument is a flag)
+  mock-engine             run one or more fake SGLang/OpenAI engines (tests, demo, benchmarks)
+
+Run 'collie launch --help' or 'collie mock-engine --help' for the flags.`;
+
+function version(): string {
+  return (require('../../../package.json') as { version: string }).version; // eslint-disable-line @typescript-eslint/no-require-imports
+}
+
+async function launch(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(launchHelp() + '\n');
+    return;
+  }
+  const config = parseLaunchArgs(argv);
+  loadUws(); // fail fast if the native binary is missing, before forking anything
+  const logger = createLogger({ level: config.logLevel, json: config.logJson });
+  const gateway: Gateway =
+    config.workers === 1 ? await startSingleProcess(config, logger) : await startPrimary(config, logger);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    gateway
+      .close(5000)
+      .catch((err: unknown) => logger.error({ err }, 'shutdown failed'))
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+export function main(argv: string[]): void {
+  const [cmd, ...rest] = argv;
+  let run: Promise<void>;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return;
+  } else if (cmd === '--version' || cmd === '-V') {
+    process.stdout.write(`collie ${version()}\n`);
+    return;
+  } else if (cmd === 'launch' || cmd === 'start') {
+    run = launch(rest);
+  } else if (cmd.startsWith('--')) {
+    run = launch(argv);
+  } else if (cmd === 'mock-engine') {
+    run = mockEngineCommand(rest);
+  } else {
+    process.stderr.write(`collie: unknown command '${cmd}'\n\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  run.catch((err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`collie: ${message}\n`);
+    process.exit(err instanceof ConfigError ? 2 : 1);
+  });
+}

@@ -1,0 +1,44 @@
+import type { GatewayConfig } from '../config/config';
+import { createIpcBus, type IpcChannel } from '../state/ipc-bus';
+import { createLogger } from '../util/logger';
+import { startIngress } from './ingress';
+import { CONFIG_ENV, INGRESS_ID_ENV, isSupervisorMessage, type SupervisorMessage } from './messages';
+
+/** Entry point of a forked ingress process (cluster mode). */
+async function main(): Promise<void> {
+  const raw = process.env[CONFIG_ENV];
+  const id = process.env[INGRESS_ID_ENV] ?? `ingress-${process.pid}`;
+  if (!raw || !process.send) throw new Error('ingress process started without a primary');
+  const config = JSON.parse(raw) as GatewayConfig;
+  const logger = createLogger({ level: config.logLevel, json: config.logJson, name: id });
+  const channel = process as unknown as IpcChannel;
+  const bus = createIpcBus(id, channel);
+  const send = (m: SupervisorMessage): void => {
+    process.send?.(m);
+  };
+  const ingress = await startIngress({ config, bus, logger, exclusivePort: false });
+  let closing = false;
+  const shutdown = (graceMs: number): void => {
+    if (closing) return;
+    closing = true;
+    ingress
+      .close(graceMs)
+      .catch((err: unknown) => logger.error({ err }, 'shutdown failed'))
+      .finally(() => process.exit(0));
+  };
+  process.on('message', (m: unknown) => {
+    if (isSupervisorMessage(m) && m.tag === 'collie:shutdown') shutdown(m.graceMs);
+  });
+  // Ctrl-C reaches the whole process group: the primary coordinates that shutdown.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => shutdown(5000));
+  process.on('disconnect', () => process.exit(0));
+  send({ tag: 'collie:listening', port: ingress.port });
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  process.send?.({ tag: 'collie:fatal', message } satisfies SupervisorMessage);
+  process.stderr.write(`collie ingress: ${message}\n`);
+  process.exit(1);
+});

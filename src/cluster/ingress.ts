@@ -1,0 +1,76 @@
+import type { GatewayConfig } from '../config/config';
+import type { StateBus } from '../state/bus';
+import type { Logger } from '../util/logger';
+import { systemClock, type Clock } from '../util/clock';
+import { mathRng, type Rng } from '../util/rng';
+import { createLoadTracker } from '../core/load-tracker';
+import { createRouter, type Router } from '../core/router';
+import { createUpstreamPools } from '../core/upstream';
+import { createPolicy } from '../policies/factory';
+import { loadNative } from '../native';
+import { RouteTable } from '../server/route-table';
+import { createHttpServer } from '../server/http-server';
+import { inferenceRoutes } from '../routes/inference';
+import { publicRoutes } from '../routes/public';
+import type { RouteContext } from '../routes/context';
+
+export interface Ingress {
+  readonly port: number;
+  readonly router: Router;
+  /** Stops accepting, waits up to graceMs for in-flight requests, releases resources. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * One ingress process's serving stack: replica of the shared state, policies, upstream
+ * pools, the uWS listener. Identical in every process of the cluster.
+ */
+export async function startIngress(opts: {
+  config: GatewayConfig;
+  bus: StateBus;
+  logger: Logger;
+  exclusivePort: boolean;
+  clock?: Clock;
+  rng?: Rng;
+}): Promise<Ingress> {
+  const { config, bus, logger } = opts;
+  const clock = opts.clock ?? systemClock;
+  const native = loadNative();
+  const loads = createLoadTracker({ bus });
+  const router = createRouter({
+    bus,
+    loads,
+    policyName: config.policy,
+    policyOptions: {
+      assignmentMode: config.assignmentMode,
+      maxIdleSecs: config.maxIdleSecs,
+      evictionIntervalSecs: config.evictionInterval,
+    },
+    policyDeps: { rng: opts.rng ?? mathRng, clock, hash64: (k) => native.hash64(k) },
+    createPolicy,
+    aliases: config.modelAliases,
+  });
+  const pools = createUpstreamPools();
+  const ctx: RouteContext = { router, loads, pools, config, logger, clock };
+  const table = new RouteTable();
+  for (const r of [...publicRoutes(ctx), ...inferenceRoutes(ctx)]) table.add(r);
+  const server = createHttpServer(table, {
+    host: config.host,
+    port: config.port,
+    maxPayloadSize: config.maxPayloadSize,
+    requestIdHeaders: config.requestIdHeaders,
+    exclusivePort: opts.exclusivePort,
+    logger,
+  });
+  const port = await server.listen();
+  return {
+    port,
+    router,
+    async close(graceMs = 5000) {
+      await server.close(graceMs);
+      router.close();
+      loads.close();
+      await pools.close();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import cluster, { type Worker as ClusterWorker } from 'node:cluster';
+import path from 'node:path';
+import type { GatewayConfig } from '../config/config';
+import type { Logger } from '../util/logger';
+import { createIpcHub, type IpcChannel } from '../state/ipc-bus';
+import { createWorkerRegistry } from '../core/registry';
+import { startControlPlane } from '../core/control-plane';
+import { claimPort } from './port-check';
+import { CONFIG_ENV, INGRESS_ID_ENV, isSupervisorMessage } from './messages';
+import type { Gateway } from './single';
+
+const RESTART_DELAY_MS = 500;
+
+/**
+ * The primary of a multi-process instance: claims the port, forks N ingress processes that
+ * all listen on it (SO_REUSEPORT), runs the control plane once, relays shared state between
+ * the processes, and replaces an ingress process that dies.
+ */
+export async function startPrimary(config: GatewayConfig, logger: Logger): Promise<Gateway> {
+  const port = await claimPort(config.host, config.port);
+  const childConfig: GatewayConfig = { ...config, port };
+  const hub = createIpcHub('primary');
+  const registry = createWorkerRegistry(hub.local);
+  let shuttingDown = false;
+  const live = new Map<number, { id: string; worker: ClusterWorker }>();
+
+  cluster.setupPrimary({ exec: path.join(__dirname, 'ingress-main.js'), silent: false });
+
+  function fork(slot: number): Promise<void> {
+    const id = `ingress-${slot}-${Date.now().toString(36)}`;
+    const worker = cluster.fork({ [CONFIG_ENV]: JSON.stringify(childConfig), [INGRESS_ID_ENV]: id });
+    live.set(slot, { id, worker });
+    hub.addPeer(id, worker as unknown as IpcChannel);
+    return new Promise((resolve, reject) => {
+      let ready = false;
+      worker.on('message', (m: unknown) => {
+        if (!isSupervisorMessage(m)) return;
+        if (m.tag === 'collie:listening') {
+          ready = true;
+          resolve();
+        } else if (m.tag === 'collie:fatal') {
+          reject(new Error(m.message));
+        }
+      });
+      worker.on('exit', (code, signal) => {
+        hub.removePeer(id);
+        if (live.get(slot)?.worker === worker) live.delete(slot);
+        if (!ready) reject(new Error(`ingress process exited during startup (code ${code})`));
+        if (shuttingDown || !ready) return;
+        logger.error({ slot, code, signal }, 'ingress process died; starting a replacement');
+        setTimeout(() => {
+          if (!shuttingDown) fork(slot).catch((err: unknown) => logger.error({ err }, 'replacement failed'));
+        }, RESTART_DELAY_MS).unref();
+      });
+    });
+  }
+
+  const control = startControlPlane({ config, registry, logger });
+  try {
+    await Promise.all(Array.from({ length: config.workers }, (_, i) => fork(i)));
+  } catch (err) {
+    shuttingDown = true;
+    control.close();
+    for (const { worker } of live.values()) worker.kill();
+    throw err;
+  }
+  logger.info({ host: config.host, port, workers: config.workers }, 'collie listening');
+
+  return {
+    port,
+    startupDone: control.startupDone,
+    async close(graceMs = 5000) {
+      shuttingDown = true;
+      control.close();
+      const exits = [...live.values()].map(
+        ({ worker }) =>
+          new Promise<void>((resolve) => {
+            if (worker.isDead()) return resolve();
+            const kill = setTimeout(() => worker.kill('SIGKILL'), graceMs + 2000);
+            worker.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            worker.send({ tag: 'collie:shutdown', graceMs });
+          }),
+      );
+      await Promise.all(exits);
+    },
+  };
+}

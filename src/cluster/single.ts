@@ -1,0 +1,41 @@
+import type { GatewayConfig } from '../config/config';
+import type { Logger } from '../util/logger';
+import { createMemoryHub } from '../state/memory-bus';
+import { createWorkerRegistry } from '../core/registry';
+import { startControlPlane, type ControlPlane } from '../core/control-plane';
+import { startIngress, type Ingress } from './ingress';
+import { claimPort } from './port-check';
+
+export interface Gateway {
+  readonly port: number;
+  /** Resolves when startup worker registration finished (or gave up). */
+  readonly startupDone: Promise<void>;
+  close(graceMs?: number): Promise<void>;
+}
+
+/** One process: control plane and ingress share an in-memory bus (the embedded default). */
+export async function startSingleProcess(config: GatewayConfig, logger: Logger): Promise<Gateway & { ingress: Ingress; control: ControlPlane }> {
+  const port = await claimPort(config.host, config.port);
+  const hub = createMemoryHub();
+  const controlBus = hub.join('primary');
+  const registry = createWorkerRegistry(controlBus);
+  const ingress = await startIngress({
+    config: { ...config, port },
+    bus: hub.join(`ingress-${process.pid}`),
+    logger,
+    exclusivePort: true,
+  });
+  const control = startControlPlane({ config, registry, logger });
+  logger.info({ host: config.host, port: ingress.port, workers: 1 }, 'collie listening');
+  return {
+    port: ingress.port,
+    ingress,
+    control,
+    startupDone: control.startupDone,
+    async close(graceMs = 5000) {
+      control.close();
+      await ingress.close(graceMs);
+      controlBus.close();
+    },
+  };
+}

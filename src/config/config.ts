@@ -1,0 +1,29 @@
+import os from 'node:os';
+import type { AssignmentMode, PolicyName } from '../policies/types';
+import type { LogLevel } from '../util/logger';
+
+/** Validated, frozen gateway configuration (built once at startup from the flags). */
+export interface GatewayConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly workerUrls: readonly string[];
+  readonly policy: PolicyName;
+  /** alias → canonical model id */
+  readonly modelAliases: Readonly<Record<string, string>>;
+  readonly maxPayloadSize: number;
+  readonly requestTimeoutSecs: number;
+  /** lower-case header names, searched in order */
+  readonly requestIdHeaders: readonly string[];
+  readonly logLevel: LogLevel;
+  readonly logJson: boolean;
+  readonly workers: number;
+  readonly assignmentMode: AssignmentMode;
+  readonly maxIdleSecs: number;
+  readonly evictionInterval: number;
+  readonly workerStartupTimeoutSecs: number;
+  readonly workerStartupCheckInterval: number;
+}
+
+export function defaultWorkerCount(): number {
+  return Math.max(1, os.availableParallelism());
+}

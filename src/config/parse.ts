@@ -1,0 +1,161 @@
+import { LAUNCH_FLAGS, UNSUPPORTED_SMG_FLAGS, type FlagSpec } from './flags';
+import { defaultWorkerCount, type GatewayConfig } from './config';
+import { validateWorkerUrl } from '../core/worker-url';
+import type { PolicyName } from '../policies/types';
+
+/** A startup configuration error; the CLI prints the message and exits 2. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type RawValue = string | number | boolean | string[];
+
+const byFlag = new Map<string, FlagSpec>();
+for (const f of LAUNCH_FLAGS as readonly FlagSpec[]) {
+  byFlag.set(f.flag, f);
+  for (const a of f.aliases ?? []) byFlag.set(a, f);
+}
+const unsupported = new Set(UNSUPPORTED_SMG_FLAGS);
+
+function parseNumber(spec: FlagSpec, text: string): number {
+  const n = spec.kind === 'int' ? Number(text) : Number.parseFloat(text);
+  if (text.trim() === '' || !Number.isFinite(n) || (spec.kind === 'int' && !Number.isInteger(n))) {
+    throw new ConfigError(`${spec.flag}: expected ${spec.kind === 'int' ? 'an integer' : 'a number'}, got '${text}'`);
+  }
+  if (spec.min !== undefined && n < spec.min) throw new ConfigError(`${spec.flag}: must be >= ${spec.min}, got ${n}`);
+  if (spec.max !== undefined && n > spec.max) throw new ConfigError(`${spec.flag}: must be <= ${spec.max}, got ${n}`);
+  return n;
+}
+
+function parseScalar(spec: FlagSpec, text: string): RawValue {
+  switch (spec.kind) {
+    case 'int':
+    case 'float':
+      return parseNumber(spec, text);
+    case 'enum':
+      if (!spec.choices?.includes(text)) {
+        throw new ConfigError(`${spec.flag}: invalid value '${text}' (choose from ${spec.choices?.join(', ')})`);
+      }
+      return text;
+    case 'bool':
+      if (text === 'true') return true;
+      if (text === 'false') return false;
+      throw new ConfigError(`${spec.flag}: expected true or false, got '${text}'`);
+    case 'string':
+    case 'list':
+    case 'map':
+      return text;
+  }
+}
+
+/** Splits argv into (flag → raw values). Lists take every following non-flag token. */
+function scan(argv: readonly string[]): Map<FlagSpec, RawValue> {
+  const out = new Map<FlagSpec, RawValue>();
+  for (let i = 0; i < argv.length; i++) {
+    const tok = argv[i] as string;
+    if (!tok.startsWith('--')) throw new ConfigError(`unexpected argument '${tok}'`);
+    const eq = tok.indexOf('=');
+    const name = eq >= 0 ? tok.slice(0, eq) : tok;
+    const inline = eq >= 0 ? tok.slice(eq + 1) : undefined;
+    if (unsupported.has(name)) {
+      throw new ConfigError(`${name} is an SMG flag that collie does not support yet`);
+    }
+    const spec = byFlag.get(name);
+    if (!spec) throw new ConfigError(`unknown flag '${name}' (see collie launch --help)`);
+    if (spec.kind === 'bool' && inline === undefined) {
+      out.set(spec, true);
+      continue;
+    }
+    if (spec.kind === 'list' || spec.kind === 'map') {
+      const prev = out.get(spec);
+      const values = Array.isArray(prev) ? prev : [];
+      if (inline !== undefined) values.push(inline);
+      while (inline === undefined && i + 1 < argv.length && !(argv[i + 1] as string).startsWith('--')) {
+        values.push(argv[++i] as string);
+      }
+      if (values.length === 0) throw new ConfigError(`${name}: expects at least one value`);
+      out.set(spec, values);
+      continue;
+    }
+    const text = inline ?? argv[++i];
+    if (text === undefined || (inline === undefined && text.startsWith('--'))) {
+      throw new ConfigError(`${name}: expects a value`);
+    }
+    out.set(spec, parseScalar(spec, text));
+  }
+  return out;
+}
+
+function parseAliases(entries: readonly string[]): Record<string, string> {
+  const aliases: Record<string, string> = {};
+  for (const e of entries) {
+    const eq = e.indexOf('=');
+    const alias = e.slice(0, eq).trim();
+    const model = e.slice(eq + 1).trim();
+    if (eq <= 0 || !alias || !model) throw new ConfigError(`--model-alias: expected ALIAS=MODEL, got '${e}'`);
+    if (alias === model) throw new ConfigError(`--model-alias: '${alias}' aliases itself`);
+    const prev = aliases[alias];
+    if (prev !== undefined && prev !== model) {
+      throw new ConfigError(`--model-alias: '${alias}' maps to both '${prev}' and '${model}'`);
+    }
+    aliases[alias] = model;
+  }
+  return aliases;
+}
+
+/** argv (after `launch`) → validated, frozen config. Throws ConfigError with a clear message. */
+export function parseLaunchArgs(argv: readonly string[]): GatewayConfig {
+  const raw = scan(argv);
+  const values: Record<string, RawValue> = {};
+  for (const f of LAUNCH_FLAGS as readonly FlagSpec[]) {
+    const v = raw.get(f) ?? (f.default as RawValue | undefined);
+    if (v !== undefined) values[f.key] = Array.isArray(v) ? [...(v as string[])] : v;
+  }
+  const policy = values['policy'] as string;
+  if (policy === 'cache_aware' || policy === 'prefix_hash' || policy === 'bucket') {
+    throw new ConfigError(
+      `--policy ${policy} is not available in this collie version yet; choose one of random, round_robin, power_of_two, least_load, consistent_hashing, manual, passthrough`,
+    );
+  }
+  const workerUrls = (values['workerUrls'] as string[]).map((u) => {
+    const problem = validateWorkerUrl(u);
+    if (problem) throw new ConfigError(`--worker-urls: invalid URL '${u}': ${problem}`);
+    return u.replace(/\/+$/, '');
+  });
+  if (new Set(workerUrls).size !== workerUrls.length) throw new ConfigError('--worker-urls: duplicate URL');
+  const requestIdHeaders = (values['requestIdHeaders'] as string[]).map((h) => h.toLowerCase());
+  for (const h of requestIdHeaders) {
+    if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(h)) throw new ConfigError(`--request-id-headers: invalid header name '${h}'`);
+  }
+  const cfg: GatewayConfig = {
+    host: values['host'] as string,
+    port: values['port'] as number,
+    workerUrls,
+    policy: policy as PolicyName,
+    modelAliases: parseAliases(values['modelAlias'] as string[]),
+    maxPayloadSize: values['maxPayloadSize'] as number,
+    requestTimeoutSecs: values['requestTimeoutSecs'] as number,
+    requestIdHeaders,
+    logLevel: values['logLevel'] as GatewayConfig['logLevel'],
+    logJson: values['logJson'] as boolean,
+    workers: (values['workers'] as number | undefined) ?? defaultWorkerCount(),
+    assignmentMode: values['assignmentMode'] as GatewayConfig['assignmentMode'],
+    maxIdleSecs: values['maxIdleSecs'] as number,
+    evictionInterval: values['evictionInterval'] as number,
+    workerStartupTimeoutSecs: values['workerStartupTimeoutSecs'] as number,
+    workerStartupCheckInterval: values['workerStartupCheckInterval'] as number,
+  };
+  return Object.freeze(cfg);
+}
+
+/** The --help text, generated from the flag table. */
+export function launchHelp(): string {
+  const lines = ['Usage: collie launch [flags]', '', 'Flags:'];
+  for (const f of LAUNCH_FLAGS as readonly FlagSpec[]) {
+    const arg = f.kind === 'bool' ? '' : f.kind === 'list' ? ' <v>...' : f.kind === 'map' ? ' <k=v>' : ' <v>';
+    const def = f.key === 'workers' ? 'CPU count' : JSON.stringify(f.default);
+    const choices = f.choices ? ` {${f.choices.join(', ')}}` : '';
+    lines.push(`  ${(f.flag + arg).padEnd(36)} ${f.help}${choices} (default: ${def})`);
+  }
+  return lines.join('\n');
+}

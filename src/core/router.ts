@@ -1,0 +1,146 @@
+import type { Worker, WorkerSet } from './worker';
+import type { StateBus, StateMessage } from '../state/bus';
+import type { LoadTracker } from './load-tracker';
+import type { Policy, PolicyName, PolicyOptions, PolicyDeps, PolicyFactory, RequestInfo } from '../policies/types';
+import { GatewayError } from '../errors/gateway-error';
+
+export const ANY_MODEL = 'unknown';
+const ANY_SET = '*';
+
+/**
+ * The ingress process's replica of the registry, indexed by model, plus one policy instance
+ * per model. Rebuilt only when a newer registry snapshot arrives; a routing decision reads
+ * the prebuilt sets and never copies the fleet.
+ */
+export interface Router {
+  /** alias → canonical; unknown names are returned unchanged. */
+  canonicalModel(model: string): string;
+  isAlias(model: string): boolean;
+  /** Picks a worker for `model` ("unknown" = any worker) or throws SMG's 404/503. */
+  select(model: string, req: RequestInfo): Worker;
+  /** Registered workers in registry order. */
+  workers(): readonly Worker[];
+  /** First Ready worker in registry order (info passthrough routes). */
+  firstReady(): Worker | undefined;
+  /** Distinct model ids of registered workers. */
+  modelIds(): readonly string[];
+  readonly version: number;
+  close(): void;
+}
+
+export interface RouterDeps {
+  bus: StateBus;
+  loads: LoadTracker;
+  policyName: PolicyName;
+  policyOptions: PolicyOptions;
+  policyDeps: Omit<PolicyDeps, 'loads'>;
+  createPolicy: PolicyFactory;
+  aliases: Readonly<Record<string, string>>;
+}
+
+interface MutableSet extends WorkerSet {
+  readonly all: Worker[];
+  readonly available: Worker[];
+}
+
+export function createRouter(deps: RouterDeps): Router {
+  let version = 0;
+  let ordered: Worker[] = [];
+  let sets = new Map<string, MutableSet>();
+  let modelOf = new Map<string, string>();
+  let models: string[] = [];
+  const policies = new Map<string, Policy>();
+  const aliases = new Map(Object.entries(deps.aliases));
+  const policyDeps: PolicyDeps = { ...deps.policyDeps, loads: deps.loads };
+
+  function policyFor(key: string, set: WorkerSet): Policy {
+    let p = policies.get(key);
+    if (!p) {
+      p = deps.createPolicy(deps.policyName, policyDeps, deps.policyOptions);
+      p.onWorkersChanged?.(set);
+      policies.set(key, p);
+    }
+    return p;
+  }
+
+  function apply(snapshotVersion: number, workers: readonly Worker[]): void {
+    if (snapshotVersion <= version) return;
+    version = snapshotVersion;
+    const next = new Map<string, MutableSet>();
+    const setOf = (key: string): MutableSet => {
+      let s = next.get(key);
+      if (!s) {
+        const prevVersion = sets.get(key)?.version ?? 0;
+        next.set(key, (s = { model: key, all: [], available: [], version: prevVersion + 1 }));
+      }
+      return s;
+    };
+    const nextModelOf = new Map<string, string>();
+    for (const w of workers) {
+      nextModelOf.set(w.id, w.modelId);
+      for (const key of [w.modelId, ANY_SET]) {
+        const s = setOf(key);
+        s.all.push(w);
+        if (w.status === 'ready') s.available.push(w);
+      }
+    }
+    for (const id of modelOf.keys()) if (!nextModelOf.has(id)) deps.loads.forget(id);
+    ordered = [...workers];
+    sets = next;
+    modelOf = nextModelOf;
+    models = [...new Set(workers.map((w) => w.modelId))];
+    for (const [key, p] of policies) {
+      const s = next.get(key);
+      if (s) p.onWorkersChanged?.(s);
+      else {
+        p.close?.();
+        policies.delete(key);
+      }
+    }
+  }
+
+  deps.loads.onChange((id, load) => {
+    const model = modelOf.get(id);
+    if (model === undefined) return;
+    policies.get(model)?.onLoadChanged?.(id, load);
+    policies.get(ANY_SET)?.onLoadChanged?.(id, load);
+  });
+
+  const unsubscribe = deps.bus.subscribe((msg: StateMessage) => {
+    if (msg.t === 'registry') apply(msg.version, msg.workers);
+  });
+
+  const canonicalModel = (model: string): string => aliases.get(model) ?? model;
+
+  return {
+    canonicalModel,
+    isAlias: (model) => aliases.has(model),
+    select(model, req) {
+      const canonical = canonicalModel(model);
+      const key = canonical === ANY_MODEL || canonical === '' ? ANY_SET : canonical;
+      const set = sets.get(key);
+      if (!set || set.all.length === 0) {
+        throw new GatewayError('model_not_found', `No worker available for model '${model}'`);
+      }
+      const picked = set.available.length > 0 ? policyFor(key, set).select(set, req) : undefined;
+      if (!picked) {
+        throw new GatewayError(
+          'no_available_workers',
+          'All workers are unavailable (circuit breaker open or unhealthy)',
+        );
+      }
+      return picked;
+    },
+    workers: () => ordered,
+    firstReady: () => ordered.find((w) => w.status === 'ready'),
+    modelIds: () => models,
+    get version() {
+      return version;
+    },
+    close() {
+      unsubscribe();
+      for (const p of policies.values()) p.close?.();
+      policies.clear();
+    },
+  };
+}

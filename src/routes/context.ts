@@ -1,0 +1,16 @@
+import type { Router } from '../core/router';
+import type { LoadTracker } from '../core/load-tracker';
+import type { UpstreamPools } from '../core/upstream';
+import type { GatewayConfig } from '../config/config';
+import type { Logger } from '../util/logger';
+import type { Clock } from '../util/clock';
+
+/** Everything a route handler may use; built once per ingress process. */
+export interface RouteContext {
+  readonly router: Router;
+  readonly loads: LoadTracker;
+  readonly pools: UpstreamPools;
+  readonly config: GatewayConfig;
+  readonly logger: Logger;
+  readonly clock: Clock;
+}

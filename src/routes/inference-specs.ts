@@ -1,0 +1,193 @@
+import { Type as T } from '@sinclair/typebox';
+import { compileShape, invalid, type Extractor, type JsonObject, type ShapeCheck } from './json-body';
+
+/** How one inference route parses, validates and routes its body (SMG §5.3.1). */
+export interface InferenceSpec {
+  readonly path: string;
+  readonly upstreamPath: string;
+  readonly extractor: Extractor;
+  readonly shape: ShapeCheck;
+  /** Semantic checks after the shape check (400, numeric code). */
+  readonly semantic?: (body: JsonObject) => void;
+  /** Model used when the body has none ("unknown" = any worker). */
+  readonly defaultModel?: string;
+  /** The route ignores the body's model and routes to any worker (/v1/rerank). */
+  readonly anyModel?: boolean;
+  readonly routingText: (body: JsonObject) => string;
+  readonly rerank?: boolean;
+}
+
+const Opt = T.Optional;
+const Nullable = <S extends Parameters<typeof T.Union>[0][number]>(s: S) => T.Union([s, T.Null()]);
+const streamField = { stream: Opt(Nullable(T.Boolean())) };
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    const parts: string[] = [];
+    for (const p of content) {
+      if (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string') {
+        parts.push((p as { text: string }).text);
+      }
+    }
+    return parts.join(' ');
+  }
+  return '';
+}
+
+function messagesText(body: JsonObject): string {
+  const msgs = body['messages'];
+  if (!Array.isArray(msgs)) return '';
+  const out: string[] = [];
+  if (typeof body['system'] === 'string' || Array.isArray(body['system'])) out.push(textOf(body['system']));
+  for (const m of msgs) if (m && typeof m === 'object') out.push(textOf((m as JsonObject)['content']));
+  return out.join(' ');
+}
+
+function promptText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.filter((x) => typeof x === 'string').join(' ');
+  return '';
+}
+
+function range(body: JsonObject, key: string, lo: number, hi: number): void {
+  const v = body[key];
+  if (typeof v === 'number' && (v < lo || v > hi)) throw invalid(`${key} must be between ${lo} and ${hi}, got ${v}`);
+}
+
+function atLeastOne(body: JsonObject, key: string): void {
+  const v = body[key];
+  if (typeof v === 'number' && v < 1) throw invalid(`${key} must be at least 1, got ${v}`);
+}
+
+function chatSemantic(body: JsonObject): void {
+  const msgs = body['messages'] as unknown[];
+  if (msgs.length === 0) throw invalid('messages cannot be empty');
+  range(body, 'temperature', 0, 2);
+  range(body, 'top_p', 0, 1);
+  range(body, 'frequency_penalty', -2, 2);
+  range(body, 'presence_penalty', -2, 2);
+  range(body, 'n', 1, 10);
+  range(body, 'top_logprobs', 0, 20);
+  range(body, 'min_p', 0, 1);
+  range(body, 'repetition_penalty', 0, 2);
+  atLeastOne(body, 'max_tokens');
+  atLeastOne(body, 'max_completion_tokens');
+  if (body['stream_options'] != null && body['stream'] !== true) {
+    throw invalid('stream_options can only be set when stream is true');
+  }
+}
+
+function rerankSemantic(body: JsonObject): void {
+  if ((body['query'] as string).trim() === '') throw invalid('query cannot be empty');
+  if ((body['documents'] as unknown[]).length === 0) throw invalid('documents cannot be empty');
+  const k = body['top_k'];
+  if (typeof k === 'number' && k < 1) throw invalid('top_k must be at least 1');
+}
+
+const model = T.String();
+const num = T.Number();
+
+export const INFERENCE_SPECS: readonly InferenceSpec[] = [
+  {
+    path: '/generate',
+    upstreamPath: '/generate',
+    extractor: 'plain',
+    shape: compileShape(T.Object({ text: Opt(Nullable(T.String())), model: Opt(model), ...streamField })),
+    defaultModel: 'unknown',
+    routingText: (b) => promptText(b['text']),
+  },
+  {
+    path: '/v1/chat/completions',
+    upstreamPath: '/v1/chat/completions',
+    extractor: 'validated',
+    shape: compileShape(
+      T.Object({
+        model,
+        messages: T.Array(T.Object({ role: T.String() })),
+        temperature: Opt(Nullable(num)),
+        top_p: Opt(Nullable(num)),
+        n: Opt(Nullable(T.Integer())),
+        max_tokens: Opt(Nullable(T.Integer())),
+        max_completion_tokens: Opt(Nullable(T.Integer())),
+        ...streamField,
+      }),
+    ),
+    semantic: chatSemantic,
+    routingText: messagesText,
+  },
+  {
+    path: '/v1/completions',
+    upstreamPath: '/v1/completions',
+    extractor: 'validated',
+    shape: compileShape(
+      T.Object({
+        model,
+        prompt: T.Union([T.String(), T.Array(T.Unknown())]),
+        max_tokens: Opt(Nullable(T.Integer())),
+        ...streamField,
+      }),
+    ),
+    semantic: (b) => atLeastOne(b, 'max_tokens'),
+    routingText: (b) => promptText(b['prompt']),
+  },
+  {
+    path: '/v1/embeddings',
+    upstreamPath: '/v1/embeddings',
+    extractor: 'plain',
+    shape: compileShape(T.Object({ model, input: T.Unknown() })),
+    routingText: (b) => promptText(b['input']),
+  },
+  {
+    path: '/v1/classify',
+    upstreamPath: '/v1/classify',
+    extractor: 'plain',
+    shape: compileShape(T.Object({ model, input: T.Unknown() })),
+    routingText: (b) => promptText(b['input']),
+  },
+  {
+    path: '/rerank',
+    upstreamPath: '/v1/rerank',
+    extractor: 'validated',
+    shape: compileShape(
+      T.Object({
+        model,
+        query: T.String(),
+        documents: T.Array(T.String()),
+        top_k: Opt(Nullable(T.Integer())),
+        return_documents: Opt(Nullable(T.Boolean())),
+      }),
+    ),
+    semantic: rerankSemantic,
+    routingText: (b) => b['query'] as string,
+    rerank: true,
+  },
+  {
+    path: '/v1/rerank',
+    upstreamPath: '/v1/rerank',
+    extractor: 'plain',
+    shape: compileShape(T.Object({ query: T.String(), documents: T.Array(T.String()) })),
+    semantic: rerankSemantic,
+    anyModel: true,
+    routingText: (b) => b['query'] as string,
+    rerank: true,
+  },
+  {
+    path: '/v1/messages',
+    upstreamPath: '/v1/messages',
+    extractor: 'validated',
+    shape: compileShape(T.Object({ model, messages: T.Array(T.Unknown()), ...streamField })),
+    semantic: (b) => {
+      if ((b['model'] as string).trim() === '') throw invalid('model cannot be empty');
+    },
+    routingText: messagesText,
+  },
+  {
+    path: '/v1/responses',
+    upstreamPath: '/v1/responses',
+    extractor: 'validated',
+    shape: compileShape(T.Object({ model: Opt(model), ...streamField })),
+    defaultModel: 'unknown',
+    routingText: (b) => promptText(b['input']),
+  },
+];

@@ -1,0 +1,94 @@
+import { request } from 'undici';
+import type { Route } from '../server/route-table';
+import type { Handler } from '../server/types';
+import type { RouteContext } from './context';
+import { GatewayError } from '../errors/gateway-error';
+import { forwardedHeaders, proxyToWorker } from '../core/proxy';
+import { mergeEngineMetrics } from './engine-metrics';
+
+const TEXT = [['content-type', 'text/plain; charset=utf-8']] as const;
+const JSON_CT = [['content-type', 'application/json']] as const;
+
+const liveness: Handler = (_req, _body, res) => res.send(200, TEXT, 'OK');
+
+function readiness(ctx: RouteContext): Handler {
+  return (_req, _body, res) => {
+    const all = ctx.router.workers();
+    const healthy = all.filter((w) => w.status === 'ready').length;
+    if (healthy > 0) {
+      res.send(200, JSON_CT, JSON.stringify({ status: 'ready', healthy_workers: healthy, total_workers: all.length }));
+    } else {
+      res.send(503, JSON_CT, JSON.stringify({ status: 'not ready', reason: 'insufficient healthy workers' }));
+    }
+  };
+}
+
+/** /health_generate, /get_server_info, /get_model_info: first Ready worker (SMG §5.2). */
+function infoPassthrough(ctx: RouteContext, path: string): Handler {
+  return async (req, _body, res) => {
+    const w = ctx.router.firstReady();
+    if (!w) throw new GatewayError('no_workers', 'No workers are available');
+    await proxyToWorker({
+      pools: ctx.pools,
+      origin: w.url,
+      method: 'GET',
+      path,
+      headers: forwardedHeaders(req.headers),
+      stream: false,
+      sink: res,
+      timeoutMs: ctx.config.requestTimeoutSecs * 1000,
+    });
+  };
+}
+
+function models(ctx: RouteContext): Handler {
+  return (_req, _body, res) => {
+    const ids = ctx.router.modelIds();
+    if (ids.length === 0) {
+      res.send(503, TEXT, 'No models available');
+      return;
+    }
+    const data = ids.map((id) => ({ id, object: 'model', created: 0, owned_by: 'self_hosted' }));
+    res.send(200, JSON_CT, JSON.stringify({ object: 'list', data }));
+  };
+}
+
+function engineMetrics(ctx: RouteContext): Handler {
+  return async (_req, _body, res) => {
+    const urls = [...new Set(ctx.router.workers().map((w) => w.url))];
+    if (urls.length === 0) {
+      res.send(500, TEXT, 'No available workers');
+      return;
+    }
+    const scrapes = await Promise.all(
+      urls.map(async (url) => {
+        try {
+          const r = await request(`${url}/metrics`, { signal: AbortSignal.timeout(5000) });
+          const text = await r.body.text();
+          return r.statusCode >= 200 && r.statusCode < 300 ? { url, text } : undefined;
+        } catch {
+          return undefined;
+        }
+      }),
+    );
+    const ok = scrapes.filter((s): s is { url: string; text: string } => s !== undefined);
+    if (ok.length === 0) {
+      res.send(500, TEXT, 'All backend requests failed');
+      return;
+    }
+    res.send(200, [['content-type', 'text/plain; version=0.0.4; charset=utf-8']], mergeEngineMetrics(ok));
+  };
+}
+
+export function publicRoutes(ctx: RouteContext): Route[] {
+  return [
+    { method: 'GET', path: '/liveness', handler: liveness },
+    { method: 'GET', path: '/health', handler: liveness },
+    { method: 'GET', path: '/readiness', handler: readiness(ctx) },
+    { method: 'GET', path: '/health_generate', handler: infoPassthrough(ctx, '/health_generate') },
+    { method: 'GET', path: '/get_server_info', handler: infoPassthrough(ctx, '/get_server_info') },
+    { method: 'GET', path: '/get_model_info', handler: infoPassthrough(ctx, '/get_model_info') },
+    { method: 'GET', path: '/engine_metrics', handler: engineMetrics(ctx) },
+    { method: 'GET', path: '/v1/models', handler: models(ctx) },
+  ];
+}

@@ -1,0 +1,185 @@
+import { loadUws, type HttpRequest, type HttpResponse, type ListenSocket } from './uws';
+import type { RouteTable } from './route-table';
+import type { IncomingRequest } from './types';
+import { UwsSink } from './uws-sink';
+import { resolveRequestId } from './request-id';
+import { GatewayError, errorReply } from '../errors/gateway-error';
+import type { Logger } from '../util/logger';
+
+export interface HttpServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly maxPayloadSize: number;
+  readonly requestIdHeaders: readonly string[];
+  /** true: refuse to share the port (single process); false: SO_REUSEPORT across processes. */
+  readonly exclusivePort: boolean;
+  readonly logger: Logger;
+}
+
+export interface HttpServer {
+  /** Binds; resolves with the bound port. */
+  listen(): Promise<number>;
+  /** Stops accepting; resolves when in-flight requests finished or `graceMs` passed. */
+  close(graceMs: number): Promise<void>;
+  readonly inflight: number;
+}
+
+const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function readHeaders(req: HttpRequest): Map<string, string> {
+  const headers = new Map<string, string>();
+  req.forEach((k, v) => {
+    const prev = headers.get(k);
+    headers.set(k, prev === undefined ? v : `${prev}, ${v}`);
+  });
+  return headers;
+}
+
+/** Buffers the request body; rejects with 413 past `limit` bytes. */
+function readBody(res: HttpResponse, sink: UwsSink, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let failed = false;
+    sink.onAbort(() => reject(new Error('client aborted while sending the body')));
+    res.onData((ab, isLast) => {
+      if (failed) return;
+      total += ab.byteLength;
+      if (total > limit) {
+        failed = true;
+        reject(new GatewayError('payload_too_large', 'Failed to buffer the request body: length limit exceeded'));
+        return;
+      }
+      chunks.push(Buffer.from(new Uint8Array(ab)));
+      if (isLast) resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total));
+    });
+  });
+}
+
+export function createHttpServer(table: RouteTable, opts: HttpServerOptions): HttpServer {
+  const uws = loadUws();
+  const app = uws.App();
+  const { logger } = opts;
+  let listenSocket: ListenSocket | undefined;
+  let inflight = 0;
+  let idleWaiters: Array<() => void> = [];
+
+  const finished = (): void => {
+    inflight--;
+    if (inflight === 0) {
+      const ws = idleWaiters;
+      idleWaiters = [];
+      for (const w of ws) w();
+    }
+  };
+
+  function sendError(sink: UwsSink, err: unknown, requestId: string, closeConnection = false): void {
+    if (!(err instanceof GatewayError)) logger.error({ err, requestId }, 'unhandled error');
+    if (sink.done) return;
+    if (sink.headersSent) {
+      sink.end();
+      return;
+    }
+    const r = errorReply(err);
+    sink.send(r.status, r.headers, r.body, closeConnection);
+  }
+
+  async function serve(res: HttpResponse, sink: UwsSink, req: IncomingRequest, hasBody: boolean, handler: (r: IncomingRequest, b: Buffer, s: UwsSink) => Promise<void> | void): Promise<void> {
+    let body: Buffer;
+    try {
+      body = hasBody ? await readBody(res, sink, opts.maxPayloadSize) : Buffer.alloc(0);
+    } catch (err) {
+      if (!sink.aborted) sendError(sink, err, req.requestId, true);
+      return;
+    }
+    try {
+      await handler(req, body, sink);
+    } catch (err) {
+      sendError(sink, err, req.requestId);
+    }
+  }
+
+  app.any('/*', (res, uwsReq) => {
+    const method = uwsReq.getCaseSensitiveMethod().toUpperCase();
+    const path = uwsReq.getUrl();
+    const found = table.lookup(method, path);
+    if (found.kind !== 'found') {
+      // Drain nothing: uWS discards an unread body when the response ends.
+      res.onAborted(() => undefined);
+      const r = errorReply(
+        found.kind === 'not_found'
+          ? new GatewayError('route_not_found', '')
+          : new GatewayError('method_not_allowed', '', { headers: [['allow', found.allow]] }),
+      );
+      res.cork(() => {
+        res.writeStatus(`${r.status} ${r.status === 404 ? 'Not Found' : 'Method Not Allowed'}`);
+        for (const [k, v] of r.headers) res.writeHeader(k, v);
+        res.end(r.body);
+      });
+      return;
+    }
+    const headers = readHeaders(uwsReq);
+    const req: IncomingRequest = {
+      method,
+      path,
+      query: uwsReq.getQuery() ?? '',
+      headers,
+      remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
+      requestId: resolveRequestId(headers, opts.requestIdHeaders, path),
+    };
+    const sink = new UwsSink(res, [['x-request-id', req.requestId]], found.headOnly);
+    const declared = Number(headers.get('content-length') ?? '0');
+    if (declared > opts.maxPayloadSize) {
+      sendError(sink, new GatewayError('payload_too_large', 'Failed to buffer the request body: length limit exceeded'), req.requestId, true);
+      return;
+    }
+    inflight++;
+    const hasBody = !BODYLESS.has(method) || declared > 0 || headers.has('transfer-encoding');
+    serve(res, sink, req, hasBody, found.route.handler).then(finished, (err: unknown) => {
+      logger.error({ err }, 'request pipeline failed');
+      finished();
+    });
+  });
+
+  return {
+    get inflight() {
+      return inflight;
+    },
+    listen() {
+      return new Promise((resolve, reject) => {
+        const onListen = (s: ListenSocket | false): void => {
+          if (!s) {
+            reject(new Error(`collie: cannot listen on ${opts.host}:${opts.port}`));
+            return;
+          }
+          listenSocket = s;
+          resolve(uws.us_socket_local_port(s));
+        };
+        const options = opts.exclusivePort ? 1 : 0;
+        // The native listen accepts (host, port, options, cb); the .d.ts lacks that overload.
+        (app.listen as unknown as (h: string, p: number, o: number, cb: typeof onListen) => void)(
+          opts.host,
+          opts.port,
+          options,
+          onListen,
+        );
+      });
+    },
+    async close(graceMs) {
+      if (listenSocket) {
+        uws.us_listen_socket_close(listenSocket);
+        listenSocket = undefined;
+      }
+      if (inflight > 0) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, graceMs);
+          idleWaiters.push(() => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+      }
+      (app as unknown as { close(): void }).close();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/** The server-library-independent view of a request that route handlers receive. */
+export interface IncomingRequest {
+  /** Upper-case method. */
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+  /** Lower-case header names; repeated headers joined with ", ". */
+  readonly headers: ReadonlyMap<string, string>;
+  readonly remoteAddress: string;
+  /** The request id (client-supplied or generated), echoed as x-request-id. */
+  readonly requestId: string;
+}
+
+export type HeaderList = Iterable<readonly [string, string]>;
+
+/**
+ * Where a handler writes its response. Only src/server implements it (the only code that
+ * touches uWS objects). Every method is a no-op once the client has gone away.
+ */
+export interface ResponseSink {
+  readonly aborted: boolean;
+  /** True once a status line has been written (a later error must go in-band). */
+  readonly headersSent: boolean;
+  /** Runs once when the client disconnects before the response ended. */
+  onAbort(cb: () => void): void;
+  /** A complete response. */
+  send(status: number, headers: HeaderList, body: string | Uint8Array): void;
+  /** Starts a streamed response. */
+  writeHead(status: number, headers: HeaderList): void;
+  /** Writes a chunk; false means the client is slow: wait for `waitDrain()` before more. */
+  write(chunk: Uint8Array | string): boolean;
+  /** Resolves when buffered output has drained (or the client went away). */
+  waitDrain(): Promise<void>;
+  end(chunk?: Uint8Array | string): void;
+}
+
+/** A route handler. The body has been read (and size-limited) before it runs. */
+export type Handler = (req: IncomingRequest, body: Buffer, res: ResponseSink) => Promise<void> | void;

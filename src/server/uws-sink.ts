@@ -1,0 +1,100 @@
+import type { HttpResponse } from './uws';
+import type { HeaderList, ResponseSink } from './types';
+import { reasonPhrase } from '../errors/codes';
+
+/**
+ * ResponseSink over a uWS HttpResponse. uWS objects must not be touched after abort, and
+ * writes made outside a uWS callback (after an await) must be corked; both rules live here.
+ */
+export class UwsSink implements ResponseSink {
+  aborted = false;
+  headersSent = false;
+  private ended = false;
+  private abortCbs: Array<() => void> = [];
+  private drainWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly res: HttpResponse,
+    private readonly extraHeaders: ReadonlyArray<readonly [string, string]>,
+    private readonly headOnly: boolean,
+  ) {
+    res.onAborted(() => {
+      this.aborted = true;
+      this.releaseDrain();
+      const cbs = this.abortCbs;
+      this.abortCbs = [];
+      for (const cb of cbs) cb();
+    });
+    res.onWritable(() => {
+      this.releaseDrain();
+      return true;
+    });
+  }
+
+  get done(): boolean {
+    return this.aborted || this.ended;
+  }
+
+  onAbort(cb: () => void): void {
+    if (this.aborted) cb();
+    else if (!this.ended) this.abortCbs.push(cb);
+  }
+
+  private head(status: number, headers: HeaderList): void {
+    this.res.writeStatus(`${status} ${reasonPhrase(status)}`);
+    for (const [k, v] of this.extraHeaders) this.res.writeHeader(k, v);
+    for (const [k, v] of headers) this.res.writeHeader(k, v);
+    this.headersSent = true;
+  }
+
+  send(status: number, headers: HeaderList, body: string | Uint8Array, closeConnection = false): void {
+    if (this.done) return;
+    this.ended = true;
+    this.abortCbs = [];
+    this.res.cork(() => {
+      this.head(status, headers);
+      if (this.headOnly) {
+        const len = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+        this.res.endWithoutBody(len, closeConnection);
+      } else this.res.end(body, closeConnection);
+    });
+  }
+
+  writeHead(status: number, headers: HeaderList): void {
+    if (this.done || this.headersSent) return;
+    this.res.cork(() => this.head(status, headers));
+  }
+
+  write(chunk: Uint8Array | string): boolean {
+    if (this.done) return true;
+    let ok = true;
+    this.res.cork(() => {
+      ok = this.res.write(chunk);
+    });
+    return ok;
+  }
+
+  waitDrain(): Promise<void> {
+    if (this.done) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  end(chunk?: Uint8Array | string): void {
+    if (this.done) return;
+    this.ended = true;
+    this.abortCbs = [];
+    this.res.cork(() => {
+      if (!this.headersSent) this.head(200, []);
+      if (this.headOnly) this.res.endWithoutBody();
+      else this.res.end(chunk ?? '');
+    });
+    this.releaseDrain();
+  }
+
+
+  private releaseDrain(): void {
+    const ws = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of ws) w();
+  }
+}

@@ -1,0 +1,59 @@
+import type { Worker } from '../core/worker';
+
+/**
+ * Messages shared between the processes of one instance. Registry snapshots come from the
+ * control plane; load reports come from every ingress process.
+ */
+export type StateMessage =
+  | { readonly t: 'registry'; readonly version: number; readonly workers: readonly Worker[] }
+  /** Absolute in-flight counts of the sender for the workers that changed (0 = none). */
+  | { readonly t: 'loads'; readonly from: string; readonly entries: ReadonlyArray<readonly [string, number]> }
+  /** A participant left; its load reports no longer count. */
+  | { readonly t: 'peer-down'; readonly from: string };
+
+/** One participant's view of the bus: what it publishes reaches every other participant. */
+export interface StateBus {
+  readonly id: string;
+  publish(msg: StateMessage): void;
+  subscribe(handler: (msg: StateMessage) => void): () => void;
+  close(): void;
+}
+
+/**
+ * What a hub remembers so a participant that joins late starts from the current state:
+ * the newest registry snapshot and every live participant's last load vector.
+ */
+export class RetainedState {
+  private registry: Extract<StateMessage, { t: 'registry' }> | undefined;
+  private readonly loads = new Map<string, Map<string, number>>();
+
+  record(msg: StateMessage): void {
+    switch (msg.t) {
+      case 'registry':
+        if (!this.registry || msg.version > this.registry.version) this.registry = msg;
+        return;
+      case 'loads': {
+        let m = this.loads.get(msg.from);
+        if (!m) this.loads.set(msg.from, (m = new Map()));
+        for (const [id, n] of msg.entries) {
+          if (n === 0) m.delete(id);
+          else m.set(id, n);
+        }
+        return;
+      }
+      case 'peer-down':
+        this.loads.delete(msg.from);
+        return;
+    }
+  }
+
+  /** Messages that bring a newcomer up to date (excluding its own loads). */
+  replayFor(id: string): StateMessage[] {
+    const out: StateMessage[] = [];
+    if (this.registry) out.push(this.registry);
+    for (const [from, m] of this.loads) {
+      if (from !== id && m.size > 0) out.push({ t: 'loads', from, entries: [...m] });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+
+/** RFC 9562 UUID version 7: 48-bit Unix ms timestamp, then random bits. */
+export function uuidv7(nowMs: number = Date.now()): string {
+  const b = randomBytes(16);
+  const ts = BigInt(nowMs);
+  for (let i = 0; i < 6; i++) b[i] = Number((ts >> BigInt(8 * (5 - i))) & 0xffn);
+  b[6] = ((b[6] as number) & 0x0f) | 0x70;
+  b[8] = ((b[8] as number) & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** `n` random characters from [A-Za-z0-9] (request ids). */
+export function randomAlnum(n: number): string {
+  const bytes = randomBytes(n);
+  let s = '';
+  // 62 symbols: the modulo bias (256 % 62 = 8) is irrelevant for request ids.
+  for (let i = 0; i < n; i++) s += ALNUM[(bytes[i] as number) % 62];
+  return s;
+}
