@@ -3,7 +3,7 @@ import type { StateBus } from '../state/bus';
 import type { Logger } from '../util/logger';
 import { systemClock, type Clock } from '../util/clock';
 import { mathRng, type Rng } from '../util/rng';
-import { createLoadTracker } from '../core/load-tracker';
+import { createLoadTracker, type LoadTracker } from '../core/load-tracker';
 import { createRouter, type Router } from '../core/router';
 import { createUpstreamPools } from '../core/upstream';
 import { createPolicy } from '../policies/factory';
@@ -17,6 +17,7 @@ import type { RouteContext } from '../routes/context';
 export interface Ingress {
   readonly port: number;
   readonly router: Router;
+  readonly loads: LoadTracker;
   /** Stops accepting, waits up to graceMs for in-flight requests, releases resources. */
   close(graceMs?: number): Promise<void>;
 }
@@ -66,6 +67,7 @@ export async function startIngress(opts: {
   return {
     port,
     router,
+    loads,
     async close(graceMs = 5000) {
       await server.close(graceMs);
       router.close();

@@ -1,0 +1,56 @@
+import { parseLaunchArgs } from '../../src/config/parse';
+import { startSingleProcess } from '../../src/cluster/single';
+import { silentLogger } from '../../src/util/logger';
+import { startMockEngine, type MockEngine, type MockEngineOptions } from '../../src/mock-engine';
+
+export interface TestGateway {
+  readonly url: string;
+  readonly port: number;
+  /** Cluster-wide in-flight count the gateway holds for the engine at `url`. */
+  inflight(url: string): number;
+  close(): Promise<void>;
+}
+
+/** An in-process single-process gateway on 127.0.0.1:0 with the given extra flags. */
+export async function startTestGateway(flags: string[]): Promise<TestGateway> {
+  const config = parseLaunchArgs(['--host', '127.0.0.1', '--port', '0', '--workers', '1', ...flags]);
+  const gw = await startSingleProcess(config, silentLogger());
+  await gw.startupDone;
+  return {
+    url: `http://127.0.0.1:${gw.port}`,
+    port: gw.port,
+    inflight: (url) => {
+      const w = gw.ingress.router.workers().find((x) => x.url === url);
+      return w ? gw.ingress.loads.get(w.id) : 0;
+    },
+    close: () => gw.close(200),
+  };
+}
+
+/** Starts `n` mock engines on free ports. */
+export async function startEngines(n: number, opts: MockEngineOptions = {}): Promise<MockEngine[]> {
+  return Promise.all(Array.from({ length: n }, () => startMockEngine({ host: '127.0.0.1', port: 0, ...opts })));
+}
+
+export async function closeAll(...things: Array<{ close(): Promise<void> } | readonly { close(): Promise<void> }[]>): Promise<void> {
+  const flat = things.flatMap((t) => (Array.isArray(t) ? t : [t])) as Array<{ close(): Promise<void> }>;
+  await Promise.allSettled(flat.map((t) => t.close()));
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** Polls `cond` every 10 ms until true or `ms` passed. */
+export async function eventually(cond: () => boolean | Promise<boolean>, ms = 2000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('condition not met in time');
+}
