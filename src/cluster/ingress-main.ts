@@ -2,7 +2,12 @@ import type { GatewayConfig } from '../config/config';
 import { createIpcBus, type IpcChannel } from '../state/ipc-bus';
 import { createLogger } from '../util/logger';
 import { startIngress } from './ingress';
-import { CONFIG_ENV, INGRESS_ID_ENV, isSupervisorMessage, type SupervisorMessage } from './messages';
+import {
+  CONFIG_ENV,
+  INGRESS_ID_ENV,
+  isSupervisorMessage,
+  type SupervisorMessage,
+} from './messages';
 
 /** Entry point of a forked ingress process (cluster mode). */
 async function main(): Promise<void> {

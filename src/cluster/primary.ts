@@ -2,7 +2,7 @@ import cluster, { type Worker as ClusterWorker } from 'node:cluster';
 import path from 'node:path';
 import type { GatewayConfig } from '../config/config';
 import type { Logger } from '../util/logger';
-import { createIpcHub, type IpcChannel } from '../state/ipc-bus';
+import { createIpcHub } from '../state/ipc-bus';
 import { createWorkerRegistry } from '../core/registry';
 import { startControlPlane } from '../core/control-plane';
 import { claimPort } from './port-check';
@@ -28,9 +28,12 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
 
   function fork(slot: number): Promise<void> {
     const id = `ingress-${slot}-${Date.now().toString(36)}`;
-    const worker = cluster.fork({ [CONFIG_ENV]: JSON.stringify(childConfig), [INGRESS_ID_ENV]: id });
+    const worker = cluster.fork({
+      [CONFIG_ENV]: JSON.stringify(childConfig),
+      [INGRESS_ID_ENV]: id,
+    });
     live.set(slot, { id, worker });
-    hub.addPeer(id, worker as unknown as IpcChannel);
+    hub.addPeer(id, worker);
     return new Promise((resolve, reject) => {
       let ready = false;
       worker.on('message', (m: unknown) => {
@@ -49,7 +52,8 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
         if (shuttingDown || !ready) return;
         logger.error({ slot, code, signal }, 'ingress process died; starting a replacement');
         setTimeout(() => {
-          if (!shuttingDown) fork(slot).catch((err: unknown) => logger.error({ err }, 'replacement failed'));
+          if (!shuttingDown)
+            fork(slot).catch((err: unknown) => logger.error({ err }, 'replacement failed'));
         }, RESTART_DELAY_MS).unref();
       });
     });

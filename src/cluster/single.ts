@@ -14,7 +14,10 @@ export interface Gateway {
 }
 
 /** One process: control plane and ingress share an in-memory bus (the embedded default). */
-export async function startSingleProcess(config: GatewayConfig, logger: Logger): Promise<Gateway & { ingress: Ingress; control: ControlPlane }> {
+export async function startSingleProcess(
+  config: GatewayConfig,
+  logger: Logger,
+): Promise<Gateway & { ingress: Ingress; control: ControlPlane }> {
   const port = await claimPort(config.host, config.port);
   const hub = createMemoryHub();
   const controlBus = hub.join('primary');

@@ -20,10 +20,14 @@ const unsupported = new Set(UNSUPPORTED_SMG_FLAGS);
 function parseNumber(spec: FlagSpec, text: string): number {
   const n = spec.kind === 'int' ? Number(text) : Number.parseFloat(text);
   if (text.trim() === '' || !Number.isFinite(n) || (spec.kind === 'int' && !Number.isInteger(n))) {
-    throw new ConfigError(`${spec.flag}: expected ${spec.kind === 'int' ? 'an integer' : 'a number'}, got '${text}'`);
+    throw new ConfigError(
+      `${spec.flag}: expected ${spec.kind === 'int' ? 'an integer' : 'a number'}, got '${text}'`,
+    );
   }
-  if (spec.min !== undefined && n < spec.min) throw new ConfigError(`${spec.flag}: must be >= ${spec.min}, got ${n}`);
-  if (spec.max !== undefined && n > spec.max) throw new ConfigError(`${spec.flag}: must be <= ${spec.max}, got ${n}`);
+  if (spec.min !== undefined && n < spec.min)
+    throw new ConfigError(`${spec.flag}: must be >= ${spec.min}, got ${n}`);
+  if (spec.max !== undefined && n > spec.max)
+    throw new ConfigError(`${spec.flag}: must be <= ${spec.max}, got ${n}`);
   return n;
 }
 
@@ -34,7 +38,9 @@ function parseScalar(spec: FlagSpec, text: string): RawValue {
       return parseNumber(spec, text);
     case 'enum':
       if (!spec.choices?.includes(text)) {
-        throw new ConfigError(`${spec.flag}: invalid value '${text}' (choose from ${spec.choices?.join(', ')})`);
+        throw new ConfigError(
+          `${spec.flag}: invalid value '${text}' (choose from ${spec.choices?.join(', ')})`,
+        );
       }
       return text;
     case 'bool':
@@ -70,7 +76,11 @@ function scan(argv: readonly string[]): Map<FlagSpec, RawValue> {
       const prev = out.get(spec);
       const values = Array.isArray(prev) ? prev : [];
       if (inline !== undefined) values.push(inline);
-      while (inline === undefined && i + 1 < argv.length && !(argv[i + 1] as string).startsWith('--')) {
+      while (
+        inline === undefined &&
+        i + 1 < argv.length &&
+        !(argv[i + 1] as string).startsWith('--')
+      ) {
         values.push(argv[++i] as string);
       }
       if (values.length === 0) throw new ConfigError(`${name}: expects at least one value`);
@@ -92,7 +102,8 @@ function parseAliases(entries: readonly string[]): Record<string, string> {
     const eq = e.indexOf('=');
     const alias = e.slice(0, eq).trim();
     const model = e.slice(eq + 1).trim();
-    if (eq <= 0 || !alias || !model) throw new ConfigError(`--model-alias: expected ALIAS=MODEL, got '${e}'`);
+    if (eq <= 0 || !alias || !model)
+      throw new ConfigError(`--model-alias: expected ALIAS=MODEL, got '${e}'`);
     if (alias === model) throw new ConfigError(`--model-alias: '${alias}' aliases itself`);
     const prev = aliases[alias];
     if (prev !== undefined && prev !== model) {
@@ -109,7 +120,7 @@ export function parseLaunchArgs(argv: readonly string[]): GatewayConfig {
   const values: Record<string, RawValue> = {};
   for (const f of LAUNCH_FLAGS as readonly FlagSpec[]) {
     const v = raw.get(f) ?? (f.default as RawValue | undefined);
-    if (v !== undefined) values[f.key] = Array.isArray(v) ? [...(v as string[])] : v;
+    if (v !== undefined) values[f.key] = Array.isArray(v) ? [...v] : v;
   }
   const policy = values['policy'] as string;
   if (policy === 'cache_aware' || policy === 'prefix_hash' || policy === 'bucket') {
@@ -122,10 +133,12 @@ export function parseLaunchArgs(argv: readonly string[]): GatewayConfig {
     if (problem) throw new ConfigError(`--worker-urls: invalid URL '${u}': ${problem}`);
     return u.replace(/\/+$/, '');
   });
-  if (new Set(workerUrls).size !== workerUrls.length) throw new ConfigError('--worker-urls: duplicate URL');
+  if (new Set(workerUrls).size !== workerUrls.length)
+    throw new ConfigError('--worker-urls: duplicate URL');
   const requestIdHeaders = (values['requestIdHeaders'] as string[]).map((h) => h.toLowerCase());
   for (const h of requestIdHeaders) {
-    if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(h)) throw new ConfigError(`--request-id-headers: invalid header name '${h}'`);
+    if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(h))
+      throw new ConfigError(`--request-id-headers: invalid header name '${h}'`);
   }
   const cfg: GatewayConfig = {
     host: values['host'] as string,
@@ -152,7 +165,8 @@ export function parseLaunchArgs(argv: readonly string[]): GatewayConfig {
 export function launchHelp(): string {
   const lines = ['Usage: collie launch [flags]', '', 'Flags:'];
   for (const f of LAUNCH_FLAGS as readonly FlagSpec[]) {
-    const arg = f.kind === 'bool' ? '' : f.kind === 'list' ? ' <v>...' : f.kind === 'map' ? ' <k=v>' : ' <v>';
+    const arg =
+      f.kind === 'bool' ? '' : f.kind === 'list' ? ' <v>...' : f.kind === 'map' ? ' <k=v>' : ' <v>';
     const def = f.key === 'workers' ? 'CPU count' : JSON.stringify(f.default);
     const choices = f.choices ? ` {${f.choices.join(', ')}}` : '';
     lines.push(`  ${(f.flag + arg).padEnd(36)} ${f.help}${choices} (default: ${def})`);

@@ -9,7 +9,10 @@ export interface ControlPlane {
   close(): void;
 }
 
-type StartupOptions = Pick<GatewayConfig, 'workerUrls' | 'workerStartupTimeoutSecs' | 'workerStartupCheckInterval'>;
+type StartupOptions = Pick<
+  GatewayConfig,
+  'workerUrls' | 'workerStartupTimeoutSecs' | 'workerStartupCheckInterval'
+>;
 
 /**
  * Control-plane jobs that run once per instance (in the primary): registration of the

@@ -8,17 +8,40 @@ export interface DiscoveredWorker {
 }
 
 const SERVER_INFO_KEYS = [
-  'model_id', 'model', 'model_path', 'served_model_name', 'tp_size', 'dp_size', 'pp_size',
-  'load_balance_method', 'disaggregation_mode', 'version', 'is_embedding', 'context_length',
-  'max_total_tokens', 'max_total_num_tokens', 'max_running_requests', 'weight_version',
+  'model_id',
+  'model',
+  'model_path',
+  'served_model_name',
+  'tp_size',
+  'dp_size',
+  'pp_size',
+  'load_balance_method',
+  'disaggregation_mode',
+  'version',
+  'is_embedding',
+  'context_length',
+  'max_total_tokens',
+  'max_total_num_tokens',
+  'max_running_requests',
+  'weight_version',
 ] as const;
 const MODEL_INFO_KEYS = [
-  'model_path', 'tokenizer_path', 'is_generation', 'has_image_understanding',
-  'has_audio_understanding', 'model_type', 'architectures',
+  'model_path',
+  'tokenizer_path',
+  'is_generation',
+  'has_image_understanding',
+  'has_audio_understanding',
+  'model_type',
+  'architectures',
 ] as const;
 
 async function getJson(url: string, timeoutMs: number): Promise<{ status: number; json: unknown }> {
-  const res = await request(url, { method: 'GET', headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
+  const res = await request(url, {
+    method: 'GET',
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
   const text = await res.body.text();
   let json: unknown = undefined;
   try {
@@ -29,7 +52,10 @@ async function getJson(url: string, timeoutMs: number): Promise<{ status: number
   return { status: res.statusCode, json };
 }
 
-async function tryJson(url: string, timeoutMs: number): Promise<Record<string, unknown> | undefined> {
+async function tryJson(
+  url: string,
+  timeoutMs: number,
+): Promise<Record<string, unknown> | undefined> {
   try {
     const r = await getJson(url, timeoutMs);
     if (r.status >= 200 && r.status < 300 && typeof r.json === 'object' && r.json !== null) {
@@ -50,7 +76,11 @@ function labelValue(v: unknown): string | undefined {
   return undefined;
 }
 
-function copyLabels(into: Record<string, string>, src: Record<string, unknown> | undefined, keys: readonly string[]): void {
+function copyLabels(
+  into: Record<string, string>,
+  src: Record<string, unknown> | undefined,
+  keys: readonly string[],
+): void {
   if (!src) return;
   for (const k of keys) {
     const v = labelValue(src[k]);
@@ -61,7 +91,12 @@ function copyLabels(into: Record<string, string>, src: Record<string, unknown> |
 /** Liveness probe: resolves true on a 2xx from `<url>/health`. */
 export async function probeHealth(url: string, timeoutMs: number): Promise<boolean> {
   try {
-    const r = await request(`${url}/health`, { method: 'GET', headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
+    const r = await request(`${url}/health`, {
+      method: 'GET',
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     await r.body.dump();
     return r.statusCode >= 200 && r.statusCode < 300;
   } catch {
@@ -73,13 +108,19 @@ export async function probeHealth(url: string, timeoutMs: number): Promise<boole
 export async function discoverWorker(url: string, timeoutMs = 5000): Promise<DiscoveredWorker> {
   const [models, serverInfo, modelInfo] = await Promise.all([
     tryJson(`${url}/v1/models`, timeoutMs),
-    tryJson(`${url}/get_server_info`, timeoutMs).then((r) => r ?? tryJson(`${url}/server_info`, timeoutMs)),
-    tryJson(`${url}/get_model_info`, timeoutMs).then((r) => r ?? tryJson(`${url}/model_info`, timeoutMs)),
+    tryJson(`${url}/get_server_info`, timeoutMs).then(
+      (r) => r ?? tryJson(`${url}/server_info`, timeoutMs),
+    ),
+    tryJson(`${url}/get_model_info`, timeoutMs).then(
+      (r) => r ?? tryJson(`${url}/model_info`, timeoutMs),
+    ),
   ]);
   const labels: Record<string, string> = {};
   copyLabels(labels, serverInfo, SERVER_INFO_KEYS);
   copyLabels(labels, modelInfo, MODEL_INFO_KEYS);
-  const first = Array.isArray(models?.['data']) ? (models['data'][0] as Record<string, unknown> | undefined) : undefined;
+  const first = Array.isArray(models?.['data'])
+    ? (models['data'][0] as Record<string, unknown> | undefined)
+    : undefined;
   if (first) {
     const id = labelValue(first['id']);
     if (id !== undefined) labels['served_model_name'] ??= id;
@@ -90,6 +131,7 @@ export async function discoverWorker(url: string, timeoutMs = 5000): Promise<Dis
   }
   const ownedBy = typeof first?.['owned_by'] === 'string' ? first['owned_by'] : '';
   const runtimeType = ownedBy === 'vllm' ? 'vllm' : 'sglang';
-  const modelId = labels['served_model_name'] ?? labels['model_id'] ?? labels['model_path'] ?? 'unknown';
+  const modelId =
+    labels['served_model_name'] ?? labels['model_id'] ?? labels['model_path'] ?? 'unknown';
   return { modelId, runtimeType, labels };
 }

@@ -18,7 +18,10 @@ export interface LoadTracker extends LoadView {
   close(): void;
 }
 
-export function createLoadTracker(opts: { bus: StateBus; publishIntervalMs?: number }): LoadTracker {
+export function createLoadTracker(opts: {
+  bus: StateBus;
+  publishIntervalMs?: number;
+}): LoadTracker {
   const { bus } = opts;
   const interval = opts.publishIntervalMs ?? 5;
   const own = new Map<string, number>();
@@ -52,7 +55,7 @@ export function createLoadTracker(opts: { bus: StateBus; publishIntervalMs?: num
 
   function applyPeer(from: string, entries: ReadonlyArray<readonly [string, number]>): void {
     let m = peers.get(from);
-    if (!m) peers.set(from, (m = new Map()));
+    if (!m) peers.set(from, (m = new Map<string, number>()));
     for (const [id, n] of entries) {
       const old = m.get(id) ?? 0;
       if (n === 0) m.delete(id);

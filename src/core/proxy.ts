@@ -6,8 +6,18 @@ import { upstreamError } from './upstream-errors';
 
 /** Response headers never copied back to the client (hop-by-hop, or recomputed by us). */
 const DROP_RESPONSE_HEADERS = new Set([
-  'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailers',
-  'transfer-encoding', 'upgrade', 'host', 'content-length', 'date', 'x-request-id',
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailers',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+  'date',
+  'x-request-id',
 ]);
 
 /** Request headers forwarded upstream (SMG §5.3.4); everything else stays at the gateway. */
@@ -15,8 +25,12 @@ export function forwardedHeaders(headers: ReadonlyMap<string, string>): Record<s
   const out: Record<string, string> = { 'content-type': 'application/json' };
   for (const [k, v] of headers) {
     if (
-      k === 'authorization' || k === 'x-request-id' || k === 'x-correlation-id' ||
-      k === 'traceparent' || k === 'tracestate' || k === 'x-smg-routing-key' ||
+      k === 'authorization' ||
+      k === 'x-request-id' ||
+      k === 'x-correlation-id' ||
+      k === 'traceparent' ||
+      k === 'tracestate' ||
+      k === 'x-smg-routing-key' ||
       k.startsWith('x-request-id-')
     ) {
       out[k] = v;

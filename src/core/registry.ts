@@ -18,7 +18,10 @@ export interface WorkerRegistry {
   readonly version: number;
 }
 
-export function createWorkerRegistry(bus: StateBus, clock: { now(): number } = Date): WorkerRegistry {
+export function createWorkerRegistry(
+  bus: StateBus,
+  clock: { now(): number } = Date,
+): WorkerRegistry {
   const workers = new Map<string, Worker>();
   const idByUrl = new Map<string, string>();
   let version = 0;

@@ -1,7 +1,14 @@
 import type { Worker, WorkerSet } from './worker';
 import type { StateBus, StateMessage } from '../state/bus';
 import type { LoadTracker } from './load-tracker';
-import type { Policy, PolicyName, PolicyOptions, PolicyDeps, PolicyFactory, RequestInfo } from '../policies/types';
+import type {
+  Policy,
+  PolicyName,
+  PolicyOptions,
+  PolicyDeps,
+  PolicyFactory,
+  RequestInfo,
+} from '../policies/types';
 import { GatewayError } from '../errors/gateway-error';
 
 export const ANY_MODEL = 'unknown';

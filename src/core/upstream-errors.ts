@@ -1,7 +1,13 @@
 import { GatewayError } from '../errors/gateway-error';
 
 const CONNECT_CODES = new Set([
-  'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EADDRNOTAVAIL',
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EADDRNOTAVAIL',
 ]);
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 
@@ -24,10 +30,16 @@ export function upstreamError(err: unknown, url: string, timedOut: boolean): Gat
   const code = codeOf(err);
   const text = err instanceof Error ? err.message : String(err);
   if (timedOut || (code !== undefined && TIMEOUT_CODES.has(code))) {
-    return new GatewayError('call_upstream_timeout', `Upstream request timed out. URL: ${url}`, { cause: err });
+    return new GatewayError('call_upstream_timeout', `Upstream request timed out. URL: ${url}`, {
+      cause: err,
+    });
   }
   if (code !== undefined && CONNECT_CODES.has(code)) {
-    return new GatewayError('call_upstream_connection_failed', `Failed to connect to worker (${code}). URL: ${url}`, { cause: err });
+    return new GatewayError(
+      'call_upstream_connection_failed',
+      `Failed to connect to worker (${code}). URL: ${url}`,
+      { cause: err },
+    );
   }
   return new GatewayError('call_upstream_request_failed', `${text}. URL: ${url}`, { cause: err });
 }

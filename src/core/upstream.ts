@@ -6,7 +6,9 @@ export interface UpstreamPools {
   close(): Promise<void>;
 }
 
-export function createUpstreamPools(opts: { connectTimeoutMs?: number; connections?: number } = {}): UpstreamPools {
+export function createUpstreamPools(
+  opts: { connectTimeoutMs?: number; connections?: number } = {},
+): UpstreamPools {
   const pools = new Map<string, Pool>();
   return {
     get(origin) {

@@ -49,7 +49,7 @@ export function mergeEngineMetrics(scrapes: ReadonlyArray<{ url: string; text: s
       const m = NAME_RE.exec(line);
       if (!m) continue;
       const name = (m[1] as string).replaceAll(':', '_');
-      const labels = m[2] ? `{${addr},${(m[2] as string).slice(1)}` : `{${addr}}`;
+      const labels = m[2] ? `{${addr},${m[2].slice(1)}` : `{${addr}}`;
       const fixed = labels.endsWith(',}') ? labels.slice(0, -2) + '}' : labels;
       get(familyOf(name, families)).samples.push(`${name}${fixed}${m[3] as string}`);
     }

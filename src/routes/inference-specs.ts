@@ -1,5 +1,11 @@
-import { Type as T } from '@sinclair/typebox';
-import { compileShape, invalid, type Extractor, type JsonObject, type ShapeCheck } from './json-body';
+import { Type as T, type TSchema } from '@sinclair/typebox';
+import {
+  compileShape,
+  invalid,
+  type Extractor,
+  type JsonObject,
+  type ShapeCheck,
+} from './json-body';
 
 /** How one inference route parses, validates and routes its body (SMG §5.3.1). */
 export interface InferenceSpec {
@@ -17,8 +23,8 @@ export interface InferenceSpec {
   readonly rerank?: boolean;
 }
 
-const Opt = T.Optional;
-const Nullable = <S extends Parameters<typeof T.Union>[0][number]>(s: S) => T.Union([s, T.Null()]);
+const Opt = <S extends TSchema>(s: S) => T.Optional(s);
+const Nullable = <S extends TSchema>(s: S) => T.Union([s, T.Null()]);
 const streamField = { stream: Opt(Nullable(T.Boolean())) };
 
 function textOf(content: unknown): string {
@@ -39,8 +45,10 @@ function messagesText(body: JsonObject): string {
   const msgs = body['messages'];
   if (!Array.isArray(msgs)) return '';
   const out: string[] = [];
-  if (typeof body['system'] === 'string' || Array.isArray(body['system'])) out.push(textOf(body['system']));
-  for (const m of msgs) if (m && typeof m === 'object') out.push(textOf((m as JsonObject)['content']));
+  if (typeof body['system'] === 'string' || Array.isArray(body['system']))
+    out.push(textOf(body['system']));
+  for (const m of msgs)
+    if (m && typeof m === 'object') out.push(textOf((m as JsonObject)['content']));
   return out.join(' ');
 }
 
@@ -52,7 +60,8 @@ function promptText(v: unknown): string {
 
 function range(body: JsonObject, key: string, lo: number, hi: number): void {
   const v = body[key];
-  if (typeof v === 'number' && (v < lo || v > hi)) throw invalid(`${key} must be between ${lo} and ${hi}, got ${v}`);
+  if (typeof v === 'number' && (v < lo || v > hi))
+    throw invalid(`${key} must be between ${lo} and ${hi}, got ${v}`);
 }
 
 function atLeastOne(body: JsonObject, key: string): void {
@@ -93,7 +102,9 @@ export const INFERENCE_SPECS: readonly InferenceSpec[] = [
     path: '/generate',
     upstreamPath: '/generate',
     extractor: 'plain',
-    shape: compileShape(T.Object({ text: Opt(Nullable(T.String())), model: Opt(model), ...streamField })),
+    shape: compileShape(
+      T.Object({ text: Opt(Nullable(T.String())), model: Opt(model), ...streamField }),
+    ),
     defaultModel: 'unknown',
     routingText: (b) => promptText(b['text']),
   },

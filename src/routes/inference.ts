@@ -64,5 +64,9 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext): Handler {
 }
 
 export function inferenceRoutes(ctx: RouteContext): Route[] {
-  return INFERENCE_SPECS.map((spec) => ({ method: 'POST', path: spec.path, handler: inferenceHandler(spec, ctx) }));
+  return INFERENCE_SPECS.map((spec) => ({
+    method: 'POST',
+    path: spec.path,
+    handler: inferenceHandler(spec, ctx),
+  }));
 }

@@ -29,7 +29,10 @@ function syntaxError(kind: Extractor, detail: string): GatewayError {
 export function shapeError(kind: Extractor, detail: string): GatewayError {
   return kind === 'validated'
     ? new GatewayError('json_parse_error', `Invalid JSON data: ${detail}`)
-    : new GatewayError('json_data_error', `Failed to deserialize the JSON body into the target type: ${detail}`);
+    : new GatewayError(
+        'json_data_error',
+        `Failed to deserialize the JSON body into the target type: ${detail}`,
+      );
 }
 
 /** Content-type check, strict UTF-8 decode, JSON.parse, "must be an object". */
@@ -37,7 +40,10 @@ export function parseJsonObject(req: IncomingRequest, body: Buffer, kind: Extrac
   if (!isJsonContentType(req.headers.get('content-type'))) {
     throw kind === 'validated'
       ? new GatewayError('json_parse_error', 'Missing Content-Type: application/json header')
-      : new GatewayError('unsupported_media_type', 'Expected request with `Content-Type: application/json`');
+      : new GatewayError(
+          'unsupported_media_type',
+          'Expected request with `Content-Type: application/json`',
+        );
   }
   let text: string;
   try {

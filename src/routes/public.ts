@@ -16,9 +16,17 @@ function readiness(ctx: RouteContext): Handler {
     const all = ctx.router.workers();
     const healthy = all.filter((w) => w.status === 'ready').length;
     if (healthy > 0) {
-      res.send(200, JSON_CT, JSON.stringify({ status: 'ready', healthy_workers: healthy, total_workers: all.length }));
+      res.send(
+        200,
+        JSON_CT,
+        JSON.stringify({ status: 'ready', healthy_workers: healthy, total_workers: all.length }),
+      );
     } else {
-      res.send(503, JSON_CT, JSON.stringify({ status: 'not ready', reason: 'insufficient healthy workers' }));
+      res.send(
+        503,
+        JSON_CT,
+        JSON.stringify({ status: 'not ready', reason: 'insufficient healthy workers' }),
+      );
     }
   };
 }
@@ -76,7 +84,11 @@ function engineMetrics(ctx: RouteContext): Handler {
       res.send(500, TEXT, 'All backend requests failed');
       return;
     }
-    res.send(200, [['content-type', 'text/plain; version=0.0.4; charset=utf-8']], mergeEngineMetrics(ok));
+    res.send(
+      200,
+      [['content-type', 'text/plain; version=0.0.4; charset=utf-8']],
+      mergeEngineMetrics(ok),
+    );
   };
 }
 

@@ -28,7 +28,10 @@ export function rebuildRerank(request: JsonObject, model: string, nowSecs: numbe
       items = undefined;
     }
     if (!Array.isArray(items) || !items.every(isItem)) {
-      throw new GatewayError('rerank_response_build_failed', 'Failed to build rerank response: worker did not return a list of rerank results');
+      throw new GatewayError(
+        'rerank_response_build_failed',
+        'Failed to build rerank response: worker did not return a list of rerank results',
+      );
     }
     const sorted = [...items].sort((a, b) => b.score - a.score);
     const topK = typeof request['top_k'] === 'number' ? request['top_k'] : sorted.length;

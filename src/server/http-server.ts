@@ -47,11 +47,17 @@ function readBody(res: HttpResponse, sink: UwsSink, limit: number): Promise<Buff
       total += ab.byteLength;
       if (total > limit) {
         failed = true;
-        reject(new GatewayError('payload_too_large', 'Failed to buffer the request body: length limit exceeded'));
+        reject(
+          new GatewayError(
+            'payload_too_large',
+            'Failed to buffer the request body: length limit exceeded',
+          ),
+        );
         return;
       }
       chunks.push(Buffer.from(new Uint8Array(ab)));
-      if (isLast) resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total));
+      if (isLast)
+        resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total));
     });
   });
 }
@@ -73,7 +79,12 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
     }
   };
 
-  function sendError(sink: UwsSink, err: unknown, requestId: string, closeConnection = false): void {
+  function sendError(
+    sink: UwsSink,
+    err: unknown,
+    requestId: string,
+    closeConnection = false,
+  ): void {
     if (!(err instanceof GatewayError)) logger.error({ err, requestId }, 'unhandled error');
     if (sink.done) return;
     if (sink.headersSent) {
@@ -84,7 +95,13 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
     sink.send(r.status, r.headers, r.body, closeConnection);
   }
 
-  async function serve(res: HttpResponse, sink: UwsSink, req: IncomingRequest, hasBody: boolean, handler: (r: IncomingRequest, b: Buffer, s: UwsSink) => Promise<void> | void): Promise<void> {
+  async function serve(
+    res: HttpResponse,
+    sink: UwsSink,
+    req: IncomingRequest,
+    hasBody: boolean,
+    handler: (r: IncomingRequest, b: Buffer, s: UwsSink) => Promise<void> | void,
+  ): Promise<void> {
     let body: Buffer;
     try {
       body = hasBody ? await readBody(res, sink, opts.maxPayloadSize) : Buffer.alloc(0);
@@ -130,7 +147,15 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
     const sink = new UwsSink(res, [['x-request-id', req.requestId]], found.headOnly);
     const declared = Number(headers.get('content-length') ?? '0');
     if (declared > opts.maxPayloadSize) {
-      sendError(sink, new GatewayError('payload_too_large', 'Failed to buffer the request body: length limit exceeded'), req.requestId, true);
+      sendError(
+        sink,
+        new GatewayError(
+          'payload_too_large',
+          'Failed to buffer the request body: length limit exceeded',
+        ),
+        req.requestId,
+        true,
+      );
       return;
     }
     inflight++;

@@ -19,7 +19,7 @@ export class RouteTable {
 
   add(route: Route): this {
     let m = this.byPath.get(route.path);
-    if (!m) this.byPath.set(route.path, (m = new Map()));
+    if (!m) this.byPath.set(route.path, (m = new Map<string, Route>()));
     if (m.has(route.method)) throw new Error(`duplicate route ${route.method} ${route.path}`);
     m.set(route.method, route);
     return this;

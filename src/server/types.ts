@@ -35,4 +35,8 @@ export interface ResponseSink {
 }
 
 /** A route handler. The body has been read (and size-limited) before it runs. */
-export type Handler = (req: IncomingRequest, body: Buffer, res: ResponseSink) => Promise<void> | void;
+export type Handler = (
+  req: IncomingRequest,
+  body: Buffer,
+  res: ResponseSink,
+) => Promise<void> | void;

@@ -47,7 +47,12 @@ export class UwsSink implements ResponseSink {
     this.headersSent = true;
   }
 
-  send(status: number, headers: HeaderList, body: string | Uint8Array, closeConnection = false): void {
+  send(
+    status: number,
+    headers: HeaderList,
+    body: string | Uint8Array,
+    closeConnection = false,
+  ): void {
     if (this.done) return;
     this.ended = true;
     this.abortCbs = [];
@@ -90,7 +95,6 @@ export class UwsSink implements ResponseSink {
     });
     this.releaseDrain();
   }
-
 
   private releaseDrain(): void {
     const ws = this.drainWaiters;

@@ -7,7 +7,11 @@ import type { Worker } from '../core/worker';
 export type StateMessage =
   | { readonly t: 'registry'; readonly version: number; readonly workers: readonly Worker[] }
   /** Absolute in-flight counts of the sender for the workers that changed (0 = none). */
-  | { readonly t: 'loads'; readonly from: string; readonly entries: ReadonlyArray<readonly [string, number]> }
+  | {
+      readonly t: 'loads';
+      readonly from: string;
+      readonly entries: ReadonlyArray<readonly [string, number]>;
+    }
   /** A participant left; its load reports no longer count. */
   | { readonly t: 'peer-down'; readonly from: string };
 
@@ -34,7 +38,7 @@ export class RetainedState {
         return;
       case 'loads': {
         let m = this.loads.get(msg.from);
-        if (!m) this.loads.set(msg.from, (m = new Map()));
+        if (!m) this.loads.set(msg.from, (m = new Map<string, number>()));
         for (const [id, n] of msg.entries) {
           if (n === 0) m.delete(id);
           else m.set(id, n);

@@ -1,24 +1,29 @@
 import pino from 'pino';
+import pretty from 'pino-pretty';
 
 export type Logger = pino.Logger;
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /**
- * Creates the process logger. JSON lines with --log-json, otherwise a compact
- * human-readable line per record (no extra dependency for pretty printing).
+ * Creates the process logger on stderr: JSON lines with --log-json, otherwise one
+ * human-readable line per record (pino-pretty as an in-process stream, no worker thread).
  */
 export function createLogger(opts: { level: LogLevel; json: boolean; name?: string }): Logger {
   const base = { name: opts.name ?? 'collie', pid: process.pid };
-  if (opts.json) return pino({ level: opts.level, base });
-  return pino(
-    {
-      level: opts.level,
-      base,
-      formatters: { level: (label) => ({ level: label }) },
-      timestamp: pino.stdTimeFunctions.isoTime,
-    },
-    pino.destination({ dest: 2, sync: false }),
-  );
+  if (opts.json) {
+    return pino(
+      { level: opts.level, base, timestamp: pino.stdTimeFunctions.isoTime },
+      pino.destination(2),
+    );
+  }
+  const stream = pretty({
+    destination: 2,
+    colorize: false,
+    translateTime: 'SYS:standard',
+    ignore: 'hostname',
+    singleLine: true,
+  });
+  return pino({ level: opts.level, base }, stream);
 }
 
 /** A logger that discards everything (tests). */

@@ -4,9 +4,22 @@ import { Agent, request } from 'undici';
 import { runCollie, freePort, waitFor, childPids, cpuTicks, type Proc } from '../helpers/processes';
 
 /** A request on a brand-new connection, so the kernel spreads them over the ingress processes. */
-async function freshRequest(url: string, body: unknown): Promise<{ status: number; worker: string | undefined; text: () => Promise<string>; destroy: () => void }> {
+async function freshRequest(
+  url: string,
+  body: unknown,
+): Promise<{
+  status: number;
+  worker: string | undefined;
+  text: () => Promise<string>;
+  destroy: () => void;
+}> {
   const agent = new Agent({ pipelining: 0, connections: 1 });
-  const r = await request(url, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const r = await request(url, {
+    method: 'POST',
+    dispatcher: agent,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return {
     status: r.statusCode,
     worker: r.headers['x-worker-id'] as string | undefined,
@@ -36,12 +49,38 @@ describe('built CLI: --workers 2 with two mock engines', () => {
 
   before(async () => {
     const ep = await freePort();
-    engines = runCollie(['mock-engine', '--host', '127.0.0.1', '--port', String(ep), '--count', '2', '--token-delay-ms', '100', '--tokens', '4']);
+    engines = runCollie([
+      'mock-engine',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(ep),
+      '--count',
+      '2',
+      '--token-delay-ms',
+      '100',
+      '--tokens',
+      '4',
+    ]);
     engineUrls = [`http://127.0.0.1:${ep}`, `http://127.0.0.1:${ep + 1}`];
     for (const u of engineUrls) await waitFor(`${u}/health`);
     const gp = await freePort();
     gwUrl = `http://127.0.0.1:${gp}`;
-    gateway = runCollie(['launch', '--host', '127.0.0.1', '--port', String(gp), '--workers', '2', '--policy', 'least_load', '--log-level', 'warn', '--worker-urls', ...engineUrls]);
+    gateway = runCollie([
+      'launch',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(gp),
+      '--workers',
+      '2',
+      '--policy',
+      'least_load',
+      '--log-level',
+      'warn',
+      '--worker-urls',
+      ...engineUrls,
+    ]);
     await waitFor(`${gwUrl}/readiness`).catch((err: unknown) => {
       throw new Error(`${String(err)}\n--- gateway output ---\n${gateway.output()}`);
     });
@@ -56,14 +95,19 @@ describe('built CLI: --workers 2 with two mock engines', () => {
     assert.equal(kids.length, 2, `expected 2 ingress processes, found ${kids.length}`);
     const before = kids.map(cpuTicks);
     for (let batch = 0; batch < 20; batch++) {
-      const rs = await Promise.all(Array.from({ length: 10 }, () => freshRequest(`${gwUrl}/generate`, { text: 'x', sampling_params: { max_new_tokens: 1 } })));
+      const rs = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          freshRequest(`${gwUrl}/generate`, { text: 'x', sampling_params: { max_new_tokens: 1 } }),
+        ),
+      );
       for (const r of rs) {
         assert.equal(r.status, 200);
         await r.text();
       }
     }
     const used = kids.map((p, i) => cpuTicks(p) - (before[i] as number));
-    for (const u of used) assert.ok(u > 0, `an ingress process did no work: ${JSON.stringify(used)}`);
+    for (const u of used)
+      assert.ok(u > 0, `an ingress process did no work: ${JSON.stringify(used)}`);
   });
 
   test('in-flight load is shared: least_load stays balanced across processes', async () => {
@@ -71,12 +115,20 @@ describe('built CLI: --workers 2 with two mock engines', () => {
     try {
       for (let i = 0; i < 12; i++) {
         // long streams keep their in-flight slot; each arrives on a new connection (either process)
-        const r = await freshRequest(`${gwUrl}/v1/chat/completions`, { model: 'mock-model', stream: true, max_tokens: 100, messages: [{ role: 'user', content: `s${i}` }] });
+        const r = await freshRequest(`${gwUrl}/v1/chat/completions`, {
+          model: 'mock-model',
+          stream: true,
+          max_tokens: 100,
+          messages: [{ role: 'user', content: `s${i}` }],
+        });
         assert.equal(r.status, 200);
         open.push(r);
         await new Promise((res) => setTimeout(res, 40)); // > one load publish interval
         const [a, b] = await Promise.all(engineUrls.map(running));
-        assert.ok(Math.abs((a as number) - (b as number)) <= 1, `after ${i + 1} streams: engine loads ${a} vs ${b}`);
+        assert.ok(
+          Math.abs((a as number) - (b as number)) <= 1,
+          `after ${i + 1} streams: engine loads ${a} vs ${b}`,
+        );
       }
     } finally {
       for (const r of open) r.destroy();
@@ -92,7 +144,15 @@ describe('built CLI: --workers 2 with two mock engines', () => {
 
   test('a port already held by another process is refused', async () => {
     const port = Number(new URL(gwUrl).port);
-    const p = runCollie(['launch', '--host', '127.0.0.1', '--port', String(port), '--workers', '1']);
+    const p = runCollie([
+      'launch',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--workers',
+      '1',
+    ]);
     const code = await new Promise<number | null>((r) => p.child.once('exit', (c) => r(c)));
     assert.equal(code, 1);
     assert.match(p.output(), /already in use/);

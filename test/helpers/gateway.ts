@@ -13,7 +13,15 @@ export interface TestGateway {
 
 /** An in-process single-process gateway on 127.0.0.1:0 with the given extra flags. */
 export async function startTestGateway(flags: string[]): Promise<TestGateway> {
-  const config = parseLaunchArgs(['--host', '127.0.0.1', '--port', '0', '--workers', '1', ...flags]);
+  const config = parseLaunchArgs([
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--workers',
+    '1',
+    ...flags,
+  ]);
   const gw = await startSingleProcess(config, silentLogger());
   await gw.startupDone;
   return {
@@ -29,15 +37,29 @@ export async function startTestGateway(flags: string[]): Promise<TestGateway> {
 
 /** Starts `n` mock engines on free ports. */
 export async function startEngines(n: number, opts: MockEngineOptions = {}): Promise<MockEngine[]> {
-  return Promise.all(Array.from({ length: n }, () => startMockEngine({ host: '127.0.0.1', port: 0, ...opts })));
+  return Promise.all(
+    Array.from({ length: n }, () => startMockEngine({ host: '127.0.0.1', port: 0, ...opts })),
+  );
 }
 
-export async function closeAll(...things: Array<{ close(): Promise<void> } | readonly { close(): Promise<void> }[]>): Promise<void> {
-  const flat = things.flatMap((t) => (Array.isArray(t) ? t : [t])) as Array<{ close(): Promise<void> }>;
+interface Closable {
+  close(): Promise<void>;
+}
+
+export async function closeAll(...things: Array<Closable | readonly Closable[]>): Promise<void> {
+  const flat: Closable[] = [];
+  for (const t of things) {
+    if ('close' in t) flat.push(t);
+    else flat.push(...t);
+  }
   await Promise.allSettled(flat.map((t) => t.close()));
 }
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

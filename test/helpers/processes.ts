@@ -24,7 +24,9 @@ export interface Proc {
 
 /** Runs `node bin/collie.js …`; stop() sends SIGTERM, then SIGKILL after 5 s. */
 export function runCollie(args: string[]): Proc {
-  const child = spawn(process.execPath, [COLLIE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [COLLIE_BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,7 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startEngines, startTestGateway, closeAll, postJson, type TestGateway } from '../helpers/gateway';
+import {
+  startEngines,
+  startTestGateway,
+  closeAll,
+  postJson,
+  type TestGateway,
+} from '../helpers/gateway';
 import type { MockEngine } from '../../src/mock-engine';
 
 /** Sends raw bytes on a fresh connection and returns what came back before close/timeout. */
@@ -52,7 +58,10 @@ describe('bad input gets SMG-shaped errors and never hurts the process', () => {
   test('missing or wrong fields: 400 Invalid JSON data (validated) / 422 (plain)', async () => {
     const a = await postJson(`${gw.url}/v1/chat/completions`, { model: 'mock-model' });
     assert.equal(a.status, 400);
-    assert.match(((await a.json()) as { error: { message: string } }).error.message, /^Invalid JSON data: .*messages/);
+    assert.match(
+      ((await a.json()) as { error: { message: string } }).error.message,
+      /^Invalid JSON data: .*messages/,
+    );
     const b = await postJson(`${gw.url}/v1/chat/completions`, { model: 42, messages: [] });
     assert.equal(b.status, 400);
     const c = await postJson(`${gw.url}/generate`, { text: ['a', 'b'] });
@@ -75,23 +84,46 @@ describe('bad input gets SMG-shaped errors and never hurts the process', () => {
       assert.equal(r.status, 400, JSON.stringify(body));
       assert.equal(((await r.json()) as { error: { code: unknown } }).error.code, 400);
     }
-    for (const body of [{ model: 'mock-model', query: ' ', documents: ['a'] }, { model: 'mock-model', query: 'q', documents: [] }, { model: 'mock-model', query: 'q', documents: ['a'], top_k: 0 }]) {
+    for (const body of [
+      { model: 'mock-model', query: ' ', documents: ['a'] },
+      { model: 'mock-model', query: 'q', documents: [] },
+      { model: 'mock-model', query: 'q', documents: ['a'], top_k: 0 },
+    ]) {
       assert.equal((await postJson(`${gw.url}/rerank`, body)).status, 400);
     }
   });
 
   test('content type: validated → 400 envelope, plain → 415 text', async () => {
-    const a = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify(chat), headers: { 'content-type': 'text/plain' } });
+    const a = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify(chat),
+      headers: { 'content-type': 'text/plain' },
+    });
     assert.equal(a.status, 400);
-    assert.match(((await a.json()) as { error: { message: string } }).error.message, /Content-Type: application\/json/);
-    const b = await fetch(`${gw.url}/generate`, { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } });
+    assert.match(
+      ((await a.json()) as { error: { message: string } }).error.message,
+      /Content-Type: application\/json/,
+    );
+    const b = await fetch(`${gw.url}/generate`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'text/plain' },
+    });
     assert.equal(b.status, 415);
     assert.equal(await b.text(), 'Expected request with `Content-Type: application/json`');
   });
 
   test('invalid UTF-8 is a syntax error, not mojibake forwarded upstream', async () => {
-    const bytes = Buffer.concat([Buffer.from('{"text":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
-    const r = await fetch(`${gw.url}/generate`, { method: 'POST', body: bytes, headers: { 'content-type': 'application/json' } });
+    const bytes = Buffer.concat([
+      Buffer.from('{"text":"'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}'),
+    ]);
+    const r = await fetch(`${gw.url}/generate`, {
+      method: 'POST',
+      body: bytes,
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(r.status, 400);
     assert.match(await r.text(), /not valid UTF-8/);
   });
@@ -100,7 +132,10 @@ describe('bad input gets SMG-shaped errors and never hurts the process', () => {
     const big = JSON.stringify({ text: 'x'.repeat(4096) });
     const r = await postJson(`${gw.url}/generate`, big);
     assert.equal(r.status, 413);
-    const chunked = await rawExchange(gw.port, `POST /generate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1000\r\n${'x'.repeat(4096)}\r\n0\r\n\r\n`);
+    const chunked = await rawExchange(
+      gw.port,
+      `POST /generate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1000\r\n${'x'.repeat(4096)}\r\n0\r\n\r\n`,
+    );
     assert.match(chunked, /^HTTP\/1\.1 413/);
   });
 
@@ -121,14 +156,26 @@ describe('bad input gets SMG-shaped errors and never hurts the process', () => {
     assert.equal(r.status, 404);
     assert.equal(r.headers.get('x-smg-error-code'), 'model_not_found');
     const body = (await r.json()) as { error: Record<string, unknown> };
-    assert.deepEqual(body.error, { type: 'Not Found', code: 'model_not_found', message: "No worker available for model 'other'", param: null });
+    assert.deepEqual(body.error, {
+      type: 'Not Found',
+      code: 'model_not_found',
+      message: "No worker available for model 'other'",
+      param: null,
+    });
     assert.equal(engines[0]!.requests.length, before);
   });
 
   test('huge headers, garbage request lines and half-sent bodies leave the server healthy', async () => {
-    await rawExchange(gw.port, `GET /health HTTP/1.1\r\nHost: a\r\nx-big: ${'y'.repeat(2_000_000)}\r\n\r\n`);
+    await rawExchange(
+      gw.port,
+      `GET /health HTTP/1.1\r\nHost: a\r\nx-big: ${'y'.repeat(2_000_000)}\r\n\r\n`,
+    );
     await rawExchange(gw.port, 'NOT HTTP AT ALL\r\n\r\n');
-    await rawExchange(gw.port, 'POST /generate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"text":', 100);
+    await rawExchange(
+      gw.port,
+      'POST /generate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"text":',
+      100,
+    );
     const r = await fetch(`${gw.url}/health`);
     assert.equal(r.status, 200);
     assert.equal(gw.inflight(engines[0]!.url), 0);

@@ -11,13 +11,21 @@ describe('official openai SDK through collie', () => {
 
   before(async () => {
     engines = await startEngines(3, { tokens: 5 });
-    gw = await startTestGateway(['--worker-urls', ...engines.map((e) => e.url), '--policy', 'round_robin']);
+    gw = await startTestGateway([
+      '--worker-urls',
+      ...engines.map((e) => e.url),
+      '--policy',
+      'round_robin',
+    ]);
     client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'unused', maxRetries: 0 });
   });
   after(() => closeAll(gw, engines));
 
   test('chat completion (non-stream)', async () => {
-    const r = await client.chat.completions.create({ model: 'mock-model', messages: [{ role: 'user', content: 'Hello' }] });
+    const r = await client.chat.completions.create({
+      model: 'mock-model',
+      messages: [{ role: 'user', content: 'Hello' }],
+    });
     assert.equal(r.object, 'chat.completion');
     assert.equal(r.choices[0]?.message.role, 'assistant');
     assert.ok((r.choices[0]?.message.content ?? '').length > 0);
@@ -45,7 +53,11 @@ describe('official openai SDK through collie', () => {
   });
 
   test('completions and embeddings', async () => {
-    const c = await client.completions.create({ model: 'mock-model', prompt: 'Once upon a time', max_tokens: 3 });
+    const c = await client.completions.create({
+      model: 'mock-model',
+      prompt: 'Once upon a time',
+      max_tokens: 3,
+    });
     assert.equal(c.object, 'text_completion');
     assert.ok((c.choices[0]?.text ?? '').length > 0);
     const e = await client.embeddings.create({ model: 'mock-model', input: ['a', 'b'] });
@@ -68,7 +80,8 @@ describe('official openai SDK through collie', () => {
   test('unknown model is a 404 model_not_found the SDK surfaces', async () => {
     await assert.rejects(
       client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }),
-      (e: unknown) => e instanceof OpenAI.NotFoundError && /No worker available for model 'nope'/.test(e.message),
+      (e: unknown) =>
+        e instanceof OpenAI.NotFoundError && /No worker available for model 'nope'/.test(e.message),
     );
   });
 });

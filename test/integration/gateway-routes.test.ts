@@ -1,6 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEngines, startTestGateway, closeAll, postJson, type TestGateway } from '../helpers/gateway';
+import {
+  startEngines,
+  startTestGateway,
+  closeAll,
+  postJson,
+  type TestGateway,
+} from '../helpers/gateway';
 import type { MockEngine, RecordedRequest } from '../../src/mock-engine';
 
 async function sseEvents(res: Response): Promise<string[]> {
@@ -9,8 +15,14 @@ async function sseEvents(res: Response): Promise<string[]> {
 }
 
 /** The request an engine recorded on `path` whose body mentions `marker`. */
-function findRequest(engines: MockEngine[], path: string, marker: string): RecordedRequest | undefined {
-  return engines.flatMap((e) => e.requests).find((q) => q.path === path && JSON.stringify(q.body).includes(marker));
+function findRequest(
+  engines: MockEngine[],
+  path: string,
+  marker: string,
+): RecordedRequest | undefined {
+  return engines
+    .flatMap((e) => e.requests)
+    .find((q) => q.path === path && JSON.stringify(q.body).includes(marker));
 }
 
 describe('SMG routes through collie', () => {
@@ -20,9 +32,13 @@ describe('SMG routes through collie', () => {
   before(async () => {
     engines = await startEngines(2, { tokens: 4, model: 'GLM-5.2' });
     gw = await startTestGateway([
-      '--worker-urls', ...engines.map((e) => e.url),
-      '--model-alias', 'GLM-5.2-Coding=GLM-5.2',
-      '--request-id-headers', 'custom-trace-id', 'x-correlation-id',
+      '--worker-urls',
+      ...engines.map((e) => e.url),
+      '--model-alias',
+      'GLM-5.2-Coding=GLM-5.2',
+      '--request-id-headers',
+      'custom-trace-id',
+      'x-correlation-id',
     ]);
   });
   after(() => closeAll(gw, engines));
@@ -40,7 +56,10 @@ describe('SMG routes through collie', () => {
 
   test('/v1/models lists the discovered model once', async () => {
     const r = await fetch(`${gw.url}/v1/models`);
-    assert.deepEqual(await r.json(), { object: 'list', data: [{ id: 'GLM-5.2', object: 'model', created: 0, owned_by: 'self_hosted' }] });
+    assert.deepEqual(await r.json(), {
+      object: 'list',
+      data: [{ id: 'GLM-5.2', object: 'model', created: 0, owned_by: 'self_hosted' }],
+    });
   });
 
   test('info passthroughs answer from a ready worker', async () => {
@@ -60,32 +79,50 @@ describe('SMG routes through collie', () => {
   });
 
   test('an alias is rewritten to the canonical model before it reaches the engine', async () => {
-    const r = await postJson(`${gw.url}/v1/chat/completions`, { model: 'GLM-5.2-Coding', messages: [{ role: 'user', content: 'alias-probe' }] });
+    const r = await postJson(`${gw.url}/v1/chat/completions`, {
+      model: 'GLM-5.2-Coding',
+      messages: [{ role: 'user', content: 'alias-probe' }],
+    });
     assert.equal(r.status, 200);
     const seen = findRequest(engines, '/v1/chat/completions', 'alias-probe');
     assert.equal((seen?.body as { model?: string }).model, 'GLM-5.2');
   });
 
   test('client bytes are forwarded unchanged when no field must change', async () => {
-    const raw = '{"model":"GLM-5.2",   "messages":[{"role":"user","content":"exact"}],"extra_field":{"keep":[1,2]}}';
+    const raw =
+      '{"model":"GLM-5.2",   "messages":[{"role":"user","content":"exact"}],"extra_field":{"keep":[1,2]}}';
     const r = await postJson(`${gw.url}/v1/chat/completions`, raw);
     assert.equal(r.status, 200);
     assert.deepEqual(findRequest(engines, '/v1/chat/completions', 'exact')?.body, JSON.parse(raw));
   });
 
   test('request ids: configured header echoed, else generated with the route prefix', async () => {
-    const a = await postJson(`${gw.url}/generate`, { text: 'x' }, { 'custom-trace-id': 'trace-1', 'x-correlation-id': 'c' });
+    const a = await postJson(
+      `${gw.url}/generate`,
+      { text: 'x' },
+      { 'custom-trace-id': 'trace-1', 'x-correlation-id': 'c' },
+    );
     assert.equal(a.headers.get('x-request-id'), 'trace-1');
     const b = await postJson(`${gw.url}/generate`, { text: 'x' });
     assert.match(b.headers.get('x-request-id') ?? '', /^gnt-[A-Za-z0-9]{24}$/);
-    const c = await postJson(`${gw.url}/v1/chat/completions`, { model: 'GLM-5.2', messages: [{ role: 'user', content: 'x' }] });
+    const c = await postJson(`${gw.url}/v1/chat/completions`, {
+      model: 'GLM-5.2',
+      messages: [{ role: 'user', content: 'x' }],
+    });
     assert.match(c.headers.get('x-request-id') ?? '', /^chatcmpl-/);
   });
 
   test('only allow-listed request headers reach the engine; engine headers come back', async () => {
-    const r = await postJson(`${gw.url}/generate`, { text: 'hdr' }, {
-      'x-smg-routing-key': 'k1', 'x-secret-internal': 'no', traceparent: '00-abc-def-01', 'x-request-id-extra': 'y',
-    });
+    const r = await postJson(
+      `${gw.url}/generate`,
+      { text: 'hdr' },
+      {
+        'x-smg-routing-key': 'k1',
+        'x-secret-internal': 'no',
+        traceparent: '00-abc-def-01',
+        'x-request-id-extra': 'y',
+      },
+    );
     assert.equal(r.status, 200);
     assert.match(r.headers.get('x-worker-id') ?? '', /^worker-/);
     const h = findRequest(engines, '/generate', 'hdr')?.headers ?? {};
@@ -102,30 +139,57 @@ describe('SMG routes through collie', () => {
     const events = await sseEvents(s);
     assert.equal(events[events.length - 1], 'data: [DONE]');
     assert.ok(events.length >= 5);
-    const n = (await (await postJson(`${gw.url}/generate`, { text: 'go' })).json()) as { text: string; meta_info: { finish_reason: { type: string } } };
+    const n = (await (await postJson(`${gw.url}/generate`, { text: 'go' })).json()) as {
+      text: string;
+      meta_info: { finish_reason: { type: string } };
+    };
     assert.equal(typeof n.text, 'string');
     assert.ok(n.meta_info.finish_reason.type);
   });
 
   test('/v1/messages (Anthropic) stream keeps named events', async () => {
-    const r = await postJson(`${gw.url}/v1/messages`, { model: 'GLM-5.2', max_tokens: 4, stream: true, messages: [{ role: 'user', content: 'hi' }] });
+    const r = await postJson(`${gw.url}/v1/messages`, {
+      model: 'GLM-5.2',
+      max_tokens: 4,
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     const events = await sseEvents(r);
     assert.match(events[0] ?? '', /^event: message_start/);
     assert.match(events[events.length - 1] ?? '', /^event: message_stop/);
-    const m = (await (await postJson(`${gw.url}/v1/messages`, { model: 'GLM-5.2', max_tokens: 4, messages: [{ role: 'user', content: 'hi' }] })).json()) as Record<string, unknown>;
+    const m = (await (
+      await postJson(`${gw.url}/v1/messages`, {
+        model: 'GLM-5.2',
+        max_tokens: 4,
+        messages: [{ role: 'user', content: 'hi' }],
+      })
+    ).json()) as Record<string, unknown>;
     assert.equal(m['type'], 'message');
   });
 
   test('/v1/responses passthrough', async () => {
-    const r = (await (await postJson(`${gw.url}/v1/responses`, { model: 'GLM-5.2', input: 'hello' })).json()) as Record<string, unknown>;
+    const r = (await (
+      await postJson(`${gw.url}/v1/responses`, { model: 'GLM-5.2', input: 'hello' })
+    ).json()) as Record<string, unknown>;
     assert.equal(r['object'], 'response');
     assert.equal(r['status'], 'completed');
   });
 
   test('/rerank is rebuilt (alias → canonical, top_k); /v1/rerank ignores model', async () => {
-    const r = await postJson(`${gw.url}/rerank`, { model: 'GLM-5.2-Coding', query: 'q', documents: ['a', 'b', 'c'], top_k: 2, rid: 'rr' });
+    const r = await postJson(`${gw.url}/rerank`, {
+      model: 'GLM-5.2-Coding',
+      query: 'q',
+      documents: ['a', 'b', 'c'],
+      top_k: 2,
+      rid: 'rr',
+    });
     assert.equal(r.status, 200);
-    const body = (await r.json()) as { results: Array<{ score: number }>; model: string; object: string; id: string };
+    const body = (await r.json()) as {
+      results: Array<{ score: number }>;
+      model: string;
+      object: string;
+      id: string;
+    };
     assert.equal(body.object, 'rerank');
     assert.equal(body.model, 'GLM-5.2');
     assert.equal(body.id, 'rr');
@@ -137,8 +201,14 @@ describe('SMG routes through collie', () => {
   });
 
   test('/v1/classify and /v1/embeddings are routed', async () => {
-    assert.equal((await postJson(`${gw.url}/v1/classify`, { model: 'GLM-5.2', input: 'x' })).status, 200);
-    assert.equal((await postJson(`${gw.url}/v1/embeddings`, { model: 'GLM-5.2-Coding', input: 'x' })).status, 200);
+    assert.equal(
+      (await postJson(`${gw.url}/v1/classify`, { model: 'GLM-5.2', input: 'x' })).status,
+      200,
+    );
+    assert.equal(
+      (await postJson(`${gw.url}/v1/embeddings`, { model: 'GLM-5.2-Coding', input: 'x' })).status,
+      200,
+    );
   });
 
   test('HEAD on a GET route answers without a body', async () => {

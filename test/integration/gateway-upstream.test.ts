@@ -1,10 +1,22 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startEngines, startTestGateway, closeAll, postJson, eventually, type TestGateway } from '../helpers/gateway';
+import {
+  startEngines,
+  startTestGateway,
+  closeAll,
+  postJson,
+  eventually,
+  type TestGateway,
+} from '../helpers/gateway';
 import type { MockEngine } from '../../src/mock-engine';
 
-const streamChat = (n: number) => ({ model: 'mock-model', stream: true, max_tokens: n, messages: [{ role: 'user', content: 'tell me' }] });
+const streamChat = (n: number) => ({
+  model: 'mock-model',
+  stream: true,
+  max_tokens: n,
+  messages: [{ role: 'user', content: 'tell me' }],
+});
 
 async function readAll(res: Response): Promise<string> {
   return res.text();
@@ -30,7 +42,7 @@ describe('streaming and upstream failures', () => {
     });
     // 4 tokens at 150 ms: the engine needs ~600 ms; the first chunk must not wait for that.
     assert.equal(res.status, 200);
-    const reader = res.body!.getReader();
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     const first = await reader.read();
     const firstAt = Date.now() - t0;
     assert.ok(first.value && first.value.length > 0);
@@ -42,7 +54,10 @@ describe('streaming and upstream failures', () => {
     }
     const total = Date.now() - t0;
     assert.ok(rest.includes('[DONE]'));
-    assert.ok(total - firstAt >= 300, `first chunk at ${firstAt} ms, end at ${total} ms: stream was buffered`);
+    assert.ok(
+      total - firstAt >= 300,
+      `first chunk at ${firstAt} ms, end at ${total} ms: stream was buffered`,
+    );
   });
 
   test('an engine that drops mid-stream ends the client stream with an error event', async () => {
@@ -71,18 +86,24 @@ describe('streaming and upstream failures', () => {
       body: JSON.stringify(streamChat(200)),
       signal: ac.signal,
     });
-    const reader = res.body!.getReader();
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     await reader.read();
     assert.equal(gw.inflight(engine.url), 1);
     ac.abort();
-    await eventually(() => engine.stats().aborted === abortedBefore + 1 && engine.stats().running === 0, 1000);
+    await eventually(
+      () => engine.stats().aborted === abortedBefore + 1 && engine.stats().running === 0,
+      1000,
+    );
     await eventually(() => gw.inflight(engine.url) === 0, 1000);
   });
 
   test('an engine that hangs past --request-timeout-secs → 504 call_upstream_timeout', async () => {
     engine.setFault({ hang: true });
     try {
-      const r = await postJson(`${gw.url}/v1/chat/completions`, { model: 'mock-model', messages: [{ role: 'user', content: 'x' }] });
+      const r = await postJson(`${gw.url}/v1/chat/completions`, {
+        model: 'mock-model',
+        messages: [{ role: 'user', content: 'x' }],
+      });
       assert.equal(r.status, 504);
       assert.equal(r.headers.get('x-smg-error-code'), 'call_upstream_timeout');
     } finally {
@@ -115,14 +136,23 @@ describe('backpressure', () => {
   after(() => closeAll(gw, engine));
 
   test('a slow client slows the engine instead of growing gateway memory', async () => {
-        const completedBefore = engine.stats().completed;
-    const payload = JSON.stringify({ ...streamChat(200_000), messages: [{ role: 'user', content: 'flood' }] });
+    const completedBefore = engine.stats().completed;
+    const payload = JSON.stringify({
+      ...streamChat(200_000),
+      messages: [{ role: 'user', content: 'flood' }],
+    });
     const sock = net.connect(gw.port, '127.0.0.1');
     await new Promise<void>((r) => sock.once('connect', () => r()));
-    sock.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`);
+    sock.write(
+      `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`,
+    );
     sock.pause();
     await new Promise((r) => setTimeout(r, 1500));
-    assert.equal(engine.stats().completed, completedBefore, 'engine finished a 200k-token stream the client never read');
+    assert.equal(
+      engine.stats().completed,
+      completedBefore,
+      'engine finished a 200k-token stream the client never read',
+    );
     assert.equal(engine.stats().running, 1);
     let bytes = 0;
     sock.on('data', (d: Buffer) => {
@@ -134,7 +164,6 @@ describe('backpressure', () => {
     sock.destroy();
     await eventually(() => gw.inflight(engine.url) === 0, 1000);
   });
-
 });
 
 describe('engine unreachable and empty fleets', () => {
@@ -158,7 +187,10 @@ describe('engine unreachable and empty fleets', () => {
     try {
       const ready = await fetch(`${gw.url}/readiness`);
       assert.equal(ready.status, 503);
-      assert.deepEqual(await ready.json(), { status: 'not ready', reason: 'insufficient healthy workers' });
+      assert.deepEqual(await ready.json(), {
+        status: 'not ready',
+        reason: 'insufficient healthy workers',
+      });
       const gen = await postJson(`${gw.url}/generate`, { text: 'x' });
       assert.equal(gen.status, 404);
       assert.equal(gen.headers.get('x-smg-error-code'), 'model_not_found');

@@ -9,7 +9,12 @@ test('defaults follow SMG where collie implements the flag', () => {
   assert.equal(c.port, 30000);
   assert.equal(c.maxPayloadSize, 536870912);
   assert.equal(c.requestTimeoutSecs, 1800);
-  assert.deepEqual(c.requestIdHeaders, ['x-request-id', 'x-correlation-id', 'x-trace-id', 'request-id']);
+  assert.deepEqual(c.requestIdHeaders, [
+    'x-request-id',
+    'x-correlation-id',
+    'x-trace-id',
+    'request-id',
+  ]);
   assert.equal(c.logLevel, 'info');
   assert.equal(c.policy, 'round_robin');
   assert.ok(c.workers >= 1);
@@ -18,9 +23,20 @@ test('defaults follow SMG where collie implements the flag', () => {
 
 test('lists take every following value, repeat, and accept --flag=value', () => {
   const c = parseLaunchArgs([
-    '--worker-urls', 'http://a:1', 'http://b:2/', '--port=8080', '--worker-urls', 'http://c:3',
-    '--model-alias', 'fast=llama', '--model-alias=big=qwen', '--log-json', '--workers', '2',
-    '--request-id-headers', 'Custom-Trace-Id',
+    '--worker-urls',
+    'http://a:1',
+    'http://b:2/',
+    '--port=8080',
+    '--worker-urls',
+    'http://c:3',
+    '--model-alias',
+    'fast=llama',
+    '--model-alias=big=qwen',
+    '--log-json',
+    '--workers',
+    '2',
+    '--request-id-headers',
+    'Custom-Trace-Id',
   ]);
   assert.deepEqual(c.workerUrls, ['http://a:1', 'http://b:2', 'http://c:3']);
   assert.equal(c.port, 8080);
@@ -50,7 +66,10 @@ const bad: Array<[string[], RegExp]> = [
 ];
 for (const [argv, re] of bad) {
   test(`rejects ${argv.join(' ')}`, () => {
-    assert.throws(() => parseLaunchArgs(argv), (e: unknown) => e instanceof ConfigError && re.test(e.message));
+    assert.throws(
+      () => parseLaunchArgs(argv),
+      (e: unknown) => e instanceof ConfigError && re.test(e.message),
+    );
   });
 }
 

@@ -6,14 +6,25 @@ test('router errors use the reason phrase as type and set X-SMG-Error-Code', () 
   const r = errorReply(new GatewayError('no_available_workers', 'All workers are unavailable'));
   assert.equal(r.status, 503);
   assert.deepEqual(JSON.parse(r.body), {
-    error: { type: 'Service Unavailable', code: 'no_available_workers', message: 'All workers are unavailable', param: null },
+    error: {
+      type: 'Service Unavailable',
+      code: 'no_available_workers',
+      message: 'All workers are unavailable',
+      param: null,
+    },
   });
   assert.ok(r.headers.some(([k, v]) => k === 'x-smg-error-code' && v === 'no_available_workers'));
 });
 
 test('validated-JSON errors: json_parse_error string code; semantic errors: numeric 400', () => {
   const a = errorReply(new GatewayError('json_parse_error', 'JSON syntax error: x'));
-  assert.deepEqual(JSON.parse(a.body), { error: { message: 'JSON syntax error: x', type: 'invalid_request_error', code: 'json_parse_error' } });
+  assert.deepEqual(JSON.parse(a.body), {
+    error: {
+      message: 'JSON syntax error: x',
+      type: 'invalid_request_error',
+      code: 'json_parse_error',
+    },
+  });
   const b = errorReply(new GatewayError('validation_error', 'messages cannot be empty'));
   assert.equal(b.status, 400);
   assert.equal((JSON.parse(b.body) as { error: { code: unknown } }).error.code, 400);
@@ -35,7 +46,9 @@ test('unknown errors become a generic 500 without leaking the message', () => {
 });
 
 test('405 carries Allow and an empty body', () => {
-  const r = errorReply(new GatewayError('method_not_allowed', '', { headers: [['allow', 'POST']] }));
+  const r = errorReply(
+    new GatewayError('method_not_allowed', '', { headers: [['allow', 'POST']] }),
+  );
   assert.equal(r.status, 405);
   assert.equal(r.body, '');
   assert.deepEqual(r.headers, [['allow', 'POST']]);

@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { rebuildRerank } from '../../src/routes/rerank';
 import { GatewayError } from '../../src/errors/gateway-error';
 
-const reply = (items: unknown) => ({ status: 200, headers: [] as Array<[string, string]>, body: Buffer.from(JSON.stringify(items)) });
+const reply = (items: unknown) => ({
+  status: 200,
+  headers: [] as Array<[string, string]>,
+  body: Buffer.from(JSON.stringify(items)),
+});
 
 test('sorts, truncates to top_k, drops documents on request, fills SMG fields', () => {
   const items = [
@@ -11,7 +15,11 @@ test('sorts, truncates to top_k, drops documents on request, fills SMG fields', 
     { score: 0.9, document: 'b', index: 1, meta_info: { c: 1 } },
     { score: 0.5, document: 'c', index: 2 },
   ];
-  const out = rebuildRerank({ top_k: 2, return_documents: false, rid: 'r1' }, 'm', 1700000000)(reply(items));
+  const out = rebuildRerank(
+    { top_k: 2, return_documents: false, rid: 'r1' },
+    'm',
+    1700000000,
+  )(reply(items));
   const body = JSON.parse(out.body.toString()) as Record<string, unknown>;
   assert.deepEqual(body, {
     results: [
@@ -27,5 +35,8 @@ test('sorts, truncates to top_k, drops documents on request, fills SMG fields', 
 });
 
 test('a non-array worker answer is rerank_response_build_failed', () => {
-  assert.throws(() => rebuildRerank({}, 'm', 0)(reply({ not: 'a list' })), (e: unknown) => e instanceof GatewayError && e.code === 'rerank_response_build_failed');
+  assert.throws(
+    () => rebuildRerank({}, 'm', 0)(reply({ not: 'a list' })),
+    (e: unknown) => e instanceof GatewayError && e.code === 'rerank_response_build_failed',
+  );
 });

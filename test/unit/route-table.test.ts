@@ -6,7 +6,9 @@ import { resolveRequestId } from '../../src/server/request-id';
 const noop = (): void => undefined;
 
 test('exact match, 404 for unknown paths, 405 with Allow, HEAD served by GET', () => {
-  const t = new RouteTable().add({ method: 'POST', path: '/generate', handler: noop }).add({ method: 'GET', path: '/health', handler: noop });
+  const t = new RouteTable()
+    .add({ method: 'POST', path: '/generate', handler: noop })
+    .add({ method: 'GET', path: '/health', handler: noop });
   assert.equal(t.lookup('POST', '/generate').kind, 'found');
   assert.deepEqual(t.lookup('POST', '/api/v2/generate'), { kind: 'not_found' });
   assert.deepEqual(t.lookup('GET', '/generate'), { kind: 'method_not_allowed', allow: 'POST' });
@@ -18,10 +20,23 @@ test('exact match, 404 for unknown paths, 405 with Allow, HEAD served by GET', (
 
 test('request id: first configured header wins, else a prefixed 24-char id', () => {
   const names = ['x-request-id', 'x-correlation-id'];
-  assert.equal(resolveRequestId(new Map([['x-correlation-id', 'c'], ['x-request-id', 'r']]), names, '/generate'), 'r');
+  assert.equal(
+    resolveRequestId(
+      new Map([
+        ['x-correlation-id', 'c'],
+        ['x-request-id', 'r'],
+      ]),
+      names,
+      '/generate',
+    ),
+    'r',
+  );
   assert.equal(resolveRequestId(new Map([['x-correlation-id', 'c']]), names, '/generate'), 'c');
   assert.match(resolveRequestId(new Map(), names, '/generate'), /^gnt-[A-Za-z0-9]{24}$/);
-  assert.match(resolveRequestId(new Map(), names, '/v1/chat/completions'), /^chatcmpl-[A-Za-z0-9]{24}$/);
+  assert.match(
+    resolveRequestId(new Map(), names, '/v1/chat/completions'),
+    /^chatcmpl-[A-Za-z0-9]{24}$/,
+  );
   assert.match(resolveRequestId(new Map(), names, '/v1/completions'), /^cmpl-/);
   assert.match(resolveRequestId(new Map(), names, '/v1/messages'), /^msg_/);
   assert.match(resolveRequestId(new Map(), names, '/v1/responses'), /^resp-/);

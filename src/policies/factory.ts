@@ -1,0 +1,28 @@
+import { createConsistentHashingPolicy } from './consistent-hashing';
+import { createLeastLoadPolicy } from './least-load';
+import { createManualPolicy } from './manual';
+import { createPassthroughPolicy } from './passthrough';
+import { createPowerOfTwoPolicy } from './power-of-two';
+import { createRandomPolicy } from './random';
+import { createRoundRobinPolicy } from './round-robin';
+import type { PolicyFactory } from './types';
+
+/** One policy instance per model; `opts` matter only to manual. */
+export const createPolicy: PolicyFactory = (name, deps, opts) => {
+  switch (name) {
+    case 'random':
+      return createRandomPolicy(deps);
+    case 'round_robin':
+      return createRoundRobinPolicy();
+    case 'power_of_two':
+      return createPowerOfTwoPolicy(deps);
+    case 'least_load':
+      return createLeastLoadPolicy(deps);
+    case 'consistent_hashing':
+      return createConsistentHashingPolicy(deps);
+    case 'manual':
+      return createManualPolicy(deps, opts);
+    case 'passthrough':
+      return createPassthroughPolicy();
+  }
+};
