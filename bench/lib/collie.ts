@@ -1,0 +1,107 @@
+import path from 'node:path';
+import { getFreePort } from './free-port';
+import { httpRequest } from './http';
+import { collieBin } from './paths';
+import type { ManagedChild, ProcessGroup } from './processes';
+import { anyStatus, waitForHttp } from './wait-ready';
+
+export interface RunningServer {
+  readonly child: ManagedChild;
+  readonly port: number;
+  /** http://127.0.0.1:<port>, no trailing slash. */
+  readonly url: string;
+}
+
+/**
+ * Which engine to run: `collie` = `bin/collie.js mock-engine` (the default), `stub` = the
+ * node:http stand-in in bench/lib/stub-engine.ts.
+ */
+export type EngineKind = 'collie' | 'stub';
+export const ENGINE_KINDS: readonly EngineKind[] = ['collie', 'stub'];
+
+export interface EngineOptions {
+  readonly kind: EngineKind;
+  readonly model: string;
+  /** Extra arguments for `collie mock-engine` (e.g. a token delay); ignored by the stub. */
+  readonly extraArgs?: readonly string[];
+  readonly name?: string;
+  readonly port?: number;
+  /** Copy the engine's output to our stderr. Default false. */
+  readonly echo?: boolean;
+  readonly readyTimeoutMs?: number;
+}
+
+/** Starts an engine as its own process (so its CPU is never mixed with ours) and waits for it. */
+export async function startEngine(group: ProcessGroup, o: EngineOptions): Promise<RunningServer> {
+  const port = o.port ?? (await getFreePort());
+  const common = ['--host', '127.0.0.1', '--port', String(port), '--model', o.model];
+  const args =
+    o.kind === 'collie'
+      ? [collieBin, 'mock-engine', ...common, ...(o.extraArgs ?? [])]
+      : [path.join(__dirname, 'stub-engine.js'), ...common];
+  const child = group.spawn(o.name ?? `engine-${o.kind}`, process.execPath, args, {
+    echo: o.echo ?? false,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  // Any HTTP answer means it is listening; the caller checks the workload with a real request.
+  await waitForHttp(`${url}/v1/models`, { accept: anyStatus, child, ...timeout(o) });
+  return { child, port, url };
+}
+
+export interface GatewayOptions {
+  readonly workerUrls: readonly string[];
+  /** --workers: ingress processes. */
+  readonly workers: number;
+  readonly policy?: string;
+  readonly logLevel?: string;
+  readonly port?: number;
+  readonly name?: string;
+  readonly echo?: boolean;
+  readonly readyTimeoutMs?: number;
+}
+
+/** Starts `bin/collie.js launch` and waits until GET /readiness returns 200. */
+export async function startGateway(group: ProcessGroup, o: GatewayOptions): Promise<RunningServer> {
+  const port = o.port ?? (await getFreePort());
+  const args = [
+    ...[collieBin, 'launch', '--host', '127.0.0.1', '--port', String(port)],
+    ...['--worker-urls', ...o.workerUrls, '--workers', String(o.workers)],
+    ...['--policy', o.policy ?? 'round_robin', '--log-level', o.logLevel ?? 'warn'],
+  ];
+  const child = group.spawn(o.name ?? `collie-w${o.workers}`, process.execPath, args, {
+    echo: o.echo ?? false,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/readiness`, { child, ...timeout(o) });
+  return { child, port, url };
+}
+
+function timeout(o: { readonly readyTimeoutMs?: number }): { timeoutMs?: number } {
+  return o.readyTimeoutMs !== undefined ? { timeoutMs: o.readyTimeoutMs } : {};
+}
+
+/**
+ * Sends one request and checks the answer is a 200 with a JSON body, so a benchmark never
+ * measures a fast error path by mistake. Throws with the status and body otherwise.
+ */
+export async function checkJsonRequest(
+  url: string,
+  method: string,
+  body: string | undefined,
+  headers: Readonly<Record<string, string>>,
+): Promise<unknown> {
+  const res = await httpRequest(url, {
+    method,
+    headers,
+    timeoutMs: 10_000,
+    ...(body !== undefined ? { body } : {}),
+  });
+  if (res.status !== 200) {
+    throw new Error(`${method} ${url} → HTTP ${res.status}: ${res.body.slice(0, 500)}`);
+  }
+  try {
+    return JSON.parse(res.body) as unknown;
+  } catch {
+    throw new Error(`${method} ${url} → 200 but not JSON: ${res.body.slice(0, 500)}`);
+  }
+}
