@@ -63,6 +63,13 @@ export async function startIngress(opts: {
     exclusivePort: opts.exclusivePort,
     logger,
   });
+  // Serve only once the registry replica is in sync, so a (re)started process never answers
+  // 404 model_not_found for a fleet it has not heard of yet.
+  const synced = await Promise.race([
+    router.synced().then(() => true),
+    new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref()),
+  ]);
+  if (!synced) logger.warn('no registry snapshot within 10 s; serving with an empty fleet');
   const port = await server.listen();
   return {
     port,

@@ -30,6 +30,8 @@ export function createWorkerRegistry(
     version++;
     bus.publish({ t: 'registry', version, workers: [...workers.values()] });
   }
+  // An initial (possibly empty) snapshot, so a replica can tell "no workers" from "not synced".
+  publish();
 
   return {
     reserveId(url) {

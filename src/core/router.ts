@@ -32,6 +32,8 @@ export interface Router {
   /** Distinct model ids of registered workers. */
   modelIds(): readonly string[];
   readonly version: number;
+  /** Resolves once the first registry snapshot has been applied. */
+  synced(): Promise<void>;
   close(): void;
 }
 
@@ -59,6 +61,8 @@ export function createRouter(deps: RouterDeps): Router {
   const policies = new Map<string, Policy>();
   const aliases = new Map(Object.entries(deps.aliases));
   const policyDeps: PolicyDeps = { ...deps.policyDeps, loads: deps.loads };
+  let markSynced: () => void = () => undefined;
+  const syncedPromise = new Promise<void>((resolve) => (markSynced = resolve));
 
   function policyFor(key: string, set: WorkerSet): Policy {
     let p = policies.get(key);
@@ -73,6 +77,7 @@ export function createRouter(deps: RouterDeps): Router {
   function apply(snapshotVersion: number, workers: readonly Worker[]): void {
     if (snapshotVersion <= version) return;
     version = snapshotVersion;
+    markSynced();
     const next = new Map<string, MutableSet>();
     const setOf = (key: string): MutableSet => {
       let s = next.get(key);
@@ -144,6 +149,7 @@ export function createRouter(deps: RouterDeps): Router {
     get version() {
       return version;
     },
+    synced: () => syncedPromise,
     close() {
       unsubscribe();
       for (const p of policies.values()) p.close?.();

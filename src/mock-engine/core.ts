@@ -7,7 +7,7 @@ import {
   ThroughputMeter,
   type Counters,
 } from './engine-state';
-import { createPrefixKvCache, type BlockHasher, type PrefixKvCache } from './kv-cache';
+import { createPrefixKvCache, type PrefixKvCache } from './kv-cache';
 import { TokenBuffer } from './tokenizer';
 import type { FaultConfig, MockEngineStats } from './types';
 
@@ -44,12 +44,11 @@ export interface RequestCtx {
   readonly fault: Readonly<FaultConfig>;
 }
 
-export function createEngineCore(cfg: EngineConfig, hasher?: BlockHasher): EngineCore {
+export function createEngineCore(cfg: EngineConfig): EngineCore {
   let seq = 0;
-  const kvOpts = { blockSize: cfg.blockSize, capacityTokens: cfg.kvCapacityTokens };
   return {
     cfg,
-    kv: createPrefixKvCache(hasher ? { ...kvOpts, hasher } : kvOpts),
+    kv: createPrefixKvCache({ blockSize: cfg.blockSize, capacityTokens: cfg.kvCapacityTokens }),
     scheduler: new Scheduler(cfg.maxRunningRequests),
     counters: createCounters(),
     throughput: new ThroughputMeter(),

@@ -133,10 +133,6 @@ export class RequestRecorder {
 
   constructor(private readonly limit: number) {}
 
-  get enabled(): boolean {
-    return this.limit > 0;
-  }
-
   add(r: RecordedRequest): void {
     if (this.limit === 0) return;
     if (this.ring.length < this.limit) {

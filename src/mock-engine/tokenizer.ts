@@ -89,23 +89,6 @@ export function tokenizeInto(text: string, out: TokenBuffer): number {
   return out.length - before;
 }
 
-/** Number of tokens `text` would produce (no buffer needed). */
-export function countTokens(text: string): number {
-  let count = 0;
-  let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    const kind = kindOf(text.charCodeAt(i));
-    if (kind === WORD) {
-      if (!inWord) count++;
-      inWord = true;
-    } else {
-      if (kind === SINGLE) count++;
-      inWord = false;
-    }
-  }
-  return count;
-}
-
 /** Special token for `<|role|>` (chat rendering marks every message with one). */
 export function roleToken(role: string): number {
   return hashString(`<|${role}|>`);

@@ -135,6 +135,30 @@ describe('built CLI: --workers 2 with two mock engines', () => {
     }
   });
 
+  test('the primary replaces an ingress process killed with SIGKILL; the port keeps serving', async () => {
+    const before = childPids(gateway.child.pid as number);
+    const victim = before[0] as number;
+    process.kill(victim, 'SIGKILL');
+    const deadline = Date.now() + 10_000;
+    let now = before;
+    while (Date.now() < deadline) {
+      now = childPids(gateway.child.pid as number);
+      if (now.length === 2 && !now.includes(victim)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(now.length, 2, 'a replacement ingress process was started');
+    assert.ok(!now.includes(victim));
+    await waitFor(`${gwUrl}/readiness`);
+    for (let i = 0; i < 20; i++) {
+      const r = await freshRequest(`${gwUrl}/generate`, {
+        text: 'after',
+        sampling_params: { max_new_tokens: 1 },
+      });
+      assert.equal(r.status, 200);
+      await r.text();
+    }
+  });
+
   test('an unknown flag fails at startup with a clear message and exit code 2', async () => {
     const p = runCollie(['launch', '--frobnicate']);
     const code = await new Promise<number | null>((r) => p.child.once('exit', (c) => r(c)));

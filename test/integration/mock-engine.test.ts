@@ -99,6 +99,22 @@ void test('bad JSON and bad fields are 400 in the route family envelope', async 
   assert.equal((await fetch(engine.url + '/health')).status, 200, 'still serving');
 });
 
+void test('odd bodies on every POST route never get a 5xx or kill the server', async () => {
+  const routes = ['/generate', '/v1/chat/completions', '/v1/completions', '/v1/embeddings'];
+  routes.push('/v1/rerank', '/v1/classify', '/v1/messages', '/v1/responses');
+  const bodies = ['null', '1', '"s"', '[]', '{}', '{"messages":[null]}', '{"text":[1,"a"]}'];
+  bodies.push('{"input_ids":[[1],[2]],"stream":true}', '{"query":"q","documents":[1]}');
+  bodies.push('{"sampling_params":5,"text":"a"}', '{"stream":"yes","messages":[]}', '\u0000');
+  for (const route of routes) {
+    for (const body of bodies) {
+      const res = await postJson(engine.url + route, body);
+      assert.ok(res.status < 500, `${route} ${body} → ${res.status}`);
+      assert.ok((await res.json()) !== null);
+    }
+  }
+  assert.equal((await fetch(engine.url + '/health')).status, 200);
+});
+
 void test('chat completion: shape, usage with cached_tokens, max_tokens override', async () => {
   const { status, json } = await post('/v1/chat/completions', { model: 'x', messages: MESSAGES });
   assert.equal(status, 200);
