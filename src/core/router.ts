@@ -109,6 +109,8 @@ export function createRouter(deps: RouterDeps): Router {
         policies.delete(key);
       }
     }
+    // New models get their policy (and its ring/heap) here, off the request path.
+    for (const [key, s] of next) policyFor(key, s);
   }
 
   deps.loads.onChange((id, load) => {

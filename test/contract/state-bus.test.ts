@@ -5,7 +5,7 @@ import type { StateBus, StateMessage } from '../../src/state/bus';
 import { createMemoryHub } from '../../src/state/memory-bus';
 import { createIpcBus, createIpcHub, type IpcChannel } from '../../src/state/ipc-bus';
 import { createLoadTracker } from '../../src/core/load-tracker';
-import type { Worker } from '../../src/core/worker';
+import { makeWorker } from '../unit/policies/fixtures';
 
 /** A pair of connected IPC endpoints (structured-cloned like real process IPC). */
 function channelPair(): [IpcChannel, IpcChannel] {
@@ -58,18 +58,6 @@ function collect(bus: StateBus): StateMessage[] {
 
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 30));
 
-const worker = (id: string): Worker => ({
-  id,
-  url: `http://127.0.0.1:1/${id}`,
-  modelId: 'm',
-  labels: {},
-  runtimeType: 'sglang',
-  priority: 50,
-  cost: 1,
-  status: 'ready',
-  revision: 1,
-});
-
 for (const [name, make] of Object.entries(IMPLEMENTATIONS)) {
   describe(`state bus contract: ${name}`, () => {
     test('a message reaches every other participant, not its sender', async () => {
@@ -89,8 +77,8 @@ for (const [name, make] of Object.entries(IMPLEMENTATIONS)) {
     test('a late joiner receives the newest registry snapshot and live load vectors', async () => {
       const t = make();
       const a = t.join('a');
-      t.primary.publish({ t: 'registry', version: 1, workers: [worker('w1')] });
-      t.primary.publish({ t: 'registry', version: 2, workers: [worker('w1'), worker('w2')] });
+      t.primary.publish({ t: 'registry', version: 1, workers: [makeWorker(1)] });
+      t.primary.publish({ t: 'registry', version: 2, workers: [makeWorker(1), makeWorker(2)] });
       a.publish({ t: 'loads', from: 'a', entries: [['w2', 5]] });
       await settle();
       const late = t.join('late');
