@@ -1,4 +1,3 @@
-import type { Dispatcher } from 'undici';
 import type { UpstreamPools } from './upstream';
 import type { ResponseSink } from '../server/types';
 import { GatewayError, sseErrorEvent } from '../errors/gateway-error';
@@ -39,12 +38,12 @@ export function forwardedHeaders(headers: ReadonlyMap<string, string>): Record<s
   return out;
 }
 
-export function responseHeaders(raw: Dispatcher.ResponseData['headers']): Array<[string, string]> {
+/** undici's raw header list (name, value, name, value…) minus the dropped names. */
+export function responseHeaders(raw: readonly Buffer[]): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  for (const [k, v] of Object.entries(raw)) {
-    if (v === undefined || DROP_RESPONSE_HEADERS.has(k)) continue;
-    if (Array.isArray(v)) for (const item of v) out.push([k, item]);
-    else out.push([k, v]);
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as Buffer).toString('latin1').toLowerCase();
+    if (!DROP_RESPONSE_HEADERS.has(name)) out.push([name, (raw[i + 1] as Buffer).toString('utf8')]);
   }
   return out;
 }
@@ -63,7 +62,7 @@ export interface ProxyRequest {
   readonly path: string;
   readonly headers: Record<string, string>;
   readonly body?: Buffer | string;
-  /** Pass the body through as SSE as it arrives. */
+  /** Pass a 2xx body through as SSE as it arrives. */
   readonly stream: boolean;
   readonly sink: ResponseSink;
   readonly timeoutMs: number;
@@ -72,83 +71,140 @@ export interface ProxyRequest {
 }
 
 /**
- * One upstream exchange, relayed to the client. Streams are written as they arrive with
- * backpressure (the next upstream chunk is read only once the client drained the last);
- * a client abort aborts the upstream request at once; an upstream failure after the
- * headers went out ends the stream with an SSE error event.
+ * undici's dispatch-level handler (the interface its HTTP/1 client drives directly): no
+ * Readable, no AbortController per request. Streams go to the sink chunk by chunk; when the
+ * client's socket is backed up, onData returns false (undici stops reading the engine's
+ * socket) until the sink drains.
  */
-export async function proxyToWorker(p: ProxyRequest): Promise<void> {
-  const ac = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    ac.abort();
-  }, p.timeoutMs);
-  p.sink.onAbort(() => ac.abort());
-  const url = p.origin + p.path;
-  try {
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await p.pools.get(p.origin).request({
-        method: p.method,
-        path: p.path,
-        headers: p.headers,
-        body: p.body ?? null,
-        signal: ac.signal,
-      });
-    } catch (err) {
-      if (p.sink.aborted) return;
-      throw upstreamError(err, url, timedOut);
-    }
-    if (p.sink.aborted) {
-      res.body.destroy();
-      return;
-    }
-    const headers = responseHeaders(res.headers);
-    if (p.stream && res.statusCode >= 200 && res.statusCode < 300) {
-      await relayStream(res, headers, p.sink, url, () => timedOut);
-      return;
-    }
-    let body: Buffer;
-    try {
-      body = Buffer.from(await res.body.arrayBuffer());
-    } catch (err) {
-      if (p.sink.aborted) return;
-      throw upstreamError(err, url, timedOut);
-    }
-    let reply: BufferedReply = { status: res.statusCode, headers, body };
-    if (p.transform && reply.status >= 200 && reply.status < 300) reply = p.transform(reply);
-    p.sink.send(reply.status, reply.headers, reply.body);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+class RelayHandler {
+  private abortUpstream: ((err?: Error) => void) | undefined;
+  private resumeUpstream: (() => void) | undefined;
+  private status = 0;
+  private headers: Array<[string, string]> = [];
+  private streaming = false;
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private settled = false;
+  private readonly timer: NodeJS.Timeout;
+  timedOut = false;
 
-async function relayStream(
-  res: Dispatcher.ResponseData,
-  headers: Array<[string, string]>,
-  sink: ResponseSink,
-  url: string,
-  timedOut: () => boolean,
-): Promise<void> {
-  const out = headers.filter(([k]) => k !== 'content-type');
-  out.push(['content-type', 'text/event-stream']);
-  sink.writeHead(res.statusCode, out);
-  try {
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      if (sink.aborted) break;
-      if (!sink.write(chunk)) await sink.waitDrain();
+  constructor(
+    private readonly p: ProxyRequest,
+    private readonly resolve: () => void,
+    private readonly reject: (err: GatewayError) => void,
+  ) {
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.abortUpstream?.(new Error('request timeout'));
+    }, p.timeoutMs);
+    p.sink.onAbort(() => this.abortUpstream?.(new Error('client disconnected')));
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abortUpstream = abort;
+    if (this.p.sink.aborted) abort(new Error('client disconnected'));
+  }
+
+  onHeaders(status: number, raw: Buffer[], resume: () => void): boolean {
+    this.status = status;
+    this.headers = responseHeaders(raw);
+    this.resumeUpstream = resume;
+    if (this.p.stream && status >= 200 && status < 300) {
+      this.streaming = true;
+      const out = this.headers.filter(([k]) => k !== 'content-type');
+      out.push(['content-type', 'text/event-stream']);
+      this.p.sink.writeHead(status, out);
     }
-  } catch (err) {
-    if (sink.aborted) return;
-    const e = err instanceof GatewayError ? err : upstreamError(err, url, timedOut());
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (!this.streaming) {
+      this.chunks.push(chunk);
+      this.size += chunk.length;
+      return true;
+    }
+    if (this.p.sink.write(chunk)) return true;
+    void this.p.sink.waitDrain().then(() => this.resumeUpstream?.());
+    return false;
+  }
+
+  onComplete(): void {
+    const { sink, transform } = this.p;
+    if (this.streaming) {
+      sink.end();
+      this.finish();
+      return;
+    }
+    let reply: BufferedReply = {
+      status: this.status,
+      headers: this.headers,
+      body:
+        this.chunks.length === 1
+          ? (this.chunks[0] as Buffer)
+          : Buffer.concat(this.chunks, this.size),
+    };
+    try {
+      if (transform && reply.status >= 200 && reply.status < 300) reply = transform(reply);
+    } catch (err) {
+      this.finish(err instanceof GatewayError ? err : upstreamError(err, this.url(), false));
+      return;
+    }
+    sink.send(reply.status, reply.headers, reply.body);
+    this.finish();
+  }
+
+  onError(err: Error): void {
+    const { sink } = this.p;
+    if (sink.aborted) return this.finish();
+    const e = upstreamError(err, this.url(), this.timedOut);
+    if (!this.streaming) return this.finish(e);
     const streamErr = new GatewayError(
       e.code === 'call_upstream_timeout' ? e.code : 'call_upstream_body_error',
       `Upstream stream ended abnormally: ${e.message}`,
     );
     sink.write(sseErrorEvent(streamErr));
-  } finally {
-    if (sink.aborted) res.body.destroy();
     sink.end();
+    this.finish();
   }
+
+  private url(): string {
+    return this.p.origin + this.p.path;
+  }
+
+  private finish(err?: GatewayError): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    if (err) this.reject(err);
+    else this.resolve();
+  }
+}
+
+type LegacyDispatch = (opts: object, handler: RelayHandler) => boolean;
+
+/**
+ * One upstream exchange, relayed to the client. Resolves when the response is complete (or
+ * the client left); rejects with a GatewayError only while nothing has been sent yet, so the
+ * caller can answer with SMG's envelope. After SSE headers went out, an upstream failure ends
+ * the stream with an error event instead.
+ */
+export function proxyToWorker(p: ProxyRequest): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const handler = new RelayHandler(p, resolve, reject);
+    const pool = p.pools.get(p.origin);
+    // The legacy handler shape is what undici's HTTP/1 client calls natively; its typings
+    // only describe the newer controller-based shape, hence the cast.
+    (pool.dispatch as unknown as LegacyDispatch).call(
+      pool,
+      {
+        origin: p.origin,
+        method: p.method,
+        path: p.path,
+        headers: p.headers,
+        body: p.body ?? null,
+      },
+      handler,
+    );
+  });
 }
