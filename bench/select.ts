@@ -30,6 +30,9 @@ function fleet(n: number): Worker[] {
     priority: 50,
     cost: 1,
     status: 'ready' as const,
+    circuit: 'closed' as const,
+    health: {},
+    maxConnectionAttempts: 20,
     revision: 1,
   }));
 }

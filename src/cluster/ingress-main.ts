@@ -2,6 +2,7 @@ import type { GatewayConfig } from '../config/config';
 import { createIpcBus, type IpcChannel } from '../state/ipc-bus';
 import { createLogger } from '../util/logger';
 import { startIngress } from './ingress';
+import { createIpcRpcClient } from './rpc';
 import {
   CONFIG_ENV,
   INGRESS_ID_ENV,
@@ -21,7 +22,13 @@ async function main(): Promise<void> {
   const send = (m: SupervisorMessage): void => {
     process.send?.(m);
   };
-  const ingress = await startIngress({ config, bus, logger, exclusivePort: false });
+  const ingress = await startIngress({
+    config,
+    bus,
+    logger,
+    exclusivePort: false,
+    control: createIpcRpcClient(channel),
+  });
   let closing = false;
   const shutdown = (graceMs: number): void => {
     if (closing) return;

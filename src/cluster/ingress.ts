@@ -12,6 +12,8 @@ import { RouteTable } from '../server/route-table';
 import { createHttpServer } from '../server/http-server';
 import { inferenceRoutes } from '../routes/inference';
 import { publicRoutes } from '../routes/public';
+import { workersRoutes } from '../routes/workers';
+import type { RpcClient } from './rpc';
 import type { RouteContext } from '../routes/context';
 
 export interface Ingress {
@@ -31,6 +33,7 @@ export async function startIngress(opts: {
   bus: StateBus;
   logger: Logger;
   exclusivePort: boolean;
+  control: RpcClient;
   clock?: Clock;
   rng?: Rng;
 }): Promise<Ingress> {
@@ -52,9 +55,10 @@ export async function startIngress(opts: {
     aliases: config.modelAliases,
   });
   const pools = createUpstreamPools();
-  const ctx: RouteContext = { router, loads, pools, config, logger, clock };
+  const ctx: RouteContext = { router, loads, pools, config, logger, clock, control: opts.control };
   const table = new RouteTable();
-  for (const r of [...publicRoutes(ctx), ...inferenceRoutes(ctx)]) table.add(r);
+  for (const r of [...publicRoutes(ctx), ...inferenceRoutes(ctx), ...workersRoutes(ctx)])
+    table.add(r);
   const server = createHttpServer(table, {
     host: config.host,
     port: config.port,

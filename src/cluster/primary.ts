@@ -3,8 +3,9 @@ import path from 'node:path';
 import type { GatewayConfig } from '../config/config';
 import type { Logger } from '../util/logger';
 import { createIpcHub } from '../state/ipc-bus';
-import { createWorkerRegistry } from '../core/registry';
-import { startControlPlane } from '../core/control-plane';
+import { startControlPlane } from '../control/control-plane';
+import { serveRpc } from './rpc';
+import type { IpcChannel } from '../state/ipc-bus';
 import { claimPort } from './port-check';
 import { CONFIG_ENV, INGRESS_ID_ENV, isSupervisorMessage } from './messages';
 import type { Gateway } from './single';
@@ -20,7 +21,7 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
   const port = await claimPort(config.host, config.port);
   const childConfig: GatewayConfig = { ...config, port };
   const hub = createIpcHub('primary');
-  const registry = createWorkerRegistry(hub.local);
+  const control = startControlPlane({ config, bus: hub.local, logger });
   let shuttingDown = false;
   const live = new Map<number, { id: string; worker: ClusterWorker }>();
 
@@ -59,7 +60,6 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
     });
   }
 
-  const control = startControlPlane({ config, registry, logger });
   try {
     await Promise.all(Array.from({ length: config.workers }, (_, i) => fork(i)));
   } catch (err) {

@@ -1,8 +1,8 @@
 import type { GatewayConfig } from '../config/config';
 import type { Logger } from '../util/logger';
 import { createMemoryHub } from '../state/memory-bus';
-import { createWorkerRegistry } from '../core/registry';
-import { startControlPlane, type ControlPlane } from '../core/control-plane';
+import { startControlPlane, type ControlPlane } from '../control/control-plane';
+import { createDirectRpc } from './rpc';
 import { startIngress, type Ingress } from './ingress';
 import { claimPort } from './port-check';
 
@@ -21,14 +21,14 @@ export async function startSingleProcess(
   const port = await claimPort(config.host, config.port);
   const hub = createMemoryHub();
   const controlBus = hub.join('primary');
-  const registry = createWorkerRegistry(controlBus);
+  const control = startControlPlane({ config, bus: controlBus, logger });
   const ingress = await startIngress({
     config: { ...config, port },
     bus: hub.join(`ingress-${process.pid}`),
     logger,
     exclusivePort: true,
+    control: createDirectRpc(control.handle),
   });
-  const control = startControlPlane({ config, registry, logger });
   logger.info({ host: config.host, port: ingress.port, workers: 1 }, 'collie listening');
   return {
     port: ingress.port,

@@ -35,8 +35,17 @@ const MODEL_INFO_KEYS = [
   'architectures',
 ] as const;
 
-async function getJson(url: string, timeoutMs: number): Promise<{ status: number; json: unknown }> {
+function authHeaders(apiKey: string | undefined): Record<string, string> {
+  return apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+}
+
+async function getJson(
+  url: string,
+  timeoutMs: number,
+  apiKey?: string,
+): Promise<{ status: number; json: unknown }> {
   const res = await request(url, {
+    headers: authHeaders(apiKey),
     method: 'GET',
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
@@ -55,9 +64,10 @@ async function getJson(url: string, timeoutMs: number): Promise<{ status: number
 async function tryJson(
   url: string,
   timeoutMs: number,
+  apiKey?: string,
 ): Promise<Record<string, unknown> | undefined> {
   try {
-    const r = await getJson(url, timeoutMs);
+    const r = await getJson(url, timeoutMs, apiKey);
     if (r.status >= 200 && r.status < 300 && typeof r.json === 'object' && r.json !== null) {
       return r.json as Record<string, unknown>;
     }
@@ -89,9 +99,15 @@ function copyLabels(
 }
 
 /** Liveness probe: resolves true on a 2xx from `<url>/health`. */
-export async function probeHealth(url: string, timeoutMs: number): Promise<boolean> {
+export async function probeHealth(
+  url: string,
+  timeoutMs: number,
+  apiKey?: string,
+  path = '/health',
+): Promise<boolean> {
   try {
-    const r = await request(`${url}/health`, {
+    const r = await request(`${url}${path}`, {
+      headers: authHeaders(apiKey),
       method: 'GET',
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
@@ -105,14 +121,18 @@ export async function probeHealth(url: string, timeoutMs: number): Promise<boole
 }
 
 /** Reads model id, runtime and labels from a reachable engine. Never throws. */
-export async function discoverWorker(url: string, timeoutMs = 5000): Promise<DiscoveredWorker> {
+export async function discoverWorker(
+  url: string,
+  timeoutMs = 5000,
+  apiKey?: string,
+): Promise<DiscoveredWorker> {
   const [models, serverInfo, modelInfo] = await Promise.all([
-    tryJson(`${url}/v1/models`, timeoutMs),
-    tryJson(`${url}/get_server_info`, timeoutMs).then(
-      (r) => r ?? tryJson(`${url}/server_info`, timeoutMs),
+    tryJson(`${url}/v1/models`, timeoutMs, apiKey),
+    tryJson(`${url}/get_server_info`, timeoutMs, apiKey).then(
+      (r) => r ?? tryJson(`${url}/server_info`, timeoutMs, apiKey),
     ),
-    tryJson(`${url}/get_model_info`, timeoutMs).then(
-      (r) => r ?? tryJson(`${url}/model_info`, timeoutMs),
+    tryJson(`${url}/get_model_info`, timeoutMs, apiKey).then(
+      (r) => r ?? tryJson(`${url}/model_info`, timeoutMs, apiKey),
     ),
   ]);
   const labels: Record<string, string> = {};

@@ -19,8 +19,16 @@ const DROP_RESPONSE_HEADERS = new Set([
   'x-request-id',
 ]);
 
-/** Request headers forwarded upstream (SMG §5.3.4); everything else stays at the gateway. */
-export function forwardedHeaders(headers: ReadonlyMap<string, string>): Record<string, string> {
+/**
+ * Request headers forwarded upstream (SMG §5.3.4); everything else stays at the gateway.
+ * A worker registered with its own api_key gets `Authorization: Bearer <worker key>`
+ * instead of the client's header (SMG sends both; one credential per request is what
+ * engines expect, and the client's gateway key is not the engine's business).
+ */
+export function forwardedHeaders(
+  headers: ReadonlyMap<string, string>,
+  workerApiKey?: string,
+): Record<string, string> {
   const out: Record<string, string> = { 'content-type': 'application/json' };
   for (const [k, v] of headers) {
     if (
@@ -35,6 +43,7 @@ export function forwardedHeaders(headers: ReadonlyMap<string, string>): Record<s
       out[k] = v;
     }
   }
+  if (workerApiKey !== undefined) out['authorization'] = `Bearer ${workerApiKey}`;
   return out;
 }
 

@@ -10,6 +10,10 @@ import { uuidv7 } from '../util/uuid';
 export interface WorkerRegistry {
   /** The id reserved for `url` (minted on first use, reused until the worker is removed). */
   reserveId(url: string): string;
+  /** The URL an id is reserved for (registered or not). */
+  reservedUrl(id: string): string | undefined;
+  /** Drops a reservation whose worker never registered. */
+  release(url: string): void;
   upsert(w: Omit<Worker, 'revision'>): Worker;
   setStatus(id: string, status: WorkerStatus): void;
   remove(id: string): boolean;
@@ -38,6 +42,14 @@ export function createWorkerRegistry(
       let id = idByUrl.get(url);
       if (!id) idByUrl.set(url, (id = uuidv7(clock.now())));
       return id;
+    },
+    reservedUrl(id) {
+      for (const [url, rid] of idByUrl) if (rid === id) return url;
+      return undefined;
+    },
+    release(url) {
+      const id = idByUrl.get(url);
+      if (id !== undefined && !workers.has(id)) idByUrl.delete(url);
     },
     upsert(w) {
       const prev = workers.get(w.id);

@@ -3,6 +3,19 @@
 export const WORKER_STATUSES = ['pending', 'ready', 'not_ready', 'failed', 'draining'] as const;
 export type WorkerStatus = (typeof WORKER_STATUSES)[number];
 
+export const CIRCUIT_STATES = ['closed', 'open', 'half_open'] as const;
+export type CircuitState = (typeof CIRCUIT_STATES)[number];
+
+/** Per-worker health-check overrides (SMG HealthCheckUpdate). */
+export interface HealthOverrides {
+  readonly timeoutSecs?: number;
+  readonly checkIntervalSecs?: number;
+  readonly successThreshold?: number;
+  readonly failureThreshold?: number;
+  readonly disableHealthCheck?: boolean;
+  readonly drainSettleSecs?: number;
+}
+
 export interface Worker {
   /** UUIDv7, reserved per URL. */
   readonly id: string;
@@ -15,6 +28,12 @@ export interface Worker {
   readonly priority: number;
   readonly cost: number;
   readonly status: WorkerStatus;
+  /** Instance-wide circuit-breaker state (owned by the primary). */
+  readonly circuit: CircuitState;
+  /** Sent upstream as `Authorization: Bearer <key>`; never serialised in API answers. */
+  readonly apiKey?: string;
+  readonly health: HealthOverrides;
+  readonly maxConnectionAttempts: number;
   /** Bumped on every change; replicas apply a snapshot only if its revision is newer. */
   readonly revision: number;
 }

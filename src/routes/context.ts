@@ -4,6 +4,7 @@ import type { UpstreamPools } from '../core/upstream';
 import type { GatewayConfig } from '../config/config';
 import type { Logger } from '../util/logger';
 import type { Clock } from '../util/clock';
+import type { RpcClient } from '../cluster/rpc';
 
 /** Everything a route handler may use; built once per ingress process. */
 export interface RouteContext {
@@ -13,4 +14,6 @@ export interface RouteContext {
   readonly config: GatewayConfig;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** Control-plane calls answered by the primary (or in-process in single mode). */
+  readonly control: RpcClient;
 }

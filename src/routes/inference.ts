@@ -50,7 +50,7 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext): Handler {
         origin: worker.url,
         method: 'POST',
         path: spec.upstreamPath,
-        headers: forwardedHeaders(req.headers),
+        headers: forwardedHeaders(req.headers, worker.apiKey),
         body: forward,
         stream: body['stream'] === true,
         sink,

@@ -41,7 +41,7 @@ function infoPassthrough(ctx: RouteContext, path: string): Handler {
       origin: w.url,
       method: 'GET',
       path,
-      headers: forwardedHeaders(req.headers),
+      headers: forwardedHeaders(req.headers, w.apiKey),
       stream: false,
       sink: res,
       timeoutMs: ctx.config.requestTimeoutSecs * 1000,

@@ -143,6 +143,7 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
       headers,
       remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
       requestId: resolveRequestId(headers, opts.requestIdHeaders, path),
+      params: found.params,
     };
     const sink = new UwsSink(res, [['x-request-id', req.requestId]], found.headOnly);
     const declared = Number(headers.get('content-length') ?? '0');

@@ -4,38 +4,99 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Route {
   readonly method: Method;
+  /** Exact path, or a pattern with `:name` segments (e.g. /workers/:worker_id). */
   readonly path: string;
   readonly handler: Handler;
 }
 
 export type Lookup =
-  | { readonly kind: 'found'; readonly route: Route; readonly headOnly: boolean }
+  | {
+      readonly kind: 'found';
+      readonly route: Route;
+      readonly headOnly: boolean;
+      readonly params: Readonly<Record<string, string>>;
+    }
   | { readonly kind: 'not_found' }
   | { readonly kind: 'method_not_allowed'; readonly allow: string };
 
-/** Exact-path route table with SMG/axum semantics: 404 unknown path, 405 + Allow, HEAD on GET. */
+interface Pattern {
+  readonly segments: readonly string[];
+  readonly methods: Map<string, Route>;
+}
+
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * Route table with SMG/axum semantics: 404 unknown path, 405 + Allow, HEAD served by GET.
+ * Exact paths (every inference route) are one map lookup; `:param` patterns (control-plane
+ * routes) are tried only when no exact path matches.
+ */
 export class RouteTable {
   private readonly byPath = new Map<string, Map<string, Route>>();
+  private readonly patterns: Pattern[] = [];
 
   add(route: Route): this {
-    let m = this.byPath.get(route.path);
-    if (!m) this.byPath.set(route.path, (m = new Map<string, Route>()));
+    let m: Map<string, Route> | undefined;
+    if (route.path.includes('/:')) {
+      const segments = route.path.split('/');
+      let p = this.patterns.find((x) => x.segments.join('/') === segments.join('/'));
+      if (!p) this.patterns.push((p = { segments, methods: new Map<string, Route>() }));
+      m = p.methods;
+    } else {
+      m = this.byPath.get(route.path);
+      if (!m) this.byPath.set(route.path, (m = new Map<string, Route>()));
+    }
     if (m.has(route.method)) throw new Error(`duplicate route ${route.method} ${route.path}`);
     m.set(route.method, route);
     return this;
   }
 
   lookup(method: string, path: string): Lookup {
-    const m = this.byPath.get(path);
-    if (!m) return { kind: 'not_found' };
-    const direct = m.get(method);
-    if (direct) return { kind: 'found', route: direct, headOnly: false };
-    if (method === 'HEAD') {
-      const get = m.get('GET');
-      if (get) return { kind: 'found', route: get, headOnly: true };
+    const exact = this.byPath.get(path);
+    if (exact) return pick(exact, method, NO_PARAMS);
+    if (this.patterns.length === 0) return { kind: 'not_found' };
+    const parts = path.split('/');
+    for (const p of this.patterns) {
+      const params = match(p.segments, parts);
+      if (params) return pick(p.methods, method, params);
     }
-    const allow = [...m.keys()];
-    if (m.has('GET')) allow.push('HEAD');
-    return { kind: 'method_not_allowed', allow: allow.join(',') };
+    return { kind: 'not_found' };
   }
+}
+
+function match(
+  segments: readonly string[],
+  parts: readonly string[],
+): Record<string, string> | undefined {
+  if (segments.length !== parts.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i] as string;
+    const part = parts[i] as string;
+    if (seg.startsWith(':')) {
+      if (part === '') return undefined;
+      try {
+        params[seg.slice(1)] = decodeURIComponent(part);
+      } catch {
+        params[seg.slice(1)] = part;
+      }
+    } else if (seg !== part) return undefined;
+  }
+  return params;
+}
+
+function pick(
+  m: Map<string, Route>,
+  method: string,
+  params: Readonly<Record<string, string>>,
+): Lookup {
+  const direct = m.get(method);
+  if (direct) return { kind: 'found', route: direct, headOnly: false, params };
+  if (method === 'HEAD') {
+    const get = m.get('GET');
+    if (get) return { kind: 'found', route: get, headOnly: true, params };
+  }
+  const allow = [...m.keys()];
+  if (m.has('GET')) allow.push('HEAD');
+  return { kind: 'method_not_allowed', allow: allow.join(',') };
 }

@@ -9,6 +9,8 @@ export interface IncomingRequest {
   readonly remoteAddress: string;
   /** The request id (client-supplied or generated), echoed as x-request-id. */
   readonly requestId: string;
+  /** `:name` segments of a pattern route. */
+  readonly params: Readonly<Record<string, string>>;
 }
 
 export type HeaderList = Iterable<readonly [string, string]>;

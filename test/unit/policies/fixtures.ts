@@ -14,6 +14,9 @@ export function makeWorker(i: number): Worker {
     priority: 50,
     cost: 1,
     status: 'ready',
+    circuit: 'closed',
+    health: {},
+    maxConnectionAttempts: 20,
     revision: 1,
   };
 }

@@ -1,0 +1,209 @@
+import type { Reply } from '../errors/gateway-error';
+import { validateWorkerUrl } from '../core/worker-url';
+import type { WorkerManager } from './worker-manager';
+import {
+  checkShape,
+  healthOverrides,
+  WorkerSpecSchema,
+  WorkerUpdateSchema,
+  type WorkerSpec,
+  type WorkerUpdate,
+} from './worker-spec';
+import { pendingInfo, workerInfo } from './worker-info';
+
+/** A workers-API call as the ingress process hands it to the primary. */
+export interface WorkersCall {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path id (`/workers/{id}`) or undefined for the collection. */
+  readonly id?: string;
+  readonly query: string;
+  /** Parsed JSON body (syntax already checked by the ingress). */
+  readonly body?: unknown;
+}
+
+const JSON_CT = [['content-type', 'application/json']] as const;
+
+function json(status: number, body: unknown, extra: Array<readonly [string, string]> = []): Reply {
+  return { status, headers: [...JSON_CT, ...extra], body: JSON.stringify(body) };
+}
+
+function apiError(status: number, code: string, message: string): Reply {
+  return json(status, { error: message, code });
+}
+
+/** axum's Json rejection for a body of the wrong shape (422, plain text). */
+function shapeRejection(detail: string): Reply {
+  return {
+    status: 422,
+    headers: [['content-type', 'text/plain; charset=utf-8']],
+    body: `Failed to deserialize the JSON body into the target type: ${detail}`,
+  };
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function badId(raw: string): Reply {
+  return apiError(
+    400,
+    'BAD_REQUEST',
+    `Invalid worker_id '${raw}' (expected UUID). Error: invalid character or length`,
+  );
+}
+
+function urlProblem(url: string): Reply | undefined {
+  const why = validateWorkerUrl(url);
+  return why
+    ? apiError(400, 'BAD_REQUEST', `Invalid value for field 'worker_url': ${url} - ${why}`)
+    : undefined;
+}
+
+function normalizeUrl(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+function registrationOf(spec: WorkerSpec) {
+  const url = normalizeUrl(spec.url);
+  return {
+    url,
+    ...(spec.models?.[0] ? { modelId: spec.models[0].id } : {}),
+    ...(spec.runtime_type ? { runtimeType: spec.runtime_type } : {}),
+    ...(spec.labels ? { labels: spec.labels } : {}),
+    ...(spec.priority !== undefined ? { priority: spec.priority } : {}),
+    ...(spec.cost !== undefined ? { cost: spec.cost } : {}),
+    ...(spec.api_key !== undefined ? { apiKey: spec.api_key } : {}),
+    health: healthOverrides(spec.health),
+    ...(spec.max_connection_attempts !== undefined
+      ? { maxConnectionAttempts: spec.max_connection_attempts }
+      : {}),
+  };
+}
+
+/** SMG's workers API (§5.12) over the primary's WorkerManager. */
+export function handleWorkersCall(m: WorkerManager, call: WorkersCall): Reply {
+  if (call.id === undefined) {
+    if (call.method === 'GET') return list(m, call.query);
+    if (call.method === 'POST') return create(m, call.body);
+    return { status: 405, headers: [['allow', 'GET,POST']], body: '' };
+  }
+  if (!UUID_RE.test(call.id)) return badId(call.id);
+  switch (call.method) {
+    case 'GET':
+      return get(m, call.id);
+    case 'PUT':
+      return replace(m, call.id, call.body);
+    case 'PATCH':
+      return patch(m, call.id, call.body);
+    case 'DELETE':
+      return remove(m, call.id);
+    case 'POST':
+      return { status: 405, headers: [['allow', 'GET,PUT,PATCH,DELETE']], body: '' };
+  }
+}
+
+function list(m: WorkerManager, query: string): Reply {
+  const model = new URLSearchParams(query).get('model');
+  const all = m.registry.list().filter((w) => model === null || w.modelId === model);
+  return json(200, {
+    workers: all.map((w) => workerInfo(w, m.jobs.get(w.url))),
+    total: all.length,
+    stats: { prefill_count: 0, decode_count: 0, regular_count: all.length },
+  });
+}
+
+function create(m: WorkerManager, body: unknown): Reply {
+  const shape = checkShape(WorkerSpecSchema, body);
+  if (shape) return shapeRejection(shape);
+  const spec = body as WorkerSpec;
+  const bad = urlProblem(spec.url);
+  if (bad) return bad;
+  const url = normalizeUrl(spec.url);
+  const existing = m.byUrl(url);
+  if (existing) {
+    return apiError(
+      409,
+      'WORKER_ALREADY_EXISTS',
+      `Worker already exists at URL '${url}' with ID ${existing.id}. Use PUT /workers/${existing.id} to replace or PATCH /workers/${existing.id} to update.`,
+    );
+  }
+  if (m.jobs.active(url)) {
+    const id = m.registry.reserveId(url);
+    return apiError(
+      409,
+      'WORKER_ALREADY_EXISTS',
+      `A registration for URL '${url}' is already in progress with ID ${id}. Poll GET /workers/${id}.`,
+    );
+  }
+  const { id } = m.register(registrationOf(spec));
+  const location = `/workers/${id}`;
+  return json(
+    202,
+    {
+      status: 'accepted',
+      worker_id: id,
+      url,
+      location,
+      message: 'Worker addition queued for background processing',
+    },
+    [['location', location]],
+  );
+}
+
+function get(m: WorkerManager, id: string): Reply {
+  const w = m.registry.get(id);
+  if (w) return json(200, workerInfo(w, m.jobs.get(w.url)));
+  const url = m.registry.reservedUrl(id);
+  const job = url !== undefined ? m.jobs.get(url) : undefined;
+  if (job) return json(200, pendingInfo(id, job));
+  return apiError(404, 'WORKER_NOT_FOUND', `Worker ${id} not found`);
+}
+
+function replace(m: WorkerManager, id: string, body: unknown): Reply {
+  const shape = checkShape(WorkerSpecSchema, body);
+  if (shape) return shapeRejection(shape);
+  const spec = body as WorkerSpec;
+  const w = m.registry.get(id);
+  if (!w) return apiError(404, 'WORKER_NOT_FOUND', `Worker ${id} not found`);
+  const url = normalizeUrl(spec.url);
+  if (url !== w.url) {
+    return apiError(
+      400,
+      'BAD_REQUEST',
+      `URL mismatch: worker has URL '${w.url}' but request body has '${spec.url}'. URL changes are not supported via PUT. Use DELETE + POST instead.`,
+    );
+  }
+  m.register(registrationOf(spec), { type: 'UpdateWorker' });
+  return json(202, {
+    status: 'accepted',
+    worker_id: id,
+    message: 'Worker update queued for background processing',
+  });
+}
+
+function patch(m: WorkerManager, id: string, body: unknown): Reply {
+  const shape = checkShape(WorkerUpdateSchema, body);
+  if (shape) return shapeRejection(shape);
+  const u = body as WorkerUpdate;
+  const updated = m.update(id, {
+    ...(u.priority !== undefined ? { priority: u.priority } : {}),
+    ...(u.cost !== undefined ? { cost: u.cost } : {}),
+    ...(u.labels !== undefined ? { labels: u.labels } : {}),
+    ...(u.api_key !== undefined ? { apiKey: u.api_key } : {}),
+    ...(u.health !== undefined ? { health: healthOverrides(u.health) } : {}),
+  });
+  if (!updated) return apiError(404, 'WORKER_NOT_FOUND', `Worker ${id} not found`);
+  return json(202, {
+    status: 'accepted',
+    worker_id: id,
+    message: 'Worker update queued for background processing',
+  });
+}
+
+function remove(m: WorkerManager, id: string): Reply {
+  if (m.remove(id) === 'not_found')
+    return apiError(404, 'WORKER_NOT_FOUND', `Worker ${id} not found`);
+  return json(202, {
+    status: 'accepted',
+    worker_id: id,
+    message: 'Worker removal queued for background processing',
+  });
+}
