@@ -5,7 +5,6 @@ import type { Logger } from '../util/logger';
 import { createIpcHub } from '../state/ipc-bus';
 import { startControlPlane } from '../control/control-plane';
 import { serveRpc } from './rpc';
-import type { IpcChannel } from '../state/ipc-bus';
 import { claimPort } from './port-check';
 import { CONFIG_ENV, INGRESS_ID_ENV, isSupervisorMessage } from './messages';
 import type { Gateway } from './single';
@@ -35,6 +34,7 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
     });
     live.set(slot, { id, worker });
     hub.addPeer(id, worker);
+    serveRpc(worker, control.handle);
     return new Promise((resolve, reject) => {
       let ready = false;
       worker.on('message', (m: unknown) => {

@@ -159,6 +159,49 @@ describe('built CLI: --workers 2 with two mock engines', () => {
     }
   });
 
+  test('a worker added through the API is visible to every ingress process within a second', async () => {
+    const ep = await freePort();
+    const extra = runCollie([
+      'mock-engine',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(ep),
+      '--model',
+      'extra-model',
+    ]);
+    try {
+      await waitFor(`http://127.0.0.1:${ep}/health`);
+      const post = await fetch(`${gwUrl}/workers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ url: `http://127.0.0.1:${ep}` }),
+      });
+      assert.equal(post.status, 202);
+      const id = ((await post.json()) as { worker_id: string }).worker_id;
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline) {
+        const r = await fetch(`${gwUrl}/workers/${id}`);
+        if (((await r.json()) as { status?: string }).status === 'ready') break;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      await new Promise((res) => setTimeout(res, 1000));
+      // 20 requests on fresh connections reach both processes; each must know the model
+      for (let i = 0; i < 20; i++) {
+        const r = await freshRequest(`${gwUrl}/v1/chat/completions`, {
+          model: 'extra-model',
+          messages: [{ role: 'user', content: 'x' }],
+        });
+        assert.equal(r.status, 200);
+        await r.text();
+      }
+      const del = await fetch(`${gwUrl}/workers/${id}`, { method: 'DELETE' });
+      assert.equal(del.status, 202);
+    } finally {
+      await extra.stop();
+    }
+  });
+
   test('an unknown flag fails at startup with a clear message and exit code 2', async () => {
     const p = runCollie(['launch', '--frobnicate']);
     const code = await new Promise<number | null>((r) => p.child.once('exit', (c) => r(c)));
