@@ -35,7 +35,7 @@ async function launch(argv: string[]): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     gateway
-      .close(5000)
+      .close(config.shutdownGracePeriodSecs * 1000)
       .catch((err: unknown) => logger.error({ err }, 'shutdown failed'))
       .finally(() => process.exit(0));
   };

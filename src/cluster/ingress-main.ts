@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   });
   // Ctrl-C reaches the whole process group: the primary coordinates that shutdown.
   process.on('SIGINT', () => undefined);
-  process.on('SIGTERM', () => shutdown(5000));
+  process.on('SIGTERM', () => shutdown(config.shutdownGracePeriodSecs * 1000));
   process.on('disconnect', () => process.exit(0));
   send({ tag: 'collie:listening', port: ingress.port });
 }

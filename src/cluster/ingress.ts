@@ -10,6 +10,7 @@ import { createPolicy } from '../policies/factory';
 import { loadNative } from '../native';
 import { RouteTable } from '../server/route-table';
 import { createHttpServer } from '../server/http-server';
+import { createCorsPolicy } from '../server/cors';
 import { inferenceRoutes } from '../routes/inference';
 import { publicRoutes } from '../routes/public';
 import { workersRoutes } from '../routes/workers';
@@ -20,7 +21,11 @@ export interface Ingress {
   readonly port: number;
   readonly router: Router;
   readonly loads: LoadTracker;
-  /** Stops accepting, waits up to graceMs for in-flight requests, releases resources. */
+  /**
+   * Graceful stop (SMG §0): readiness answers 503 draining at once; the listener keeps
+   * accepting for settle = min(grace/2, 5 s); then it closes and in-flight requests and
+   * streams get the rest of the grace period before the sockets are closed.
+   */
   close(graceMs?: number): Promise<void>;
 }
 
@@ -55,7 +60,17 @@ export async function startIngress(opts: {
     aliases: config.modelAliases,
   });
   const pools = createUpstreamPools();
-  const ctx: RouteContext = { router, loads, pools, config, logger, clock, control: opts.control };
+  const lifecycle = { draining: false };
+  const ctx: RouteContext = {
+    router,
+    loads,
+    pools,
+    config,
+    logger,
+    clock,
+    control: opts.control,
+    lifecycle,
+  };
   const table = new RouteTable();
   for (const r of [...publicRoutes(ctx), ...inferenceRoutes(ctx), ...workersRoutes(ctx)])
     table.add(r);
@@ -66,6 +81,7 @@ export async function startIngress(opts: {
     requestIdHeaders: config.requestIdHeaders,
     exclusivePort: opts.exclusivePort,
     logger,
+    cors: createCorsPolicy(config.corsAllowedOrigins),
   });
   // Serve only once the registry replica is in sync, so a (re)started process never answers
   // 404 model_not_found for a fleet it has not heard of yet.
@@ -80,7 +96,10 @@ export async function startIngress(opts: {
     router,
     loads,
     async close(graceMs = 5000) {
-      await server.close(graceMs);
+      lifecycle.draining = true;
+      const settle = Math.min(graceMs / 2, 5000);
+      await new Promise((r) => setTimeout(r, settle));
+      await server.close(graceMs - settle);
       router.close();
       loads.close();
       await pools.close();

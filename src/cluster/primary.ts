@@ -5,6 +5,7 @@ import type { Logger } from '../util/logger';
 import { createIpcHub } from '../state/ipc-bus';
 import { startControlPlane } from '../control/control-plane';
 import { serveRpc } from './rpc';
+import { startProbeServer } from '../control/probe-server';
 import { claimPort } from './port-check';
 import { CONFIG_ENV, INGRESS_ID_ENV, isSupervisorMessage } from './messages';
 import type { Gateway } from './single';
@@ -34,6 +35,9 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
     });
     live.set(slot, { id, worker });
     hub.addPeer(id, worker);
+    // A send racing the child's exit surfaces as an 'error' event: log it, never crash.
+    worker.on('error', (err) => logger.debug({ err, slot }, 'ingress channel error'));
+    worker.on('disconnect', () => hub.removePeer(id));
     serveRpc(worker, control.handle);
     return new Promise((resolve, reject) => {
       let ready = false;
@@ -68,6 +72,10 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
     for (const { worker } of live.values()) worker.kill();
     throw err;
   }
+  const probes =
+    config.healthCheckPort !== undefined
+      ? await startProbeServer(config.host, config.healthCheckPort, control.registry)
+      : undefined;
   logger.info({ host: config.host, port, workers: config.workers }, 'collie listening');
 
   return {
@@ -75,7 +83,7 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
     startupDone: control.startupDone,
     async close(graceMs = 5000) {
       shuttingDown = true;
-      control.close();
+      probes?.setDraining();
       const exits = [...live.values()].map(
         ({ worker }) =>
           new Promise<void>((resolve) => {
@@ -89,6 +97,8 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
           }),
       );
       await Promise.all(exits);
+      control.close();
+      await probes?.close();
     },
   };
 }

@@ -78,12 +78,15 @@ export function createIpcRpcClient(channel: IpcChannel): RpcClient {
 
 /** Primary side: answers requests arriving on one child's channel. */
 export function serveRpc(channel: IpcChannel, handler: RpcHandler): () => void {
+  const reply = (r: RpcResponse): void => {
+    if (channel.isConnected?.() !== false) channel.send(r);
+  };
   const onMessage = (m: unknown): void => {
     if (!isTagged<RpcRequest>(m, REQ)) return;
     handler(m.op, m.payload).then(
-      (value) => channel.send({ tag: RES, id: m.id, ok: true, value } satisfies RpcResponse),
+      (value) => reply({ tag: RES, id: m.id, ok: true, value } satisfies RpcResponse),
       (err: unknown) =>
-        channel.send({
+        reply({
           tag: RES,
           id: m.id,
           ok: false,

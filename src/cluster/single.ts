@@ -3,6 +3,7 @@ import type { Logger } from '../util/logger';
 import { createMemoryHub } from '../state/memory-bus';
 import { startControlPlane, type ControlPlane } from '../control/control-plane';
 import { createDirectRpc } from './rpc';
+import { startProbeServer } from '../control/probe-server';
 import { startIngress, type Ingress } from './ingress';
 import { claimPort } from './port-check';
 
@@ -29,6 +30,10 @@ export async function startSingleProcess(
     exclusivePort: true,
     control: createDirectRpc(control.handle),
   });
+  const probes =
+    config.healthCheckPort !== undefined
+      ? await startProbeServer(config.host, config.healthCheckPort, control.registry)
+      : undefined;
   logger.info({ host: config.host, port: ingress.port, workers: 1 }, 'collie listening');
   return {
     port: ingress.port,
@@ -36,8 +41,10 @@ export async function startSingleProcess(
     control,
     startupDone: control.startupDone,
     async close(graceMs = 5000) {
-      control.close();
+      probes?.setDraining();
       await ingress.close(graceMs);
+      control.close();
+      await probes?.close();
       controlBus.close();
     },
   };

@@ -22,6 +22,10 @@ export interface GatewayConfig {
   readonly evictionInterval: number;
   readonly workerStartupTimeoutSecs: number;
   readonly workerStartupCheckInterval: number;
+  readonly shutdownGracePeriodSecs: number;
+  readonly corsAllowedOrigins: readonly string[];
+  /** Separate probe listener; undefined = off. */
+  readonly healthCheckPort?: number;
 }
 
 export function defaultWorkerCount(): number {

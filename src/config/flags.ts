@@ -132,13 +132,37 @@ export const LAUNCH_FLAGS = [
     min: 1,
     help: 'Upper bound of the retry interval while a startup worker is unreachable, seconds',
   },
+  {
+    key: 'shutdownGracePeriodSecs',
+    flag: '--shutdown-grace-period-secs',
+    kind: 'int',
+    default: 180,
+    min: 0,
+    help: 'SIGTERM/SIGINT: readiness 503 at once, keep accepting for min(grace/2, 5 s), then drain in-flight requests up to the rest, seconds',
+  },
+  {
+    key: 'corsAllowedOrigins',
+    flag: '--cors-allowed-origins',
+    kind: 'list',
+    default: [],
+    help: 'Origins allowed by CORS (empty: any origin)',
+  },
+  {
+    key: 'healthCheckPort',
+    flag: '--health-check-port',
+    kind: 'int',
+    min: 0,
+    max: 65535,
+    help: 'Serve /liveness, /readiness, /health on this separate port too (off when unset)',
+  },
 ] as const satisfies readonly FlagSpec[];
 
 /**
  * SMG flags that collie does not implement yet. They are refused with a message naming
- * the flag instead of being silently accepted.
+ * the flag instead of being silently accepted; a flag drops off this list automatically
+ * once it is in LAUNCH_FLAGS.
  */
-export const UNSUPPORTED_SMG_FLAGS: readonly string[] = [
+const SMG_FLAGS_NOT_IN_TABLE: readonly string[] = [
   '--api-key',
   '--tenant-api-key',
   '--control-plane-api-keys',
@@ -221,3 +245,8 @@ export const UNSUPPORTED_SMG_FLAGS: readonly string[] = [
   '--engine-metrics',
   '--log-dir',
 ];
+
+const implemented = new Set<string>((LAUNCH_FLAGS as readonly FlagSpec[]).map((f) => f.flag));
+export const UNSUPPORTED_SMG_FLAGS: readonly string[] = SMG_FLAGS_NOT_IN_TABLE.filter(
+  (f) => !implemented.has(f),
+);

@@ -157,6 +157,11 @@ export function parseLaunchArgs(argv: readonly string[]): GatewayConfig {
     evictionInterval: values['evictionInterval'] as number,
     workerStartupTimeoutSecs: values['workerStartupTimeoutSecs'] as number,
     workerStartupCheckInterval: values['workerStartupCheckInterval'] as number,
+    shutdownGracePeriodSecs: values['shutdownGracePeriodSecs'] as number,
+    corsAllowedOrigins: values['corsAllowedOrigins'] as string[],
+    ...(values['healthCheckPort'] !== undefined
+      ? { healthCheckPort: values['healthCheckPort'] as number }
+      : {}),
   };
   return Object.freeze(cfg);
 }
@@ -167,7 +172,12 @@ export function launchHelp(): string {
   for (const f of LAUNCH_FLAGS as readonly FlagSpec[]) {
     const arg =
       f.kind === 'bool' ? '' : f.kind === 'list' ? ' <v>...' : f.kind === 'map' ? ' <k=v>' : ' <v>';
-    const def = f.key === 'workers' ? 'CPU count' : JSON.stringify(f.default);
+    const def =
+      f.key === 'workers'
+        ? 'CPU count'
+        : f.default === undefined
+          ? 'off'
+          : JSON.stringify(f.default);
     const choices = f.choices ? ` {${f.choices.join(', ')}}` : '';
     lines.push(`  ${(f.flag + arg).padEnd(36)} ${f.help}${choices} (default: ${def})`);
   }

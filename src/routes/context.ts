@@ -16,4 +16,6 @@ export interface RouteContext {
   readonly clock: Clock;
   /** Control-plane calls answered by the primary (or in-process in single mode). */
   readonly control: RpcClient;
+  /** Set when a graceful shutdown began (readiness turns 503). */
+  readonly lifecycle: { draining: boolean };
 }

@@ -5,6 +5,7 @@ import type { RouteContext } from './context';
 import { GatewayError } from '../errors/gateway-error';
 import { forwardedHeaders, proxyToWorker } from '../core/proxy';
 import { mergeEngineMetrics } from './engine-metrics';
+import { readinessReply } from '../control/probe-server';
 
 const TEXT = [['content-type', 'text/plain; charset=utf-8']] as const;
 const JSON_CT = [['content-type', 'application/json']] as const;
@@ -13,21 +14,8 @@ const liveness: Handler = (_req, _body, res) => res.send(200, TEXT, 'OK');
 
 function readiness(ctx: RouteContext): Handler {
   return (_req, _body, res) => {
-    const all = ctx.router.workers();
-    const healthy = all.filter((w) => w.status === 'ready').length;
-    if (healthy > 0) {
-      res.send(
-        200,
-        JSON_CT,
-        JSON.stringify({ status: 'ready', healthy_workers: healthy, total_workers: all.length }),
-      );
-    } else {
-      res.send(
-        503,
-        JSON_CT,
-        JSON.stringify({ status: 'not ready', reason: 'insufficient healthy workers' }),
-      );
-    }
+    const r = readinessReply(ctx.router.workers(), ctx.lifecycle.draining);
+    res.send(r.status, JSON_CT, r.body);
   };
 }
 

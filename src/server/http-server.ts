@@ -2,6 +2,7 @@ import { loadUws, type HttpRequest, type HttpResponse, type ListenSocket } from 
 import type { RouteTable } from './route-table';
 import type { IncomingRequest } from './types';
 import { UwsSink } from './uws-sink';
+import type { CorsPolicy } from './cors';
 import { resolveRequestId } from './request-id';
 import { GatewayError, errorReply } from '../errors/gateway-error';
 import type { Logger } from '../util/logger';
@@ -14,6 +15,7 @@ export interface HttpServerOptions {
   /** true: refuse to share the port (single process); false: SO_REUSEPORT across processes. */
   readonly exclusivePort: boolean;
   readonly logger: Logger;
+  readonly cors?: CorsPolicy;
 }
 
 export interface HttpServer {
@@ -116,9 +118,28 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
     }
   }
 
+  function preflight(res: HttpResponse, origin: string): void {
+    res.onAborted(() => undefined);
+    const headers = opts.cors?.preflightHeaders(origin);
+    res.cork(() => {
+      res.writeStatus(headers ? '200 OK' : '403 Forbidden');
+      for (const [k, v] of headers ?? []) res.writeHeader(k, v);
+      res.end();
+    });
+  }
+
   app.any('/*', (res, uwsReq) => {
     const method = uwsReq.getCaseSensitiveMethod().toUpperCase();
     const path = uwsReq.getUrl();
+    const origin = opts.cors ? uwsReq.getHeader('origin') : '';
+    if (
+      method === 'OPTIONS' &&
+      origin !== '' &&
+      uwsReq.getHeader('access-control-request-method') !== ''
+    ) {
+      preflight(res, origin);
+      return;
+    }
     const found = table.lookup(method, path);
     if (found.kind !== 'found') {
       // Drain nothing: uWS discards an unread body when the response ends.
@@ -145,7 +166,9 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
       requestId: resolveRequestId(headers, opts.requestIdHeaders, path),
       params: found.params,
     };
-    const sink = new UwsSink(res, [['x-request-id', req.requestId]], found.headOnly);
+    const extra: Array<readonly [string, string]> = [['x-request-id', req.requestId]];
+    if (origin !== '') extra.push(...(opts.cors?.responseHeaders(origin) ?? []));
+    const sink = new UwsSink(res, extra, found.headOnly);
     const declared = Number(headers.get('content-length') ?? '0');
     if (declared > opts.maxPayloadSize) {
       sendError(

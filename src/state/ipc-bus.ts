@@ -3,6 +3,8 @@ import { RetainedState, type StateBus, type StateMessage } from './bus';
 /** The part of a cluster Worker / process IPC channel the bus needs. */
 export interface IpcChannel {
   send(msg: unknown): unknown;
+  /** False once the peer process is gone (cluster Worker / process expose it). */
+  isConnected?(): boolean;
   on(event: 'message', fn: (msg: unknown) => void): unknown;
   off(event: 'message', fn: (msg: unknown) => void): unknown;
 }
@@ -61,7 +63,9 @@ export function createIpcHub(localId = 'primary'): IpcHub {
   function fanOut(from: string, msg: StateMessage): void {
     retained.record(msg);
     for (const [id, p] of peers) {
-      if (id !== from) p.channel.send({ tag: TAG, msg } satisfies Envelope);
+      if (id !== from && p.channel.isConnected?.() !== false) {
+        p.channel.send({ tag: TAG, msg } satisfies Envelope);
+      }
     }
     if (from !== localId) for (const h of localHandlers) h(msg);
   }

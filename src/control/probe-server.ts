@@ -1,0 +1,75 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { WorkerRegistry } from '../core/registry';
+
+/** Readiness body and status from the registry (SMG §5.1); shared by both listeners. */
+export function readinessReply(
+  workers: ReadonlyArray<{ status: string }>,
+  draining: boolean,
+): { status: number; body: string } {
+  if (draining)
+    return { status: 503, body: JSON.stringify({ status: 'not ready', reason: 'draining' }) };
+  const healthy = workers.filter((w) => w.status === 'ready').length;
+  if (healthy > 0) {
+    return {
+      status: 200,
+      body: JSON.stringify({
+        status: 'ready',
+        healthy_workers: healthy,
+        total_workers: workers.length,
+      }),
+    };
+  }
+  return {
+    status: 503,
+    body: JSON.stringify({ status: 'not ready', reason: 'insufficient healthy workers' }),
+  };
+}
+
+export interface ProbeServer {
+  readonly port: number;
+  setDraining(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * `--health-check-port`: /liveness, /readiness and /health on a separate listener in the
+ * primary, with no middleware, so saturated ingress processes cannot fail the probes.
+ */
+export function startProbeServer(
+  host: string,
+  port: number,
+  registry: WorkerRegistry,
+): Promise<ProbeServer> {
+  let draining = false;
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?', 1)[0];
+    const known = path === '/liveness' || path === '/health' || path === '/readiness';
+    if (!known) {
+      res.writeHead(404).end();
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET,HEAD' }).end();
+      return;
+    }
+    if (path === '/readiness') {
+      const r = readinessReply(registry.list(), draining);
+      res.writeHead(r.status, { 'content-type': 'application/json' }).end(r.body);
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('OK');
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', (err) =>
+      reject(new Error(`--health-check-port: cannot listen on ${host}:${port}: ${err.message}`)),
+    );
+    server.listen(port, host, () => {
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        setDraining: () => void (draining = true),
+        close: () => new Promise((r) => server.close(() => r())),
+      });
+    });
+  });
+}
