@@ -67,6 +67,8 @@ export async function startGateway(group: ProcessGroup, o: GatewayOptions): Prom
     ...[collieBin, 'launch', '--host', '127.0.0.1', '--port', String(port)],
     ...['--worker-urls', ...o.workerUrls, '--workers', String(o.workers)],
     ...['--policy', o.policy ?? 'round_robin', '--log-level', o.logLevel ?? 'warn'],
+    // several gateways run side by side: each gets its own free metrics port
+    ...['--prometheus-host', '127.0.0.1', '--prometheus-port', '0'],
   ];
   const child = group.spawn(o.name ?? `collie-w${o.workers}`, process.execPath, args, {
     echo: o.echo ?? false,

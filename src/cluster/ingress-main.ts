@@ -3,6 +3,7 @@ import { createIpcBus, type IpcChannel } from '../state/ipc-bus';
 import { createLogger } from '../util/logger';
 import { startIngress } from './ingress';
 import { createIpcRpcClient } from './rpc';
+import { setupMetrics } from './metrics-setup';
 import {
   CONFIG_ENV,
   INGRESS_ID_ENV,
@@ -22,12 +23,14 @@ async function main(): Promise<void> {
   const send = (m: SupervisorMessage): void => {
     process.send?.(m);
   };
+  const metrics = await setupMetrics(config, 'ingress');
   const ingress = await startIngress({
     config,
     bus,
     logger,
     exclusivePort: false,
     control: createIpcRpcClient(channel),
+    metrics: metrics.metrics,
   });
   let closing = false;
   const shutdown = (graceMs: number): void => {

@@ -14,7 +14,9 @@ import { createCorsPolicy } from '../server/cors';
 import { inferenceRoutes } from '../routes/inference';
 import { publicRoutes } from '../routes/public';
 import { workersRoutes } from '../routes/workers';
+import { adminRoutes } from '../routes/admin';
 import type { RpcClient } from './rpc';
+import type { GatewayMetrics } from '../metrics';
 import type { RouteContext } from '../routes/context';
 
 export interface Ingress {
@@ -39,6 +41,7 @@ export async function startIngress(opts: {
   logger: Logger;
   exclusivePort: boolean;
   control: RpcClient;
+  metrics: GatewayMetrics;
   clock?: Clock;
   rng?: Rng;
 }): Promise<Ingress> {
@@ -70,9 +73,20 @@ export async function startIngress(opts: {
     clock,
     control: opts.control,
     lifecycle,
+    metrics: opts.metrics,
   };
+  // Per-process in-flight gauge; the primary's scrape sums the processes.
+  loads.onChange((id) => {
+    const w = router.workerById(id);
+    if (w) opts.metrics.workerRequestsActive(w.url, loads.local(id));
+  });
   const table = new RouteTable();
-  for (const r of [...publicRoutes(ctx), ...inferenceRoutes(ctx), ...workersRoutes(ctx)])
+  for (const r of [
+    ...publicRoutes(ctx),
+    ...inferenceRoutes(ctx),
+    ...workersRoutes(ctx),
+    ...adminRoutes(ctx),
+  ])
     table.add(r);
   const server = createHttpServer(table, {
     host: config.host,
@@ -82,6 +96,8 @@ export async function startIngress(opts: {
     exclusivePort: opts.exclusivePort,
     logger,
     cors: createCorsPolicy(config.corsAllowedOrigins),
+    observe: (method, route, status, errorCode, seconds) =>
+      opts.metrics.httpRequest(method, route, status, errorCode, seconds),
   });
   // Serve only once the registry replica is in sync, so a (re)started process never answers
   // 404 model_not_found for a fleet it has not heard of yet.

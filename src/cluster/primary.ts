@@ -5,6 +5,7 @@ import type { Logger } from '../util/logger';
 import { createIpcHub } from '../state/ipc-bus';
 import { startControlPlane } from '../control/control-plane';
 import { serveRpc } from './rpc';
+import { setupMetrics } from './metrics-setup';
 import { startProbeServer } from '../control/probe-server';
 import { claimPort } from './port-check';
 import { CONFIG_ENV, INGRESS_ID_ENV, isSupervisorMessage } from './messages';
@@ -20,6 +21,7 @@ const RESTART_DELAY_MS = 500;
 export async function startPrimary(config: GatewayConfig, logger: Logger): Promise<Gateway> {
   const port = await claimPort(config.host, config.port);
   const childConfig: GatewayConfig = { ...config, port };
+  const metrics = await setupMetrics(config, 'primary');
   const hub = createIpcHub('primary');
   const control = startControlPlane({ config, bus: hub.local, logger });
   let shuttingDown = false;
@@ -70,6 +72,7 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
     shuttingDown = true;
     control.close();
     for (const { worker } of live.values()) worker.kill();
+    await metrics.close();
     throw err;
   }
   const probes =
@@ -81,6 +84,7 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
   return {
     port,
     startupDone: control.startupDone,
+    metricsPort: metrics.port,
     async close(graceMs = 5000) {
       shuttingDown = true;
       probes?.setDraining();
@@ -99,6 +103,7 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
       await Promise.all(exits);
       control.close();
       await probes?.close();
+      await metrics.close();
     },
   };
 }

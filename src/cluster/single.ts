@@ -6,11 +6,14 @@ import { createDirectRpc } from './rpc';
 import { startProbeServer } from '../control/probe-server';
 import { startIngress, type Ingress } from './ingress';
 import { claimPort } from './port-check';
+import { setupMetrics } from './metrics-setup';
 
 export interface Gateway {
   readonly port: number;
   /** Resolves when startup worker registration finished (or gave up). */
   readonly startupDone: Promise<void>;
+  /** The bound Prometheus port. */
+  readonly metricsPort: number | undefined;
   close(graceMs?: number): Promise<void>;
 }
 
@@ -20,6 +23,7 @@ export async function startSingleProcess(
   logger: Logger,
 ): Promise<Gateway & { ingress: Ingress; control: ControlPlane }> {
   const port = await claimPort(config.host, config.port);
+  const metrics = await setupMetrics(config, 'single');
   const hub = createMemoryHub();
   const controlBus = hub.join('primary');
   const control = startControlPlane({ config, bus: controlBus, logger });
@@ -29,6 +33,7 @@ export async function startSingleProcess(
     logger,
     exclusivePort: true,
     control: createDirectRpc(control.handle),
+    metrics: metrics.metrics,
   });
   const probes =
     config.healthCheckPort !== undefined
@@ -40,12 +45,14 @@ export async function startSingleProcess(
     ingress,
     control,
     startupDone: control.startupDone,
+    metricsPort: metrics.port,
     async close(graceMs = 5000) {
       probes?.setDraining();
       await ingress.close(graceMs);
       control.close();
       await probes?.close();
       controlBus.close();
+      await metrics.close();
     },
   };
 }

@@ -26,6 +26,10 @@ export interface GatewayConfig {
   readonly corsAllowedOrigins: readonly string[];
   /** Separate probe listener; undefined = off. */
   readonly healthCheckPort?: number;
+  readonly prometheusHost: string;
+  readonly prometheusPort: number;
+  /** Empty = the default buckets. */
+  readonly prometheusDurationBuckets: readonly number[];
 }
 
 export function defaultWorkerCount(): number {

@@ -155,6 +155,29 @@ export const LAUNCH_FLAGS = [
     max: 65535,
     help: 'Serve /liveness, /readiness, /health on this separate port too (off when unset)',
   },
+  {
+    key: 'prometheusHost',
+    flag: '--prometheus-host',
+    kind: 'string',
+    default: '0.0.0.0',
+    help: 'Address of the Prometheus /metrics listener',
+  },
+  {
+    key: 'prometheusPort',
+    flag: '--prometheus-port',
+    kind: 'int',
+    default: 29000,
+    min: 0,
+    max: 65535,
+    help: 'Port of the Prometheus /metrics listener (0 = a free port); bind failure is fatal',
+  },
+  {
+    key: 'prometheusDurationBuckets',
+    flag: '--prometheus-duration-buckets',
+    kind: 'list',
+    default: [],
+    help: 'Histogram buckets for durations, seconds (default: 29 buckets 0.001 … 7200)',
+  },
 ] as const satisfies readonly FlagSpec[];
 
 /**

@@ -114,6 +114,22 @@ function parseAliases(entries: readonly string[]): Record<string, string> {
   return aliases;
 }
 
+function parseBuckets(entries: readonly string[]): number[] {
+  const out = entries.map((e) => Number(e));
+  for (let i = 0; i < out.length; i++) {
+    const v = out[i] as number;
+    if (!Number.isFinite(v) || v <= 0) {
+      throw new ConfigError(
+        `--prometheus-duration-buckets: '${entries[i]}' is not a positive number`,
+      );
+    }
+    if (i > 0 && v <= (out[i - 1] as number)) {
+      throw new ConfigError('--prometheus-duration-buckets: buckets must be strictly increasing');
+    }
+  }
+  return out;
+}
+
 /** argv (after `launch`) → validated, frozen config. Throws ConfigError with a clear message. */
 export function parseLaunchArgs(argv: readonly string[]): GatewayConfig {
   const raw = scan(argv);
@@ -158,6 +174,9 @@ export function parseLaunchArgs(argv: readonly string[]): GatewayConfig {
     workerStartupTimeoutSecs: values['workerStartupTimeoutSecs'] as number,
     workerStartupCheckInterval: values['workerStartupCheckInterval'] as number,
     shutdownGracePeriodSecs: values['shutdownGracePeriodSecs'] as number,
+    prometheusHost: values['prometheusHost'] as string,
+    prometheusPort: values['prometheusPort'] as number,
+    prometheusDurationBuckets: parseBuckets(values['prometheusDurationBuckets'] as string[]),
     corsAllowedOrigins: values['corsAllowedOrigins'] as string[],
     ...(values['healthCheckPort'] !== undefined
       ? { healthCheckPort: values['healthCheckPort'] as number }

@@ -77,6 +77,10 @@ export interface ProxyRequest {
   readonly timeoutMs: number;
   /** Optional reshaping of a buffered 2xx answer. */
   readonly transform?: (reply: BufferedReply) => BufferedReply;
+  /** The engine's status line arrived. */
+  readonly onResponse?: (status: number) => void;
+  /** The first body byte of a streamed answer arrived (TTFT). */
+  readonly onFirstByte?: () => void;
 }
 
 /**
@@ -91,6 +95,7 @@ class RelayHandler {
   private status = 0;
   private headers: Array<[string, string]> = [];
   private streaming = false;
+  private sawData = false;
   private chunks: Buffer[] = [];
   private size = 0;
   private settled = false;
@@ -116,6 +121,7 @@ class RelayHandler {
 
   onHeaders(status: number, raw: Buffer[], resume: () => void): boolean {
     this.status = status;
+    this.p.onResponse?.(status);
     this.headers = responseHeaders(raw);
     this.resumeUpstream = resume;
     if (this.p.stream && status >= 200 && status < 300) {
@@ -132,6 +138,10 @@ class RelayHandler {
       this.chunks.push(chunk);
       this.size += chunk.length;
       return true;
+    }
+    if (!this.sawData) {
+      this.sawData = true;
+      this.p.onFirstByte?.();
     }
     if (this.p.sink.write(chunk)) return true;
     void this.p.sink.waitDrain().then(() => this.resumeUpstream?.());

@@ -27,6 +27,7 @@ export interface Router {
   select(model: string, req: RequestInfo): Worker;
   /** Registered workers in registry order. */
   workers(): readonly Worker[];
+  workerById(id: string): Worker | undefined;
   /** First Ready worker in registry order (info passthrough routes). */
   firstReady(): Worker | undefined;
   /** Distinct model ids of registered workers. */
@@ -57,6 +58,7 @@ export function createRouter(deps: RouterDeps): Router {
   let ordered: Worker[] = [];
   let sets = new Map<string, MutableSet>();
   let modelOf = new Map<string, string>();
+  let byId = new Map<string, Worker>();
   let models: string[] = [];
   const policies = new Map<string, Policy>();
   const aliases = new Map(Object.entries(deps.aliases));
@@ -98,6 +100,7 @@ export function createRouter(deps: RouterDeps): Router {
     }
     for (const id of modelOf.keys()) if (!nextModelOf.has(id)) deps.loads.forget(id);
     ordered = [...workers];
+    byId = new Map(workers.map((w) => [w.id, w]));
     sets = next;
     modelOf = nextModelOf;
     models = [...new Set(workers.map((w) => w.modelId))];
@@ -146,6 +149,7 @@ export function createRouter(deps: RouterDeps): Router {
       return picked;
     },
     workers: () => ordered,
+    workerById: (id) => byId.get(id),
     firstReady: () => ordered.find((w) => w.status === 'ready'),
     modelIds: () => models,
     get version() {

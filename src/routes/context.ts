@@ -5,6 +5,7 @@ import type { GatewayConfig } from '../config/config';
 import type { Logger } from '../util/logger';
 import type { Clock } from '../util/clock';
 import type { RpcClient } from '../cluster/rpc';
+import type { GatewayMetrics } from '../metrics';
 
 /** Everything a route handler may use; built once per ingress process. */
 export interface RouteContext {
@@ -18,4 +19,5 @@ export interface RouteContext {
   readonly control: RpcClient;
   /** Set when a graceful shutdown began (readiness turns 503). */
   readonly lifecycle: { draining: boolean };
+  readonly metrics: GatewayMetrics;
 }

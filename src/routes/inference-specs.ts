@@ -1,3 +1,4 @@
+import type { Endpoint } from '../metrics';
 import { Type as T, type TSchema } from '@sinclair/typebox';
 import {
   compileShape,
@@ -10,6 +11,8 @@ import {
 /** How one inference route parses, validates and routes its body (SMG §5.3.1). */
 export interface InferenceSpec {
   readonly path: string;
+  /** Metrics label (SMG's endpoint values). */
+  readonly endpoint: Endpoint;
   readonly upstreamPath: string;
   readonly extractor: Extractor;
   readonly shape: ShapeCheck;
@@ -100,6 +103,7 @@ const num = T.Number();
 export const INFERENCE_SPECS: readonly InferenceSpec[] = [
   {
     path: '/generate',
+    endpoint: 'generate',
     upstreamPath: '/generate',
     extractor: 'plain',
     shape: compileShape(
@@ -110,6 +114,7 @@ export const INFERENCE_SPECS: readonly InferenceSpec[] = [
   },
   {
     path: '/v1/chat/completions',
+    endpoint: 'chat',
     upstreamPath: '/v1/chat/completions',
     extractor: 'validated',
     shape: compileShape(
@@ -129,6 +134,7 @@ export const INFERENCE_SPECS: readonly InferenceSpec[] = [
   },
   {
     path: '/v1/completions',
+    endpoint: 'completions',
     upstreamPath: '/v1/completions',
     extractor: 'validated',
     shape: compileShape(
@@ -144,6 +150,7 @@ export const INFERENCE_SPECS: readonly InferenceSpec[] = [
   },
   {
     path: '/v1/embeddings',
+    endpoint: 'embeddings',
     upstreamPath: '/v1/embeddings',
     extractor: 'plain',
     shape: compileShape(T.Object({ model, input: T.Unknown() })),
@@ -151,6 +158,7 @@ export const INFERENCE_SPECS: readonly InferenceSpec[] = [
   },
   {
     path: '/v1/classify',
+    endpoint: 'classify',
     upstreamPath: '/v1/classify',
     extractor: 'plain',
     shape: compileShape(T.Object({ model, input: T.Unknown() })),
@@ -158,6 +166,7 @@ export const INFERENCE_SPECS: readonly InferenceSpec[] = [
   },
   {
     path: '/rerank',
+    endpoint: 'rerank',
     upstreamPath: '/v1/rerank',
     extractor: 'validated',
     shape: compileShape(
@@ -175,6 +184,7 @@ export const INFERENCE_SPECS: readonly InferenceSpec[] = [
   },
   {
     path: '/v1/rerank',
+    endpoint: 'rerank',
     upstreamPath: '/v1/rerank',
     extractor: 'plain',
     shape: compileShape(T.Object({ query: T.String(), documents: T.Array(T.String()) })),
@@ -185,6 +195,7 @@ export const INFERENCE_SPECS: readonly InferenceSpec[] = [
   },
   {
     path: '/v1/messages',
+    endpoint: 'messages',
     upstreamPath: '/v1/messages',
     extractor: 'validated',
     shape: compileShape(T.Object({ model, messages: T.Array(T.Unknown()), ...streamField })),
@@ -195,6 +206,7 @@ export const INFERENCE_SPECS: readonly InferenceSpec[] = [
   },
   {
     path: '/v1/responses',
+    endpoint: 'responses',
     upstreamPath: '/v1/responses',
     extractor: 'validated',
     shape: compileShape(T.Object({ model: Opt(model), ...streamField })),

@@ -6,6 +6,7 @@ import { INFERENCE_SPECS, type InferenceSpec } from './inference-specs';
 import { parseJsonObject, shapeError, type JsonObject } from './json-body';
 import { forwardedHeaders, proxyToWorker } from '../core/proxy';
 import { rebuildRerank } from './rerank';
+import { GatewayError } from '../errors/gateway-error';
 
 function requestInfo(req: IncomingRequest, spec: InferenceSpec, body: JsonObject): RequestInfo {
   let text: string | undefined;
@@ -15,6 +16,10 @@ function requestInfo(req: IncomingRequest, spec: InferenceSpec, body: JsonObject
       return (text ??= spec.routingText(body));
     },
   };
+}
+
+function isTimeout(err: unknown): boolean {
+  return err instanceof GatewayError && err.code === 'call_upstream_timeout';
 }
 
 function modelOf(spec: InferenceSpec, body: JsonObject): string {
@@ -37,7 +42,18 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext): Handler {
     spec.semantic?.(body);
     const requested = modelOf(spec, body);
     const canonical = ctx.router.canonicalModel(requested);
-    const worker = ctx.router.select(requested, requestInfo(req, spec, body));
+    const stream = body['stream'] === true;
+    const key = { model: canonical, endpoint: spec.endpoint };
+    ctx.metrics.routerRequest({ ...key, streaming: stream });
+    const started = performance.now();
+    let worker;
+    try {
+      worker = ctx.router.select(requested, requestInfo(req, spec, body));
+    } catch (err) {
+      ctx.metrics.routerError({ ...key, errorType: 'no_workers' });
+      throw err;
+    }
+    ctx.metrics.workerSelection({ model: canonical, policy: ctx.config.policy });
     const release = ctx.loads.acquire(worker.id);
     try {
       let forward: Buffer | string = raw;
@@ -52,13 +68,21 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext): Handler {
         path: spec.upstreamPath,
         headers: forwardedHeaders(req.headers, worker.apiKey),
         body: forward,
-        stream: body['stream'] === true,
+        stream,
         sink,
+        onResponse: (status) => ctx.metrics.upstreamResponse(status),
+        ...(stream
+          ? { onFirstByte: () => ctx.metrics.ttft(key, (performance.now() - started) / 1000) }
+          : {}),
         timeoutMs: ctx.config.requestTimeoutSecs * 1000,
         ...(spec.rerank ? { transform: rebuildRerank(body, worker.modelId, nowSecs) } : {}),
       });
+    } catch (err) {
+      ctx.metrics.routerError({ ...key, errorType: isTimeout(err) ? 'timeout' : 'backend_error' });
+      throw err;
     } finally {
       release();
+      ctx.metrics.routerDuration(key, (performance.now() - started) / 1000);
     }
   };
 }

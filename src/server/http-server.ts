@@ -16,6 +16,14 @@ export interface HttpServerOptions {
   readonly exclusivePort: boolean;
   readonly logger: Logger;
   readonly cors?: CorsPolicy;
+  /** Called once per finished request (metrics); route is the template or 'other'. */
+  readonly observe?: (
+    method: string,
+    route: string,
+    status: number,
+    errorCode: string | undefined,
+    seconds: number,
+  ) => void;
 }
 
 export interface HttpServer {
@@ -142,6 +150,7 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
     }
     const found = table.lookup(method, path);
     if (found.kind !== 'found') {
+      opts.observe?.(method, 'other', found.kind === 'not_found' ? 404 : 405, undefined, 0);
       // Drain nothing: uWS discards an unread body when the response ends.
       res.onAborted(() => undefined);
       const r = errorReply(
@@ -183,11 +192,23 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
       return;
     }
     inflight++;
+    const started = performance.now();
+    const observe = opts.observe;
+    const routePath = found.route.path;
     const hasBody = !BODYLESS.has(method) || declared > 0 || headers.has('transfer-encoding');
-    serve(res, sink, req, hasBody, found.route.handler).then(finished, (err: unknown) => {
-      logger.error({ err }, 'request pipeline failed');
-      finished();
-    });
+    serve(res, sink, req, hasBody, found.route.handler)
+      .catch((err: unknown) => logger.error({ err }, 'request pipeline failed'))
+      .finally(() => {
+        finished();
+        // 499 = the client went away before a status was written (nginx's convention)
+        observe?.(
+          method,
+          routePath,
+          sink.status || 499,
+          sink.errorCode,
+          (performance.now() - started) / 1000,
+        );
+      });
   });
 
   return {

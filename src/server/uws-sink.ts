@@ -9,6 +9,10 @@ import { reasonPhrase } from '../errors/codes';
 export class UwsSink implements ResponseSink {
   aborted = false;
   headersSent = false;
+  /** Status written (0 until then), for metrics. */
+  status = 0;
+  /** X-SMG-Error-Code written, if any. */
+  errorCode: string | undefined;
   private ended = false;
   private abortCbs: Array<() => void> = [];
   private drainWaiters: Array<() => void> = [];
@@ -43,7 +47,11 @@ export class UwsSink implements ResponseSink {
   private head(status: number, headers: HeaderList): void {
     this.res.writeStatus(`${status} ${reasonPhrase(status)}`);
     for (const [k, v] of this.extraHeaders) this.res.writeHeader(k, v);
-    for (const [k, v] of headers) this.res.writeHeader(k, v);
+    for (const [k, v] of headers) {
+      this.res.writeHeader(k, v);
+      if (k === 'x-smg-error-code') this.errorCode = v;
+    }
+    this.status = status;
     this.headersSent = true;
   }
 

@@ -68,6 +68,10 @@ describe('built CLI: --workers 2 with two mock engines', () => {
     gwUrl = `http://127.0.0.1:${gp}`;
     gateway = runCollie([
       'launch',
+      '--prometheus-host',
+      '127.0.0.1',
+      '--prometheus-port',
+      '0',
       '--host',
       '127.0.0.1',
       '--port',
@@ -213,6 +217,10 @@ describe('built CLI: --workers 2 with two mock engines', () => {
     const port = Number(new URL(gwUrl).port);
     const p = runCollie([
       'launch',
+      '--prometheus-host',
+      '127.0.0.1',
+      '--prometheus-port',
+      '0',
       '--host',
       '127.0.0.1',
       '--port',

@@ -19,6 +19,10 @@ for (const workers of ['1', '2']) {
     const gw = `http://127.0.0.1:${gp}`;
     const gateway = runCollie([
       'launch',
+      '--prometheus-host',
+      '127.0.0.1',
+      '--prometheus-port',
+      '0',
       '--host',
       '127.0.0.1',
       '--port',

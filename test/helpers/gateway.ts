@@ -6,6 +6,8 @@ import { startMockEngine, type MockEngine, type MockEngineOptions } from '../../
 export interface TestGateway {
   readonly url: string;
   readonly port: number;
+  /** Base URL of the Prometheus listener. */
+  readonly metricsUrl: string;
   /** Cluster-wide in-flight count the gateway holds for the engine at `url`. */
   inflight(url: string): number;
   close(): Promise<void>;
@@ -20,6 +22,10 @@ export async function startTestGateway(flags: string[]): Promise<TestGateway> {
     '0',
     '--workers',
     '1',
+    '--prometheus-host',
+    '127.0.0.1',
+    '--prometheus-port',
+    '0',
     ...flags,
   ]);
   const gw = await startSingleProcess(config, silentLogger());
@@ -27,6 +33,7 @@ export async function startTestGateway(flags: string[]): Promise<TestGateway> {
   return {
     url: `http://127.0.0.1:${gw.port}`,
     port: gw.port,
+    metricsUrl: `http://127.0.0.1:${gw.metricsPort}`,
     inflight: (url) => {
       const w = gw.ingress.router.workers().find((x) => x.url === url);
       return w ? gw.ingress.loads.get(w.id) : 0;

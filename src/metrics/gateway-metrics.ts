@@ -1,0 +1,226 @@
+import type { Registry } from 'prom-client';
+import { createFamilies, type Families } from './families';
+import {
+  BACKEND_TYPE,
+  CB_OUTCOMES,
+  CB_STATES,
+  CONNECTION_MODE,
+  DEFAULT_DURATION_BUCKETS,
+  ROUTER_TYPE,
+  WORKER_TYPE,
+  methodLabel,
+  validateBuckets,
+  type CbOutcome,
+  type CbState,
+  type Endpoint,
+  type HealthCheckResult,
+  type RateLimitResult,
+  type RouterErrorType,
+} from './labels';
+
+export interface GatewayMetricsOptions {
+  /**
+   * Buckets (seconds) of every duration/TTFT histogram and of the retry-backoff histogram.
+   * Strictly increasing. Default: `DEFAULT_DURATION_BUCKETS` (29 values, 1 ms … 7200 s).
+   */
+  readonly durationBuckets?: readonly number[];
+}
+
+/** The model and SMG endpoint a routed request belongs to. */
+export interface RouteKey {
+  readonly model: string;
+  readonly endpoint: Endpoint;
+}
+
+/**
+ * Everything collie records, named and labelled as SMG does (§11). Worker arguments are
+ * the worker URL. Durations are in seconds. No prom-client type crosses this interface.
+ *
+ * In cluster mode each process records into its own registry and the primary sums them:
+ * record an event (a counter increment) in exactly one process, and set a primary-owned
+ * per-worker fact (health, circuit breaker, pool size) in the primary.
+ */
+export interface GatewayMetrics {
+  /** One finished HTTP request. `path` is the matched route template or `other`. */
+  httpRequest(
+    method: string,
+    path: string,
+    status: number,
+    errorCode: string | undefined,
+    seconds: number,
+  ): void;
+  /** +1 when a client connection opens, −1 when it closes. */
+  connectionsActive(delta: number): void;
+  rateLimit(result: RateLimitResult): void;
+  /** Requests currently waiting in the admission queue of this process. */
+  queueDepth(n: number): void;
+
+  routerRequest(key: RouteKey & { readonly streaming: boolean }): void;
+  routerDuration(key: RouteKey, seconds: number): void;
+  routerError(key: RouteKey & { readonly errorType: RouterErrorType }): void;
+  /** One upstream response head; `errorCode` is the worker's `X-SMG-Error-Code`, if any. */
+  upstreamResponse(status: number, errorCode?: string): void;
+  ttft(key: RouteKey, seconds: number): void;
+  generationDuration(key: RouteKey, seconds: number): void;
+
+  workerPoolSize(model: string, n: number): void;
+  workerRequestsActive(worker: string, n: number): void;
+  workerHealth(worker: string, healthy: boolean): void;
+  healthCheck(result: HealthCheckResult): void;
+  workerSelection(sel: { readonly model: string; readonly policy: string }): void;
+  workerError(errorType: string): void;
+  retry(endpoint: Endpoint): void;
+  retriesExhausted(endpoint: Endpoint): void;
+  /** `attempt` is the retry number, 1 for the first retry (values below 1 count as 1). */
+  retryBackoff(attempt: number, seconds: number): void;
+
+  cbState(worker: string, state: CbState): void;
+  cbTransition(worker: string, from: CbState, to: CbState): void;
+  cbOutcome(worker: string, outcome: CbOutcome): void;
+  cbConsecutive(worker: string, failures: number, successes: number): void;
+
+  /**
+   * Drops every series labelled with `worker` from this process's registry. In cluster mode
+   * call it in every process that recorded for the worker (the registry-removal event
+   * reaches them all), or a mirror left in an ingress process keeps the series alive.
+   */
+  removeWorker(worker: string): void;
+}
+
+const CB_STATE_VALUE: Readonly<Record<CbState, number>> = { closed: 0, open: 1, half_open: 2 };
+
+/**
+ * Registers SMG's metric families on `registry` and returns the facade that records into
+ * them. Call once per registry: prom-client refuses a second family of the same name.
+ */
+export function createGatewayMetrics(
+  registry: Registry,
+  opts: GatewayMetricsOptions = {},
+): GatewayMetrics {
+  const buckets = [...(opts.durationBuckets ?? DEFAULT_DURATION_BUCKETS)];
+  validateBuckets(buckets);
+  const f = createFamilies(registry, buckets);
+  return { ...httpPart(f), ...routerPart(f), ...workerPart(f), ...breakerPart(f) };
+}
+
+type Part<K extends keyof GatewayMetrics> = Pick<GatewayMetrics, K>;
+
+function httpPart(
+  f: Families,
+): Part<'httpRequest' | 'connectionsActive' | 'rateLimit' | 'queueDepth'> {
+  return {
+    httpRequest(method, path, status, errorCode, seconds) {
+      const labels = { method: methodLabel(method), path };
+      f.httpRequests.inc(labels);
+      f.httpDuration.observe(labels, seconds);
+      f.httpResponses.inc({ path, status_code: String(status), error_code: errorCode ?? '' });
+    },
+    connectionsActive: (delta) => f.connectionsActive.inc(delta),
+    rateLimit: (result) => f.rateLimit.inc({ result }),
+    queueDepth: (n) => f.queueDepth.set(n),
+  };
+}
+
+function routerLabels({ model, endpoint }: RouteKey) {
+  return {
+    router_type: ROUTER_TYPE,
+    backend_type: BACKEND_TYPE,
+    connection_mode: CONNECTION_MODE,
+    model,
+    endpoint,
+  };
+}
+
+function inferenceLabels({ model, endpoint }: RouteKey) {
+  return { router_type: ROUTER_TYPE, backend_type: BACKEND_TYPE, model, endpoint };
+}
+
+function routerPart(
+  f: Families,
+): Part<
+  | 'routerRequest'
+  | 'routerDuration'
+  | 'routerError'
+  | 'upstreamResponse'
+  | 'ttft'
+  | 'generationDuration'
+> {
+  return {
+    routerRequest: (key) =>
+      f.routerRequests.inc({ ...routerLabels(key), streaming: key.streaming ? 'true' : 'false' }),
+    routerDuration: (key, seconds) => f.routerDuration.observe(routerLabels(key), seconds),
+    routerError: (key) => f.routerErrors.inc({ ...routerLabels(key), error_type: key.errorType }),
+    upstreamResponse: (status, errorCode) =>
+      f.upstreamResponses.inc({
+        router_type: ROUTER_TYPE,
+        status_code: String(status),
+        error_code: errorCode ?? '',
+      }),
+    ttft: (key, seconds) => f.ttft.observe(inferenceLabels(key), seconds),
+    generationDuration: (key, seconds) =>
+      f.generationDuration.observe(inferenceLabels(key), seconds),
+  };
+}
+
+function workerPart(
+  f: Families,
+): Part<
+  | 'workerPoolSize'
+  | 'workerRequestsActive'
+  | 'workerHealth'
+  | 'healthCheck'
+  | 'workerSelection'
+  | 'workerError'
+  | 'retry'
+  | 'retriesExhausted'
+  | 'retryBackoff'
+> {
+  return {
+    workerPoolSize: (model, n) =>
+      f.poolSize.set({ worker_type: WORKER_TYPE, connection_mode: CONNECTION_MODE, model }, n),
+    workerRequestsActive: (worker, n) => f.requestsActive.set({ worker }, n),
+    workerHealth: (worker, healthy) => f.health.set({ worker }, healthy ? 1 : 0),
+    healthCheck: (result) => f.healthChecks.inc({ worker_type: WORKER_TYPE, result }),
+    workerSelection: ({ model, policy }) =>
+      f.selection.inc({
+        worker_type: WORKER_TYPE,
+        connection_mode: CONNECTION_MODE,
+        model,
+        policy,
+      }),
+    workerError: (errorType) =>
+      f.workerErrors.inc({
+        worker_type: WORKER_TYPE,
+        connection_mode: CONNECTION_MODE,
+        error_type: errorType,
+      }),
+    retry: (endpoint) => f.retries.inc({ worker_type: WORKER_TYPE, endpoint }),
+    retriesExhausted: (endpoint) => f.retriesExhausted.inc({ worker_type: WORKER_TYPE, endpoint }),
+    retryBackoff: (attempt, seconds) =>
+      f.retryBackoff.observe({ attempt: String(Math.max(1, Math.trunc(attempt))) }, seconds),
+  };
+}
+
+function breakerPart(
+  f: Families,
+): Part<'cbState' | 'cbTransition' | 'cbOutcome' | 'cbConsecutive' | 'removeWorker'> {
+  return {
+    cbState: (worker, state) => f.cbState.set({ worker }, CB_STATE_VALUE[state]),
+    cbTransition: (worker, from, to) => f.cbTransitions.inc({ worker, from, to }),
+    cbOutcome: (worker, outcome) => f.cbOutcomes.inc({ worker, outcome }),
+    cbConsecutive(worker, failures, successes) {
+      f.cbFailures.set({ worker }, failures);
+      f.cbSuccesses.set({ worker }, successes);
+    },
+    removeWorker(worker) {
+      // prom-client removes exact label sets only, so enumerate the closed label values.
+      for (const g of [f.requestsActive, f.health, f.cbState, f.cbFailures, f.cbSuccesses]) {
+        g.remove({ worker });
+      }
+      for (const outcome of CB_OUTCOMES) f.cbOutcomes.remove({ worker, outcome });
+      for (const from of CB_STATES) {
+        for (const to of CB_STATES) f.cbTransitions.remove({ worker, from, to });
+      }
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import nodeCluster from 'node:cluster';
+import { AggregatorRegistry, Registry } from 'prom-client';
+import { createClusterCollector, type ClusterLike } from './cluster-collector';
+import { processEndpoint, startMetricsReporter, type IpcEndpoint } from './cluster-reporter';
+import {
+  createGatewayMetrics,
+  type GatewayMetrics,
+  type GatewayMetricsOptions,
+} from './gateway-metrics';
+
+/**
+ * Which process of a collie instance this is:
+ * - `single`: the only process; serves its own registry.
+ * - `ingress`: a node:cluster worker; records into its own registry and reports it to the
+ *   primary over IPC. It does not serve /metrics.
+ * - `primary`: records control-plane metrics (health checks, circuit breaker, pool size)
+ *   into its own registry and serves the aggregate of itself and every ingress process.
+ */
+export type ProcessKind = 'single' | 'ingress' | 'primary';
+
+export interface MetricsExposition {
+  readonly contentType: string;
+  readonly body: string;
+}
+
+export interface ProcessMetricsOptions extends GatewayMetricsOptions {
+  /** primary: how long one scrape waits for the ingress processes, in ms. Default 5000. */
+  readonly scrapeTimeoutMs?: number;
+  /** primary: the cluster to collect from. Default: node:cluster (a seam for tests). */
+  readonly cluster?: ClusterLike;
+  /** ingress: the IPC channel to the primary. Default: `process` (a seam for tests). */
+  readonly channel?: IpcEndpoint;
+}
+
+export interface ProcessMetrics {
+  readonly kind: ProcessKind;
+  /** Records into this process's own registry. */
+  readonly metrics: GatewayMetrics;
+  /** The exposition this process would serve (for `ingress`: its own registry only). */
+  collect(): Promise<MetricsExposition>;
+  /** Detaches the IPC listeners (primary, ingress). Recording keeps working. */
+  close(): void;
+}
+
+const DEFAULT_SCRAPE_TIMEOUT_MS = 5000;
+
+/**
+ * Creates this process's registry, the facade over it, and `collect()` for the Prometheus
+ * server.
+ *
+ * Every process uses a registry of its own, never prom-client's global registry, and the
+ * cluster aggregation does not use `AggregatorRegistry#clusterMetrics()`. That method only
+ * sums the cluster workers — it would drop the primary's own control-plane series — it
+ * answers from whatever `AggregatorRegistry.setRegistries()` last set (module-global), and a
+ * worker that exits mid-scrape stalls it for 5 s and then fails it. Instead, the primary
+ * asks each ingress process for `getMetricsAsJSON()` over typed IPC messages
+ * (cluster-collector.ts / cluster-reporter.ts) and merges the results, its own registry
+ * first, with `AggregatorRegistry.aggregate()`, which applies each family's `aggregator`
+ * (see families.ts).
+ */
+export function createMetricsForProcess(
+  kind: ProcessKind,
+  opts: ProcessMetricsOptions = {},
+): ProcessMetrics {
+  const registry = new Registry();
+  const metrics = createGatewayMetrics(registry, opts);
+  const own = async (): Promise<MetricsExposition> => ({
+    contentType: registry.contentType,
+    body: await registry.metrics(),
+  });
+
+  switch (kind) {
+    case 'single':
+      return { kind, metrics, collect: own, close: () => undefined };
+    case 'ingress': {
+      const reporter = startMetricsReporter(registry, opts.channel ?? processEndpoint());
+      return { kind, metrics, collect: own, close: () => reporter.close() };
+    }
+    case 'primary': {
+      const timeout = opts.scrapeTimeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS;
+      const collector = createClusterCollector(opts.cluster ?? primaryCluster(), timeout);
+      const collect = async (): Promise<MetricsExposition> => {
+        const [mine, ingress] = await Promise.all([
+          registry.getMetricsAsJSON(),
+          collector.collect(),
+        ]);
+        const merged = AggregatorRegistry.aggregate([mine, ...ingress]);
+        return { contentType: registry.contentType, body: await merged.metrics() };
+      };
+      return { kind, metrics, collect, close: () => collector.close() };
+    }
+  }
+}
+
+function primaryCluster(): ClusterLike {
+  if (!nodeCluster.isPrimary) {
+    throw new Error('primary metrics must be created in the cluster primary process');
+  }
+  return nodeCluster;
+}

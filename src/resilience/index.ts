@@ -1,0 +1,5 @@
+/** Pure resilience primitives: circuit breaker, retries, health state machine, admission. */
+export * from './admission';
+export * from './circuit-breaker';
+export * from './health-state';
+export * from './retry';
