@@ -17,6 +17,7 @@ import { workersRoutes } from '../routes/workers';
 import { adminRoutes } from '../routes/admin';
 import type { RpcClient } from './rpc';
 import type { GatewayMetrics } from '../metrics';
+import { createAuth } from '../auth';
 import type { RouteContext } from '../routes/context';
 
 export interface Ingress {
@@ -63,6 +64,7 @@ export async function startIngress(opts: {
     aliases: config.modelAliases,
   });
   const pools = createUpstreamPools();
+  const auth = await createAuth(config.auth, { logger });
   const lifecycle = { draining: false };
   const ctx: RouteContext = {
     router,
@@ -74,6 +76,7 @@ export async function startIngress(opts: {
     control: opts.control,
     lifecycle,
     metrics: opts.metrics,
+    auth,
   };
   // Per-process in-flight gauge; the primary's scrape sums the processes.
   loads.onChange((id) => {

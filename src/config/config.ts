@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { AssignmentMode, PolicyName } from '../policies/types';
 import type { LogLevel } from '../util/logger';
+import type { AuthConfig } from '../auth';
 
 /** Validated, frozen gateway configuration (built once at startup from the flags). */
 export interface GatewayConfig {
@@ -30,6 +31,7 @@ export interface GatewayConfig {
   readonly prometheusPort: number;
   /** Empty = the default buckets. */
   readonly prometheusDurationBuckets: readonly number[];
+  readonly auth: AuthConfig;
 }
 
 export function defaultWorkerCount(): number {

@@ -178,6 +178,65 @@ export const LAUNCH_FLAGS = [
     default: [],
     help: 'Histogram buckets for durations, seconds (default: 29 buckets 0.001 … 7200)',
   },
+  {
+    key: 'apiKey',
+    flag: '--api-key',
+    kind: 'string',
+    help: "Shared data-plane key (Authorization: Bearer); also the admin key and the engines' key when no control-plane auth is set",
+  },
+  {
+    key: 'tenantApiKey',
+    flag: '--tenant-api-key',
+    kind: 'list',
+    default: [],
+    help: 'TENANT:KEY data-plane key per tenant (repeatable)',
+  },
+  {
+    key: 'controlPlaneApiKeys',
+    flag: '--control-plane-api-keys',
+    kind: 'list',
+    default: [],
+    help: 'ID:NAME:ROLE:KEY control-plane key, ROLE admin|user (repeatable; env CONTROL_PLANE_API_KEYS)',
+  },
+  {
+    key: 'jwtIssuer',
+    flag: '--jwt-issuer',
+    kind: 'string',
+    help: 'Control-plane JWT issuer; OIDC discovery base when --jwt-jwks-uri is unset (env JWT_ISSUER)',
+  },
+  {
+    key: 'jwtAudience',
+    flag: '--jwt-audience',
+    kind: 'string',
+    help: 'Control-plane JWT audience (env JWT_AUDIENCE)',
+  },
+  {
+    key: 'jwtJwksUri',
+    flag: '--jwt-jwks-uri',
+    kind: 'string',
+    help: 'JWKS URL for control-plane JWTs (env JWT_JWKS_URI)',
+  },
+  {
+    key: 'jwtRoleClaim',
+    flag: '--jwt-role-claim',
+    kind: 'string',
+    default: 'roles',
+    help: 'JWT claim holding the role(s)',
+  },
+  {
+    key: 'jwtRoleMapping',
+    flag: '--jwt-role-mapping',
+    kind: 'list',
+    default: [],
+    help: 'IDP_ROLE=admin|user mapping (repeatable); when set only mapped values count',
+  },
+  {
+    key: 'disableAuditLogging',
+    flag: '--disable-audit-logging',
+    kind: 'bool',
+    default: false,
+    help: 'Do not log control-plane authentication decisions',
+  },
 ] as const satisfies readonly FlagSpec[];
 
 /**

@@ -2,6 +2,7 @@ import { LAUNCH_FLAGS, UNSUPPORTED_SMG_FLAGS, type FlagSpec } from './flags';
 import { defaultWorkerCount, type GatewayConfig } from './config';
 import { validateWorkerUrl } from '../core/worker-url';
 import type { PolicyName } from '../policies/types';
+import { parseControlPlaneKey, parseRoleMapping, parseTenantKey, type AuthConfig } from '../auth';
 
 /** A startup configuration error; the CLI prints the message and exits 2. */
 export class ConfigError extends Error {
@@ -114,6 +115,65 @@ function parseAliases(entries: readonly string[]): Record<string, string> {
   return aliases;
 }
 
+function optString(v: RawValue | undefined): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** Auth flags (SMG §2) with SMG's environment fallbacks; bad entries are startup errors. */
+function parseAuthConfig(
+  values: Record<string, RawValue>,
+  env: Readonly<Record<string, string | undefined>>,
+): AuthConfig {
+  const wrap = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      throw new ConfigError((err as Error).message);
+    }
+  };
+  const cpKeys = [...(values['controlPlaneApiKeys'] as string[])];
+  if (cpKeys.length === 0 && env['CONTROL_PLANE_API_KEYS']) {
+    cpKeys.push(
+      ...env['CONTROL_PLANE_API_KEYS']
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    );
+  }
+  const issuer = optString(values['jwtIssuer']) ?? env['JWT_ISSUER'];
+  const audience = optString(values['jwtAudience']) ?? env['JWT_AUDIENCE'];
+  const jwksUri = optString(values['jwtJwksUri']) ?? env['JWT_JWKS_URI'];
+  if ((issuer === undefined) !== (audience === undefined)) {
+    throw new ConfigError('--jwt-issuer and --jwt-audience must be given together');
+  }
+  const apiKey = optString(values['apiKey']);
+  const tenantApiKeys = (values['tenantApiKey'] as string[]).map((e) =>
+    wrap(() => parseTenantKey(e)),
+  );
+  if (new Set(tenantApiKeys.map((t) => t.tenant)).size !== tenantApiKeys.length) {
+    throw new ConfigError('--tenant-api-key: duplicate tenant');
+  }
+  return {
+    ...(apiKey !== undefined ? { apiKey } : {}),
+    tenantApiKeys,
+    controlPlaneApiKeys: cpKeys.map((e) => wrap(() => parseControlPlaneKey(e))),
+    ...(issuer !== undefined && audience !== undefined
+      ? {
+          jwt: {
+            issuer,
+            audience,
+            ...(jwksUri !== undefined ? { jwksUri } : {}),
+            roleClaim: values['jwtRoleClaim'] as string,
+            roleMapping: (values['jwtRoleMapping'] as string[]).map((e) =>
+              wrap(() => parseRoleMapping(e)),
+            ),
+          },
+        }
+      : {}),
+    disableAuditLogging: values['disableAuditLogging'] as boolean,
+  };
+}
+
 function parseBuckets(entries: readonly string[]): number[] {
   const out = entries.map((e) => Number(e));
   for (let i = 0; i < out.length; i++) {
@@ -131,7 +191,10 @@ function parseBuckets(entries: readonly string[]): number[] {
 }
 
 /** argv (after `launch`) → validated, frozen config. Throws ConfigError with a clear message. */
-export function parseLaunchArgs(argv: readonly string[]): GatewayConfig {
+export function parseLaunchArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): GatewayConfig {
   const raw = scan(argv);
   const values: Record<string, RawValue> = {};
   for (const f of LAUNCH_FLAGS as readonly FlagSpec[]) {
@@ -177,6 +240,7 @@ export function parseLaunchArgs(argv: readonly string[]): GatewayConfig {
     prometheusHost: values['prometheusHost'] as string,
     prometheusPort: values['prometheusPort'] as number,
     prometheusDurationBuckets: parseBuckets(values['prometheusDurationBuckets'] as string[]),
+    auth: parseAuthConfig(values, env),
     corsAllowedOrigins: values['corsAllowedOrigins'] as string[],
     ...(values['healthCheckPort'] !== undefined
       ? { healthCheckPort: values['healthCheckPort'] as number }

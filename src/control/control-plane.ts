@@ -19,7 +19,7 @@ export interface ControlPlane {
 export type ControlPlaneConfig = Pick<
   GatewayConfig,
   'workerUrls' | 'workerStartupTimeoutSecs' | 'workerStartupCheckInterval'
->;
+> & { readonly auth?: { readonly apiKey?: string } };
 
 /**
  * Everything that runs once per instance (in the primary, or the single process): the
@@ -43,7 +43,12 @@ export function startControlPlane(opts: {
   });
   const deadlineMs = Date.now() + config.workerStartupTimeoutSecs * 1000;
   const startupDone = Promise.all(
-    config.workerUrls.map((url) => manager.register({ url }, { deadlineMs }).done),
+    // SMG: engines given on the command line are called with the gateway's own --api-key
+    config.workerUrls.map((url) => {
+      const apiKey = config.auth?.apiKey;
+      return manager.register({ url, ...(apiKey !== undefined ? { apiKey } : {}) }, { deadlineMs })
+        .done;
+    }),
   ).then(() => undefined);
   const sweeper = setInterval(() => manager.jobs.sweep(), 60_000).unref();
 

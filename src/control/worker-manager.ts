@@ -25,8 +25,6 @@ export interface WorkerManagerOptions {
   readonly retryCapMs: number;
   /** Default drain window before a deleted worker leaves the registry, seconds. */
   readonly drainSettleSecs: number;
-  /** Key sent to engines registered without their own (SMG: the gateway's --api-key). */
-  readonly defaultApiKey?: string;
   /** Called whenever a worker was added or replaced (health checker, CB state). */
   readonly onWorkerAdded?: (w: Worker) => void;
   readonly onWorkerRemoved?: (id: string) => void;
@@ -82,8 +80,7 @@ export class WorkerManager {
     this.jobs.set(url, type, 'processing');
     for (let attempt = 0; ; attempt++) {
       if (this.closed || this.cancelled.has(url)) return;
-      if (await probeHealth(url, this.o.probeTimeoutMs, input.apiKey ?? this.o.defaultApiKey))
-        break;
+      if (await probeHealth(url, this.o.probeTimeoutMs, input.apiKey)) break;
       const wait = Math.min(1000 * 2 ** attempt, this.o.retryCapMs);
       const outOfTime =
         opts.deadlineMs !== undefined
@@ -98,14 +95,10 @@ export class WorkerManager {
       this.o.logger.warn({ worker: url, retryInMs: wait }, 'worker not reachable yet');
       await this.sleep(wait);
     }
-    const found = await discoverWorker(
-      url,
-      this.o.probeTimeoutMs,
-      input.apiKey ?? this.o.defaultApiKey,
-    );
+    const found = await discoverWorker(url, this.o.probeTimeoutMs, input.apiKey);
     if (this.closed || this.cancelled.has(url)) return;
     const prev = this.o.registry.get(id);
-    const apiKey = input.apiKey ?? prev?.apiKey ?? this.o.defaultApiKey;
+    const apiKey = input.apiKey ?? prev?.apiKey;
     const w = this.o.registry.upsert({
       id,
       url,

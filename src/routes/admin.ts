@@ -2,6 +2,7 @@ import { request } from 'undici';
 import type { Route } from '../server/route-table';
 import type { Handler } from '../server/types';
 import type { RouteContext } from './context';
+import { guard } from './guard';
 import type { Worker } from '../core/worker';
 import { fetchWorkerLoad } from '../core/engine-loads';
 
@@ -89,7 +90,7 @@ function getLoads(ctx: RouteContext): Handler {
 
 export function adminRoutes(ctx: RouteContext): Route[] {
   return [
-    { method: 'POST', path: '/flush_cache', handler: flushCache(ctx) },
-    { method: 'GET', path: '/get_loads', handler: getLoads(ctx) },
+    { method: 'POST', path: '/flush_cache', handler: guard(ctx, 'admin', flushCache(ctx)) },
+    { method: 'GET', path: '/get_loads', handler: guard(ctx, 'admin', getLoads(ctx)) },
   ];
 }

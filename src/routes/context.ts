@@ -6,6 +6,7 @@ import type { Logger } from '../util/logger';
 import type { Clock } from '../util/clock';
 import type { RpcClient } from '../cluster/rpc';
 import type { GatewayMetrics } from '../metrics';
+import type { Auth } from '../auth';
 
 /** Everything a route handler may use; built once per ingress process. */
 export interface RouteContext {
@@ -20,4 +21,5 @@ export interface RouteContext {
   /** Set when a graceful shutdown began (readiness turns 503). */
   readonly lifecycle: { draining: boolean };
   readonly metrics: GatewayMetrics;
+  readonly auth: Auth;
 }

@@ -2,6 +2,7 @@ import type { Route } from '../server/route-table';
 import type { Handler, IncomingRequest } from '../server/types';
 import type { RequestInfo } from '../policies/types';
 import type { RouteContext } from './context';
+import { guard } from './guard';
 import { INFERENCE_SPECS, type InferenceSpec } from './inference-specs';
 import { parseJsonObject, shapeError, type JsonObject } from './json-body';
 import { forwardedHeaders, proxyToWorker } from '../core/proxy';
@@ -91,6 +92,6 @@ export function inferenceRoutes(ctx: RouteContext): Route[] {
   return INFERENCE_SPECS.map((spec) => ({
     method: 'POST',
     path: spec.path,
-    handler: inferenceHandler(spec, ctx),
+    handler: guard(ctx, 'protected', inferenceHandler(spec, ctx)),
   }));
 }

@@ -1,6 +1,7 @@
 import type { Route, Method } from '../server/route-table';
 import type { Handler } from '../server/types';
 import type { RouteContext } from './context';
+import { guard } from './guard';
 import type { Reply } from '../errors/gateway-error';
 import type { WorkersCall } from '../control/workers-api';
 import { parseJsonObject } from './json-body';
@@ -37,11 +38,11 @@ function forward(ctx: RouteContext, method: Method): Handler {
 export function workersRoutes(ctx: RouteContext): Route[] {
   const one = '/workers/:worker_id';
   return [
-    { method: 'GET', path: '/workers', handler: forward(ctx, 'GET') },
-    { method: 'POST', path: '/workers', handler: forward(ctx, 'POST') },
-    { method: 'GET', path: one, handler: forward(ctx, 'GET') },
-    { method: 'PUT', path: one, handler: forward(ctx, 'PUT') },
-    { method: 'PATCH', path: one, handler: forward(ctx, 'PATCH') },
-    { method: 'DELETE', path: one, handler: forward(ctx, 'DELETE') },
+    { method: 'GET', path: '/workers', handler: guard(ctx, 'admin', forward(ctx, 'GET')) },
+    { method: 'POST', path: '/workers', handler: guard(ctx, 'admin', forward(ctx, 'POST')) },
+    { method: 'GET', path: one, handler: guard(ctx, 'admin', forward(ctx, 'GET')) },
+    { method: 'PUT', path: one, handler: guard(ctx, 'admin', forward(ctx, 'PUT')) },
+    { method: 'PATCH', path: one, handler: guard(ctx, 'admin', forward(ctx, 'PATCH')) },
+    { method: 'DELETE', path: one, handler: guard(ctx, 'admin', forward(ctx, 'DELETE')) },
   ];
 }
