@@ -68,7 +68,7 @@ async function measure(policy: (typeof POLICY_NAMES)[number], n: number) {
       routingText: '',
     };
     const t0 = process.hrtime.bigint();
-    const w = router.select('m', req);
+    const w = router.select('m', req).worker;
     times[i] = Number(process.hrtime.bigint() - t0) / 1000;
     // keep ~64 requests in flight with random completion order, like live traffic
     releases.push(loads.acquire(w.id));

@@ -18,6 +18,8 @@ import { adminRoutes } from '../routes/admin';
 import type { RpcClient } from './rpc';
 import type { GatewayMetrics } from '../metrics';
 import { createAuth } from '../auth';
+import { createOutcomeReporter } from '../core/outcome-reporter';
+import { createProbeGate } from '../core/probe-gate';
 import type { RouteContext } from '../routes/context';
 
 export interface Ingress {
@@ -65,6 +67,8 @@ export async function startIngress(opts: {
   });
   const pools = createUpstreamPools();
   const auth = await createAuth(config.auth, { logger });
+  const outcomes = createOutcomeReporter(opts.control);
+  const probeGate = createProbeGate(config.circuitBreaker.halfOpenMaxProbes);
   const lifecycle = { draining: false };
   const ctx: RouteContext = {
     router,
@@ -77,6 +81,9 @@ export async function startIngress(opts: {
     lifecycle,
     metrics: opts.metrics,
     auth,
+    rng: opts.rng ?? mathRng,
+    outcomes,
+    admitProbe: (w) => probeGate.tryEnter(w),
   };
   // Per-process in-flight gauge; the primary's scrape sums the processes.
   loads.onChange((id) => {
@@ -121,6 +128,7 @@ export async function startIngress(opts: {
       await server.close(graceMs - settle);
       router.close();
       loads.close();
+      outcomes.close();
       await pools.close();
     },
   };

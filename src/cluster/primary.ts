@@ -23,7 +23,7 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
   const childConfig: GatewayConfig = { ...config, port };
   const metrics = await setupMetrics(config, 'primary');
   const hub = createIpcHub('primary');
-  const control = startControlPlane({ config, bus: hub.local, logger });
+  const control = startControlPlane({ config, bus: hub.local, logger, metrics: metrics.metrics });
   let shuttingDown = false;
   const live = new Map<number, { id: string; worker: ClusterWorker }>();
 

@@ -26,7 +26,7 @@ export async function startSingleProcess(
   const metrics = await setupMetrics(config, 'single');
   const hub = createMemoryHub();
   const controlBus = hub.join('primary');
-  const control = startControlPlane({ config, bus: controlBus, logger });
+  const control = startControlPlane({ config, bus: controlBus, logger, metrics: metrics.metrics });
   const ingress = await startIngress({
     config: { ...config, port },
     bus: hub.join(`ingress-${process.pid}`),

@@ -32,6 +32,36 @@ export interface GatewayConfig {
   /** Empty = the default buckets. */
   readonly prometheusDurationBuckets: readonly number[];
   readonly auth: AuthConfig;
+  readonly health: {
+    readonly intervalSecs: number;
+    readonly timeoutSecs: number;
+    readonly endpoint: string;
+    readonly successThreshold: number;
+    readonly failureThreshold: number;
+    readonly disabled: boolean;
+    readonly removeUnhealthy: boolean;
+    readonly drainSettleSecs: number;
+  };
+  readonly circuitBreaker: {
+    readonly failureThreshold: number;
+    readonly successThreshold: number;
+    readonly timeoutSecs: number;
+    readonly halfOpenMaxProbes: number;
+    readonly disabled: boolean;
+  };
+  readonly retry: {
+    readonly maxAttempts: number;
+    readonly initialBackoffMs: number;
+    readonly maxBackoffMs: number;
+    readonly multiplier: number;
+    readonly jitter: number;
+  };
+  readonly admission: {
+    readonly maxConcurrent: number;
+    readonly queueSize: number;
+    readonly queueTimeoutSecs: number;
+    readonly refillPerSec?: number;
+  };
 }
 
 export function defaultWorkerCount(): number {

@@ -174,6 +174,27 @@ function parseAuthConfig(
   };
 }
 
+function healthEndpoint(p: string): string {
+  if (!p.startsWith('/'))
+    throw new ConfigError(`--health-check-endpoint: must start with '/', got '${p}'`);
+  return p;
+}
+
+function parseRetry(values: Record<string, RawValue>): GatewayConfig['retry'] {
+  const initial = values['retryInitialBackoffMs'] as number;
+  const max = values['retryMaxBackoffMs'] as number;
+  if (max < initial) {
+    throw new ConfigError('--retry-max-backoff-ms must be >= --retry-initial-backoff-ms');
+  }
+  return {
+    maxAttempts: (values['disableRetries'] as boolean) ? 1 : (values['retryMaxRetries'] as number),
+    initialBackoffMs: initial,
+    maxBackoffMs: max,
+    multiplier: values['retryBackoffMultiplier'] as number,
+    jitter: values['retryJitterFactor'] as number,
+  };
+}
+
 function parseBuckets(entries: readonly string[]): number[] {
   const out = entries.map((e) => Number(e));
   for (let i = 0; i < out.length; i++) {
@@ -241,6 +262,32 @@ export function parseLaunchArgs(
     prometheusPort: values['prometheusPort'] as number,
     prometheusDurationBuckets: parseBuckets(values['prometheusDurationBuckets'] as string[]),
     auth: parseAuthConfig(values, env),
+    health: {
+      intervalSecs: values['healthCheckIntervalSecs'] as number,
+      timeoutSecs: values['healthCheckTimeoutSecs'] as number,
+      endpoint: healthEndpoint(values['healthCheckEndpoint'] as string),
+      successThreshold: values['healthSuccessThreshold'] as number,
+      failureThreshold: values['healthFailureThreshold'] as number,
+      disabled: values['disableHealthCheck'] as boolean,
+      removeUnhealthy: values['removeUnhealthyWorkers'] as boolean,
+      drainSettleSecs: values['drainSettleSecs'] as number,
+    },
+    circuitBreaker: {
+      failureThreshold: values['cbFailureThreshold'] as number,
+      successThreshold: values['cbSuccessThreshold'] as number,
+      timeoutSecs: values['cbTimeoutDurationSecs'] as number,
+      halfOpenMaxProbes: values['cbHalfOpenMaxProbes'] as number,
+      disabled: values['disableCircuitBreaker'] as boolean,
+    },
+    retry: parseRetry(values),
+    admission: {
+      maxConcurrent: values['maxConcurrentRequests'] as number,
+      queueSize: values['queueSize'] as number,
+      queueTimeoutSecs: values['queueTimeoutSecs'] as number,
+      ...(values['rateLimitTokensPerSecond'] !== undefined
+        ? { refillPerSec: values['rateLimitTokensPerSecond'] as number }
+        : {}),
+    },
     corsAllowedOrigins: values['corsAllowedOrigins'] as string[],
     ...(values['healthCheckPort'] !== undefined
       ? { healthCheckPort: values['healthCheckPort'] as number }

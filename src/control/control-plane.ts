@@ -5,6 +5,11 @@ import { createWorkerRegistry, type WorkerRegistry } from '../core/registry';
 import { WorkerManager } from './worker-manager';
 import { handleWorkersCall, type WorkersCall } from './workers-api';
 import type { RpcHandler } from '../cluster/rpc';
+import type { GatewayMetrics } from '../metrics';
+import { systemClock, type Clock } from '../util/clock';
+import { HealthChecker } from './health-checker';
+import { CircuitBreakers } from './circuit-breakers';
+import type { OutcomeBatch } from '../core/outcome-reporter';
 
 export interface ControlPlane {
   readonly registry: WorkerRegistry;
@@ -18,8 +23,13 @@ export interface ControlPlane {
 
 export type ControlPlaneConfig = Pick<
   GatewayConfig,
-  'workerUrls' | 'workerStartupTimeoutSecs' | 'workerStartupCheckInterval'
-> & { readonly auth?: { readonly apiKey?: string } };
+  | 'workerUrls'
+  | 'workerStartupTimeoutSecs'
+  | 'workerStartupCheckInterval'
+  | 'auth'
+  | 'health'
+  | 'circuitBreaker'
+>;
 
 /**
  * Everything that runs once per instance (in the primary, or the single process): the
@@ -29,18 +39,40 @@ export function startControlPlane(opts: {
   config: ControlPlaneConfig;
   bus: StateBus;
   logger: Logger;
-  probeTimeoutMs?: number;
-  drainSettleSecs?: number;
+  metrics: GatewayMetrics;
+  clock?: Clock;
 }): ControlPlane {
-  const { config, logger } = opts;
+  const { config, logger, metrics } = opts;
+  const clock = opts.clock ?? systemClock;
   const registry = createWorkerRegistry(opts.bus);
+  let health: HealthChecker | undefined = undefined;
+  let breakers: CircuitBreakers | undefined = undefined;
   const manager = new WorkerManager({
     registry,
     logger,
-    probeTimeoutMs: opts.probeTimeoutMs ?? 5000,
+    probeTimeoutMs: config.health.timeoutSecs * 1000,
     retryCapMs: config.workerStartupCheckInterval * 1000,
-    drainSettleSecs: opts.drainSettleSecs ?? 5,
+    drainSettleSecs: config.health.drainSettleSecs,
+    onWorkerAdded: (w) => {
+      breakers?.track(w);
+      health?.track(w);
+      metrics.workerPoolSize(
+        w.modelId,
+        registry.list().filter((x) => x.modelId === w.modelId).length,
+      );
+    },
+    onWorkerRemoved: (w) => {
+      health?.untrack(w.id);
+      breakers?.untrack(w.id);
+      metrics.removeWorker(w.url);
+      metrics.workerPoolSize(
+        w.modelId,
+        registry.list().filter((x) => x.modelId === w.modelId).length,
+      );
+    },
   });
+  health = new HealthChecker(config.health, manager, metrics, logger);
+  breakers = new CircuitBreakers(config.circuitBreaker, manager, metrics, clock, logger);
   const deadlineMs = Date.now() + config.workerStartupTimeoutSecs * 1000;
   const startupDone = Promise.all(
     // SMG: engines given on the command line are called with the gateway's own --api-key
@@ -66,6 +98,8 @@ export function startControlPlane(opts: {
     close() {
       clearInterval(sweeper);
       manager.close();
+      health?.close();
+      breakers?.close();
     },
   };
 }

@@ -27,7 +27,7 @@ export interface WorkerManagerOptions {
   readonly drainSettleSecs: number;
   /** Called whenever a worker was added or replaced (health checker, CB state). */
   readonly onWorkerAdded?: (w: Worker) => void;
-  readonly onWorkerRemoved?: (id: string) => void;
+  readonly onWorkerRemoved?: (w: Worker) => void;
 }
 
 /**
@@ -179,7 +179,7 @@ export class WorkerManager {
     const finish = (): void => {
       this.o.registry.remove(id);
       this.jobs.clear(url);
-      this.o.onWorkerRemoved?.(id);
+      this.o.onWorkerRemoved?.(w);
       this.o.logger.info({ worker: url, id }, 'worker removed');
     };
     if (settle === 0) finish();

@@ -81,6 +81,11 @@ export interface ProxyRequest {
   readonly onResponse?: (status: number) => void;
   /** The first body byte of a streamed answer arrived (TTFT). */
   readonly onFirstByte?: () => void;
+  /**
+   * Statuses to hold back instead of relaying (a retry may still follow): such an answer
+   * is buffered and returned to the caller, nothing is written to the client.
+   */
+  readonly holdStatuses?: ReadonlySet<number>;
 }
 
 /**
@@ -104,7 +109,7 @@ class RelayHandler {
 
   constructor(
     private readonly p: ProxyRequest,
-    private readonly resolve: () => void,
+    private readonly resolve: (held: BufferedReply | undefined) => void,
     private readonly reject: (err: GatewayError) => void,
   ) {
     this.timer = setTimeout(() => {
@@ -163,6 +168,10 @@ class RelayHandler {
           ? (this.chunks[0] as Buffer)
           : Buffer.concat(this.chunks, this.size),
     };
+    if (this.p.holdStatuses?.has(reply.status)) {
+      this.finish(undefined, reply);
+      return;
+    }
     try {
       if (transform && reply.status >= 200 && reply.status < 300) reply = transform(reply);
     } catch (err) {
@@ -191,12 +200,12 @@ class RelayHandler {
     return this.p.origin + this.p.path;
   }
 
-  private finish(err?: GatewayError): void {
+  private finish(err?: GatewayError, held?: BufferedReply): void {
     if (this.settled) return;
     this.settled = true;
     clearTimeout(this.timer);
     if (err) this.reject(err);
-    else this.resolve();
+    else this.resolve(held);
   }
 }
 
@@ -204,12 +213,13 @@ type LegacyDispatch = (opts: object, handler: RelayHandler) => boolean;
 
 /**
  * One upstream exchange, relayed to the client. Resolves when the response is complete (or
- * the client left); rejects with a GatewayError only while nothing has been sent yet, so the
- * caller can answer with SMG's envelope. After SSE headers went out, an upstream failure ends
- * the stream with an error event instead.
+ * the client left) — with the buffered answer instead if its status is in `holdStatuses`;
+ * rejects with a GatewayError only while nothing has been sent yet, so the caller can retry
+ * or answer with SMG's envelope. After SSE headers went out, an upstream failure ends the
+ * stream with an error event instead.
  */
-export function proxyToWorker(p: ProxyRequest): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
+export function proxyToWorker(p: ProxyRequest): Promise<BufferedReply | undefined> {
+  return new Promise<BufferedReply | undefined>((resolve, reject) => {
     const handler = new RelayHandler(p, resolve, reject);
     const pool = p.pools.get(p.origin);
     // The legacy handler shape is what undici's HTTP/1 client calls natively; its typings

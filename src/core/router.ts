@@ -23,8 +23,12 @@ export interface Router {
   /** alias → canonical; unknown names are returned unchanged. */
   canonicalModel(model: string): string;
   isAlias(model: string): boolean;
-  /** Picks a worker for `model` ("unknown" = any worker) or throws SMG's 404/503. */
-  select(model: string, req: RequestInfo): Worker;
+  /**
+   * Picks a worker for `model` ("unknown" = any worker) or throws SMG's 404/503. `admit`
+   * may refuse a pick (half-open probe limit) and `exclude` names workers that already
+   * failed this request; both fall back to the least-loaded acceptable worker.
+   */
+  select(model: string, req: RequestInfo, opts?: SelectOptions): Selection;
   /** Registered workers in registry order. */
   workers(): readonly Worker[];
   workerById(id: string): Worker | undefined;
@@ -37,6 +41,19 @@ export interface Router {
   synced(): Promise<void>;
   close(): void;
 }
+
+export interface SelectOptions {
+  readonly exclude?: ReadonlySet<string>;
+  readonly admit?: (w: Worker) => (() => void) | undefined;
+}
+
+export interface Selection {
+  readonly worker: Worker;
+  /** Releases the admission (probe slot); idempotent. */
+  readonly release: () => void;
+}
+
+const NOOP = (): void => undefined;
 
 export interface RouterDeps {
   bus: StateBus;
@@ -95,7 +112,7 @@ export function createRouter(deps: RouterDeps): Router {
       for (const key of [w.modelId, ANY_SET]) {
         const s = setOf(key);
         s.all.push(w);
-        if (w.status === 'ready') s.available.push(w);
+        if (w.status === 'ready' && w.circuit !== 'open') s.available.push(w);
       }
     }
     for (const id of modelOf.keys()) if (!nextModelOf.has(id)) deps.loads.forget(id);
@@ -129,10 +146,30 @@ export function createRouter(deps: RouterDeps): Router {
 
   const canonicalModel = (model: string): string => aliases.get(model) ?? model;
 
+  function accept(w: Worker, opts: SelectOptions): Selection | undefined {
+    if (opts.exclude?.has(w.id)) return undefined;
+    const release = opts.admit ? opts.admit(w) : NOOP;
+    return release ? { worker: w, release } : undefined;
+  }
+
+  /**
+   * The policy's pick was refused (excluded or probe-limited): least-loaded acceptable worker,
+   * ignoring exclusions if nothing else is left. O(W), but only on this rare path.
+   */
+  function fallback(set: WorkerSet, opts: SelectOptions): Selection | undefined {
+    const byLoad = [...set.available].sort((a, b) => deps.loads.get(a.id) - deps.loads.get(b.id));
+    for (const w of byLoad) {
+      const s = accept(w, opts);
+      if (s) return s;
+    }
+    if (!opts.exclude || opts.exclude.size === 0) return undefined;
+    return fallback(set, opts.admit ? { admit: opts.admit } : {});
+  }
+
   return {
     canonicalModel,
     isAlias: (model) => aliases.has(model),
-    select(model, req) {
+    select(model, req, opts = {}) {
       const canonical = canonicalModel(model);
       const key = canonical === ANY_MODEL || canonical === '' ? ANY_SET : canonical;
       const set = sets.get(key);
@@ -140,13 +177,16 @@ export function createRouter(deps: RouterDeps): Router {
         throw new GatewayError('model_not_found', `No worker available for model '${model}'`);
       }
       const picked = set.available.length > 0 ? policyFor(key, set).select(set, req) : undefined;
-      if (!picked) {
+      const chosen = picked && accept(picked, opts);
+      // no pick at all (e.g. an explicit X-SMG-Target-Worker that is down) has no fallback, as in SMG
+      const result = chosen ?? (picked ? fallback(set, opts) : undefined);
+      if (!result) {
         throw new GatewayError(
           'no_available_workers',
           'All workers are unavailable (circuit breaker open or unhealthy)',
         );
       }
-      return picked;
+      return result;
     },
     workers: () => ordered,
     workerById: (id) => byId.get(id),

@@ -7,6 +7,9 @@ import type { Clock } from '../util/clock';
 import type { RpcClient } from '../cluster/rpc';
 import type { GatewayMetrics } from '../metrics';
 import type { Auth } from '../auth';
+import type { Rng } from '../util/rng';
+import type { OutcomeReporter } from '../core/outcome-reporter';
+import type { Worker } from '../core/worker';
 
 /** Everything a route handler may use; built once per ingress process. */
 export interface RouteContext {
@@ -22,4 +25,9 @@ export interface RouteContext {
   readonly lifecycle: { draining: boolean };
   readonly metrics: GatewayMetrics;
   readonly auth: Auth;
+  readonly rng: Rng;
+  /** Circuit-breaker outcomes, batched to the primary. */
+  readonly outcomes: OutcomeReporter;
+  /** Half-open probe limit of this process. */
+  readonly admitProbe: (w: Worker) => (() => void) | undefined;
 }

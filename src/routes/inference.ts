@@ -5,7 +5,8 @@ import type { RouteContext } from './context';
 import { guard } from './guard';
 import { INFERENCE_SPECS, type InferenceSpec } from './inference-specs';
 import { parseJsonObject, shapeError, type JsonObject } from './json-body';
-import { forwardedHeaders, proxyToWorker } from '../core/proxy';
+import { forwardedHeaders, proxyToWorker, type BufferedReply } from '../core/proxy';
+import { RETRYABLE_STATUSES, runWithRetries, type AttemptResult } from '../resilience';
 import { rebuildRerank } from './rerank';
 import { GatewayError } from '../errors/gateway-error';
 
@@ -31,12 +32,33 @@ function modelOf(spec: InferenceSpec, body: JsonObject): string {
   throw shapeError(spec.extractor, 'missing field `model`');
 }
 
+/** What one attempt left for the client when no further attempt follows. */
+type AttemptValue =
+  | { kind: 'sent' }
+  | { kind: 'held'; reply: BufferedReply }
+  | { kind: 'error'; error: GatewayError };
+
+const SENT: AttemptValue = { kind: 'sent' };
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}
+
 /**
- * One inference route: parse and validate only what routing needs, pick a worker, forward
- * the client's own bytes (re-serialising only when an alias must become the canonical
- * model), relay the answer, release the in-flight count exactly once.
+ * One inference route: parse and validate only what routing needs, then up to
+ * --retry-max-retries attempts (SMG §5.3.5), each re-selecting a worker and avoiding the
+ * ones that already failed this request. An attempt's retryable answer is held back while
+ * attempts remain; nothing is retried once a byte reached the client. The client's own
+ * bytes are forwarded (re-serialised only when an alias becomes the canonical model).
  */
 function inferenceHandler(spec: InferenceSpec, ctx: RouteContext): Handler {
+  const { retry } = ctx.config;
   return async (req, raw, sink) => {
     const body = parseJsonObject(req, raw, spec.extractor);
     spec.shape.assert(body, spec.extractor);
@@ -47,42 +69,102 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext): Handler {
     const key = { model: canonical, endpoint: spec.endpoint };
     ctx.metrics.routerRequest({ ...key, streaming: stream });
     const started = performance.now();
-    let worker;
-    try {
-      worker = ctx.router.select(requested, requestInfo(req, spec, body));
-    } catch (err) {
-      ctx.metrics.routerError({ ...key, errorType: 'no_workers' });
-      throw err;
-    }
-    ctx.metrics.workerSelection({ model: canonical, policy: ctx.config.policy });
-    const release = ctx.loads.acquire(worker.id);
-    try {
-      let forward: Buffer | string = raw;
-      if (!spec.anyModel && ctx.router.isAlias(requested)) {
-        forward = JSON.stringify({ ...body, model: canonical });
+    const info = requestInfo(req, spec, body);
+    const forward: Buffer | string =
+      !spec.anyModel && ctx.router.isAlias(requested)
+        ? JSON.stringify({ ...body, model: canonical })
+        : raw;
+    const abort = new AbortController();
+    sink.onAbort(() => abort.abort());
+
+    const attempt = async (
+      k: number,
+      excluded: ReadonlySet<string>,
+    ): Promise<AttemptResult<AttemptValue>> => {
+      let selection;
+      try {
+        selection = ctx.router.select(requested, info, {
+          exclude: excluded,
+          admit: ctx.admitProbe,
+        });
+      } catch (err) {
+        if (err instanceof GatewayError && err.code === 'no_available_workers') {
+          return { kind: 'retry', value: { kind: 'error', error: err } }; // SMG retries its own 503
+        }
+        throw err;
       }
-      const nowSecs = Math.floor(ctx.clock.now() / 1000);
-      await proxyToWorker({
-        pools: ctx.pools,
-        origin: worker.url,
-        method: 'POST',
-        path: spec.upstreamPath,
-        headers: forwardedHeaders(req.headers, worker.apiKey),
-        body: forward,
-        stream,
-        sink,
-        onResponse: (status) => ctx.metrics.upstreamResponse(status),
-        ...(stream
-          ? { onFirstByte: () => ctx.metrics.ttft(key, (performance.now() - started) / 1000) }
-          : {}),
-        timeoutMs: ctx.config.requestTimeoutSecs * 1000,
-        ...(spec.rerank ? { transform: rebuildRerank(body, worker.modelId, nowSecs) } : {}),
+      const { worker } = selection;
+      ctx.metrics.workerSelection({ model: canonical, policy: ctx.config.policy });
+      const release = ctx.loads.acquire(worker.id);
+      const last = k + 1 >= retry.maxAttempts;
+      try {
+        const held = await proxyToWorker({
+          pools: ctx.pools,
+          origin: worker.url,
+          method: 'POST',
+          path: spec.upstreamPath,
+          headers: forwardedHeaders(req.headers, worker.apiKey),
+          body: forward,
+          stream,
+          sink,
+          timeoutMs: ctx.config.requestTimeoutSecs * 1000,
+          onResponse: (status) => {
+            ctx.metrics.upstreamResponse(status);
+            ctx.outcomes.record(worker.id, !RETRYABLE_STATUSES.has(status));
+          },
+          ...(last ? {} : { holdStatuses: RETRYABLE_STATUSES }),
+          ...(stream
+            ? { onFirstByte: () => ctx.metrics.ttft(key, (performance.now() - started) / 1000) }
+            : {}),
+          ...(spec.rerank
+            ? { transform: rebuildRerank(body, worker.modelId, Math.floor(ctx.clock.now() / 1000)) }
+            : {}),
+        });
+        if (!held) return { kind: 'done', value: SENT };
+        return { kind: 'retry', workerId: worker.id, value: { kind: 'held', reply: held } };
+      } catch (err) {
+        if (!(err instanceof GatewayError) || sink.headersSent || sink.aborted) throw err;
+        if (err.status >= 500) ctx.outcomes.record(worker.id, false); // transport failure
+        if (!RETRYABLE_STATUSES.has(err.status)) throw err;
+        return { kind: 'retry', workerId: worker.id, value: { kind: 'error', error: err } };
+      } finally {
+        release();
+        selection.release();
+      }
+    };
+
+    try {
+      const result = await runWithRetries<AttemptValue>({
+        maxAttempts: retry.maxAttempts,
+        backoff: {
+          initialBackoffMs: retry.initialBackoffMs,
+          maxBackoffMs: retry.maxBackoffMs,
+          multiplier: retry.multiplier,
+          jitter: retry.jitter,
+        },
+        rng: ctx.rng,
+        sleep,
+        signal: abort.signal,
+        attempt: async (k, excluded) => {
+          if (k > 0) ctx.metrics.retry(spec.endpoint);
+          return attempt(k, excluded);
+        },
+        onBackoff: (ms, next) => ctx.metrics.retryBackoff(next, ms / 1000),
       });
+      if (result.exhausted && retry.maxAttempts > 1) ctx.metrics.retriesExhausted(spec.endpoint);
+      const v = result.value;
+      if (v.kind === 'held') sink.send(v.reply.status, v.reply.headers, v.reply.body);
+      else if (v.kind === 'error') throw v.error;
     } catch (err) {
-      ctx.metrics.routerError({ ...key, errorType: isTimeout(err) ? 'timeout' : 'backend_error' });
+      const noWorkers =
+        err instanceof GatewayError &&
+        (err.code === 'no_available_workers' || err.code === 'model_not_found');
+      ctx.metrics.routerError({
+        ...key,
+        errorType: noWorkers ? 'no_workers' : isTimeout(err) ? 'timeout' : 'backend_error',
+      });
       throw err;
     } finally {
-      release();
       ctx.metrics.routerDuration(key, (performance.now() - started) / 1000);
     }
   };

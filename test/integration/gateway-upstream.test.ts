@@ -28,7 +28,14 @@ describe('streaming and upstream failures', () => {
 
   before(async () => {
     [engine] = (await startEngines(1, { tokenDelayMs: 150 })) as [MockEngine];
-    gw = await startTestGateway(['--worker-urls', engine.url, '--request-timeout-secs', '1']);
+    gw = await startTestGateway([
+      '--worker-urls',
+      engine.url,
+      '--request-timeout-secs',
+      '1',
+      '--retry-max-retries',
+      '2',
+    ]);
   });
   after(() => closeAll(gw, engine));
 
