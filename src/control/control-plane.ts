@@ -85,8 +85,14 @@ export function startControlPlane(opts: {
   const sweeper = setInterval(() => manager.jobs.sweep(), 60_000).unref();
 
   const handle: RpcHandler = (op, payload) => {
-    if (op === 'workers')
+    if (op === 'workers') {
       return Promise.resolve(handleWorkersCall(manager, payload as WorkersCall));
+    }
+    if (op === 'cb-outcomes') {
+      if (typeof payload === 'object' && payload !== null)
+        breakers?.record(payload as OutcomeBatch);
+      return Promise.resolve(null);
+    }
     return Promise.reject(new Error(`unknown control-plane operation '${op}'`));
   };
 

@@ -76,6 +76,8 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext): Handler {
         : raw;
     const abort = new AbortController();
     sink.onAbort(() => abort.abort());
+    // the last attempt relays its answer directly; a retryable one still means "exhausted"
+    let lastFailed = false;
 
     const attempt = async (
       k: number,
@@ -110,7 +112,9 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext): Handler {
           timeoutMs: ctx.config.requestTimeoutSecs * 1000,
           onResponse: (status) => {
             ctx.metrics.upstreamResponse(status);
-            ctx.outcomes.record(worker.id, !RETRYABLE_STATUSES.has(status));
+            const ok = !RETRYABLE_STATUSES.has(status);
+            ctx.outcomes.record(worker.id, ok);
+            if (last) lastFailed = !ok;
           },
           ...(last ? {} : { holdStatuses: RETRYABLE_STATUSES }),
           ...(stream
@@ -151,7 +155,9 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext): Handler {
         },
         onBackoff: (ms, next) => ctx.metrics.retryBackoff(next, ms / 1000),
       });
-      if (result.exhausted && retry.maxAttempts > 1) ctx.metrics.retriesExhausted(spec.endpoint);
+      if ((result.exhausted || lastFailed) && retry.maxAttempts > 1) {
+        ctx.metrics.retriesExhausted(spec.endpoint);
+      }
       const v = result.value;
       if (v.kind === 'held') sink.send(v.reply.status, v.reply.headers, v.reply.body);
       else if (v.kind === 'error') throw v.error;
