@@ -39,8 +39,11 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
     hub.addPeer(id, worker);
     // A send racing the child's exit surfaces as an 'error' event: log it, never crash.
     worker.on('error', (err) => logger.debug({ err, slot }, 'ingress channel error'));
-    worker.on('disconnect', () => hub.removePeer(id));
-    serveRpc(worker, control.handle);
+    worker.on('disconnect', () => {
+      hub.removePeer(id);
+      control.peerGone(id);
+    });
+    serveRpc(worker, id, control.handle);
     return new Promise((resolve, reject) => {
       let ready = false;
       worker.on('message', (m: unknown) => {

@@ -5,7 +5,7 @@ import type { IpcChannel } from '../state/ipc-bus';
  * such as the workers API, whose state the primary owns). In single-process mode the
  * handler is called directly.
  */
-export type RpcHandler = (op: string, payload: unknown) => Promise<unknown>;
+export type RpcHandler = (op: string, payload: unknown, peer: string) => Promise<unknown>;
 
 export interface RpcClient {
   call(op: string, payload: unknown, timeoutMs?: number): Promise<unknown>;
@@ -33,8 +33,8 @@ function isTagged<T extends { tag: string }>(v: unknown, tag: string): v is T {
   return typeof v === 'object' && v !== null && (v as { tag?: unknown }).tag === tag;
 }
 
-export function createDirectRpc(handler: RpcHandler): RpcClient {
-  return { call: (op, payload) => handler(op, payload), close: () => undefined };
+export function createDirectRpc(handler: RpcHandler, peer = 'local'): RpcClient {
+  return { call: (op, payload) => handler(op, payload, peer), close: () => undefined };
 }
 
 export function createIpcRpcClient(channel: IpcChannel): RpcClient {
@@ -77,13 +77,13 @@ export function createIpcRpcClient(channel: IpcChannel): RpcClient {
 }
 
 /** Primary side: answers requests arriving on one child's channel. */
-export function serveRpc(channel: IpcChannel, handler: RpcHandler): () => void {
+export function serveRpc(channel: IpcChannel, peer: string, handler: RpcHandler): () => void {
   const reply = (r: RpcResponse): void => {
     if (channel.isConnected?.() !== false) channel.send(r);
   };
   const onMessage = (m: unknown): void => {
     if (!isTagged<RpcRequest>(m, REQ)) return;
-    handler(m.op, m.payload).then(
+    handler(m.op, m.payload, peer).then(
       (value) => reply({ tag: RES, id: m.id, ok: true, value } satisfies RpcResponse),
       (err: unknown) =>
         reply({

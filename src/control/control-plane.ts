@@ -9,6 +9,7 @@ import type { GatewayMetrics } from '../metrics';
 import { systemClock, type Clock } from '../util/clock';
 import { HealthChecker } from './health-checker';
 import { CircuitBreakers } from './circuit-breakers';
+import { AdmissionService } from './admission-service';
 import type { OutcomeBatch } from '../core/outcome-reporter';
 
 export interface ControlPlane {
@@ -18,6 +19,8 @@ export interface ControlPlane {
   readonly startupDone: Promise<void>;
   /** Answers control-plane calls from ingress processes. */
   readonly handle: RpcHandler;
+  /** An ingress process went away (its admission tokens return). */
+  peerGone(peer: string): void;
   close(): void;
 }
 
@@ -29,6 +32,7 @@ export type ControlPlaneConfig = Pick<
   | 'auth'
   | 'health'
   | 'circuitBreaker'
+  | 'admission'
 >;
 
 /**
@@ -72,6 +76,7 @@ export function startControlPlane(opts: {
     },
   });
   health = new HealthChecker(config.health, manager, metrics, logger);
+  const admission = new AdmissionService(config.admission, clock, metrics);
   breakers = new CircuitBreakers(config.circuitBreaker, manager, metrics, clock, logger);
   const deadlineMs = Date.now() + config.workerStartupTimeoutSecs * 1000;
   const startupDone = Promise.all(
@@ -84,7 +89,21 @@ export function startControlPlane(opts: {
   ).then(() => undefined);
   const sweeper = setInterval(() => manager.jobs.sweep(), 60_000).unref();
 
-  const handle: RpcHandler = (op, payload) => {
+  const ticketOf = (payload: unknown): string => {
+    const t = (payload as { ticket?: unknown } | null)?.ticket;
+    return typeof t === 'string' ? t : '';
+  };
+  const handle: RpcHandler = (op, payload, peer) => {
+    switch (op) {
+      case 'admit':
+        return admission.admit(peer, ticketOf(payload));
+      case 'admit-cancel':
+        admission.cancel(peer, ticketOf(payload));
+        return Promise.resolve(null);
+      case 'release':
+        admission.release(peer);
+        return Promise.resolve(null);
+    }
     if (op === 'workers') {
       return Promise.resolve(handleWorkersCall(manager, payload as WorkersCall));
     }
@@ -101,7 +120,9 @@ export function startControlPlane(opts: {
     manager,
     startupDone,
     handle,
+    peerGone: (peer) => admission.peerGone(peer),
     close() {
+      admission.close();
       clearInterval(sweeper);
       manager.close();
       health?.close();

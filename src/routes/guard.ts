@@ -4,20 +4,52 @@ import type { RouteContext } from './context';
 /** SMG's route groups (§3): public (no auth), protected (data plane), admin (control plane). */
 export type RouteGroup = 'public' | 'protected' | 'admin';
 
+const REJECT_STATUS: Record<string, number> = { queue_full: 429, timeout: 408, closed: 500 };
+let nextTicket = 1;
+
+/**
+ * Instance-wide admission (SMG's legacy limiter): a token from the primary before the
+ * handler runs, returned when the response ended. Rejections are SMG's empty 429/408.
+ */
+function withAdmission(ctx: RouteContext, handler: Handler): Handler {
+  const waitMs = ctx.config.admission.queueTimeoutSecs * 1000 + 5000;
+  return async (req, body, res) => {
+    const ticket = String(nextTicket++);
+    const onAbort = (): void =>
+      void ctx.control.call('admit-cancel', { ticket }).catch(() => undefined);
+    res.onAbort(onAbort);
+    const result = await ctx.control.call('admit', { ticket }, waitMs).catch(() => 'closed');
+    if (result !== 'admitted') {
+      if (result !== 'aborted') ctx.metrics.rateLimit('rejected');
+      res.send(REJECT_STATUS[String(result)] ?? 500, [], '');
+      return;
+    }
+    ctx.metrics.rateLimit('allowed');
+    try {
+      await handler(req, body, res);
+    } finally {
+      ctx.control.call('release', null).catch(() => undefined);
+    }
+  };
+}
+
 /** Wraps a handler with its group's authentication; failures answer in SMG's shapes. */
 export function guard(ctx: RouteContext, group: RouteGroup, handler: Handler): Handler {
   switch (group) {
     case 'public':
       return handler;
-    case 'protected':
+    case 'protected': {
+      const admitted =
+        ctx.config.admission.maxConcurrent > 0 ? withAdmission(ctx, handler) : handler;
       return (req, body, res) => {
         const outcome = ctx.auth.dataPlane(req.headers, req.remoteAddress);
         if (!outcome.ok) {
           res.send(outcome.reply.status, outcome.reply.headers, outcome.reply.body);
           return;
         }
-        return handler(req, body, res);
+        return admitted(req, body, res);
       };
+    }
     case 'admin':
       return async (req, body, res) => {
         const outcome = await ctx.auth.controlPlane(req.headers, req.remoteAddress, {
