@@ -90,7 +90,7 @@ export const LAUNCH_FLAGS = [
     kind: 'int',
     min: 1,
     max: 256,
-    help: 'Ingress processes sharing the port (default: CPU count; 1 = single process)',
+    help: 'Ingress processes sharing the port (1 = single process)',
   },
   {
     key: 'assignmentMode',
@@ -176,7 +176,7 @@ export const LAUNCH_FLAGS = [
     flag: '--prometheus-duration-buckets',
     kind: 'list',
     default: [],
-    help: 'Histogram buckets for durations, seconds (default: 29 buckets 0.001 … 7200)',
+    help: 'Histogram buckets for durations, seconds (empty: 29 buckets from 0.001 to 7200)',
   },
   {
     key: 'apiKey',
@@ -421,7 +421,7 @@ export const LAUNCH_FLAGS = [
     flag: '--rate-limit-tokens-per-second',
     kind: 'float',
     min: 0,
-    help: 'Token refill rate, tokens/s (default: = --max-concurrent-requests)',
+    help: 'Token refill rate, tokens/s (unset: equal to --max-concurrent-requests)',
   },
 ] as const satisfies readonly FlagSpec[];
 

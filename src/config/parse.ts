@@ -296,6 +296,24 @@ export function parseLaunchArgs(
   return Object.freeze(cfg);
 }
 
+/** The README's flag table (markdown), generated from the same table as --help. */
+export function launchFlagsMarkdown(): string {
+  const rows = ['| flag | default | meaning |', '|---|---|---|'];
+  for (const f of LAUNCH_FLAGS as readonly FlagSpec[]) {
+    const def =
+      f.key === 'workers'
+        ? 'CPU count'
+        : f.default === undefined
+          ? 'unset'
+          : Array.isArray(f.default)
+            ? (f.default as string[]).join(' ') || 'none'
+            : String(f.default as string | number | boolean);
+    const choices = f.choices ? ` (${f.choices.join(', ')})` : '';
+    rows.push(`| \`${f.flag}\` | \`${def}\` | ${f.help}${choices} |`);
+  }
+  return rows.join('\n');
+}
+
 /** The --help text, generated from the flag table. */
 export function launchHelp(): string {
   const lines = ['Usage: collie launch [flags]', '', 'Flags:'];

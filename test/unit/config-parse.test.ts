@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseLaunchArgs, launchHelp, ConfigError } from '../../src/config/parse';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  parseLaunchArgs,
+  launchHelp,
+  launchFlagsMarkdown,
+  ConfigError,
+} from '../../src/config/parse';
 import { LAUNCH_FLAGS } from '../../src/config/flags';
 
 test('defaults follow SMG where collie implements the flag', () => {
@@ -81,4 +88,9 @@ test('--help documents every flag with its default', () => {
     assert.match(help, new RegExp(`${f.flag}\\b`));
   }
   assert.match(help, /--port <v>\s+.*\(default: 30000\)/);
+});
+
+test('the README flag table is the generated one', () => {
+  const readme = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+  assert.ok(readme.includes(launchFlagsMarkdown()), 'README flag table is stale: regenerate it');
 });
