@@ -307,7 +307,7 @@ export function launchFlagsMarkdown(): string {
           ? 'unset'
           : Array.isArray(f.default)
             ? (f.default as string[]).join(' ') || 'none'
-            : String(f.default as string | number | boolean);
+            : String(f.default);
     const choices = f.choices ? ` (${f.choices.join(', ')})` : '';
     rows.push(`| \`${f.flag}\` | \`${def}\` | ${f.help}${choices} |`);
   }
