@@ -32,6 +32,7 @@ export interface GatewayConfig {
   /** Empty = the default buckets. */
   readonly prometheusDurationBuckets: readonly number[];
   readonly auth: AuthConfig;
+  readonly loadMonitorInterval: number;
   readonly health: {
     readonly intervalSecs: number;
     readonly timeoutSecs: number;

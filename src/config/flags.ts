@@ -423,6 +423,14 @@ export const LAUNCH_FLAGS = [
     min: 0,
     help: 'Token refill rate, tokens/s (unset: equal to --max-concurrent-requests)',
   },
+  {
+    key: 'loadMonitorInterval',
+    flag: '--load-monitor-interval',
+    kind: 'int',
+    default: 10,
+    min: 1,
+    help: 'Engine load poll interval for power_of_two/least_load, seconds',
+  },
 ] as const satisfies readonly FlagSpec[];
 
 /**

@@ -262,6 +262,7 @@ export function parseLaunchArgs(
     prometheusPort: values['prometheusPort'] as number,
     prometheusDurationBuckets: parseBuckets(values['prometheusDurationBuckets'] as string[]),
     auth: parseAuthConfig(values, env),
+    loadMonitorInterval: values['loadMonitorInterval'] as number,
     health: {
       intervalSecs: values['healthCheckIntervalSecs'] as number,
       timeoutSecs: values['healthCheckTimeoutSecs'] as number,

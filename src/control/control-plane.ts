@@ -10,6 +10,7 @@ import { systemClock, type Clock } from '../util/clock';
 import { HealthChecker } from './health-checker';
 import { CircuitBreakers } from './circuit-breakers';
 import { AdmissionService } from './admission-service';
+import { startLoadMonitor } from './load-monitor';
 import type { OutcomeBatch } from '../core/outcome-reporter';
 
 export interface ControlPlane {
@@ -33,6 +34,8 @@ export type ControlPlaneConfig = Pick<
   | 'health'
   | 'circuitBreaker'
   | 'admission'
+  | 'policy'
+  | 'loadMonitorInterval'
 >;
 
 /**
@@ -77,6 +80,10 @@ export function startControlPlane(opts: {
   });
   health = new HealthChecker(config.health, manager, metrics, logger);
   const admission = new AdmissionService(config.admission, clock, metrics);
+  const stopLoadMonitor =
+    config.policy === 'power_of_two' || config.policy === 'least_load'
+      ? startLoadMonitor(opts.bus, registry, config.loadMonitorInterval)
+      : () => undefined;
   breakers = new CircuitBreakers(config.circuitBreaker, manager, metrics, clock, logger);
   const deadlineMs = Date.now() + config.workerStartupTimeoutSecs * 1000;
   const startupDone = Promise.all(
@@ -122,6 +129,7 @@ export function startControlPlane(opts: {
     handle,
     peerGone: (peer) => admission.peerGone(peer),
     close() {
+      stopLoadMonitor();
       admission.close();
       clearInterval(sweeper);
       manager.close();

@@ -6,7 +6,7 @@ import type { LoadView } from '../policies/types';
  * process's last report. Own changes are published in batches every `publishIntervalMs`
  * (stale by one interval); reports of a process that goes away are dropped with it.
  */
-export interface LoadTracker extends LoadView {
+export interface LoadTracker extends Required<LoadView> {
   /** Counts one request on `workerId`; the returned release is idempotent. */
   acquire(workerId: string): () => void;
   /** This process's own live count. */
@@ -27,6 +27,7 @@ export function createLoadTracker(opts: {
   const own = new Map<string, number>();
   const peers = new Map<string, Map<string, number>>();
   const total = new Map<string, number>();
+  let engine = new Map<string, number>();
   const dirty = new Set<string>();
   const listeners: Array<(id: string, load: number) => void> = [];
   let timer: NodeJS.Timeout | undefined;
@@ -74,10 +75,12 @@ export function createLoadTracker(opts: {
   const unsubscribe = bus.subscribe((msg: StateMessage) => {
     if (msg.t === 'loads' && msg.from !== bus.id) applyPeer(msg.from, msg.entries);
     else if (msg.t === 'peer-down') dropPeer(msg.from);
+    else if (msg.t === 'engine-loads') engine = new Map(msg.entries);
   });
 
   return {
     get: (id) => total.get(id) ?? 0,
+    engineUsage: (id) => engine.get(id),
     local: (id) => own.get(id) ?? 0,
     acquire(id) {
       own.set(id, (own.get(id) ?? 0) + 1);

@@ -19,6 +19,10 @@ export function createPowerOfTwoPolicy(deps: PolicyDeps): Policy {
       const first = available[i];
       const second = available[j];
       if (!first || !second) return first ?? second;
+      // SMG: engine KV usage when both have a polled value, else in-flight requests
+      const u1 = deps.loads.engineUsage?.(first.id);
+      const u2 = deps.loads.engineUsage?.(second.id);
+      if (u1 !== undefined && u2 !== undefined) return u2 < u1 ? second : first;
       return deps.loads.get(second.id) < deps.loads.get(first.id) ? second : first;
     },
   };

@@ -27,6 +27,8 @@ export interface RequestInfo {
 /** Cluster-wide in-flight request count per worker (own live count + other processes' reports). */
 export interface LoadView {
   get(workerId: string): number;
+  /** Engine-reported KV usage 0..1 from the load monitor, when known. */
+  engineUsage?(workerId: string): number | undefined;
 }
 
 export interface PolicyDeps {

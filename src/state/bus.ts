@@ -13,7 +13,9 @@ export type StateMessage =
       readonly entries: ReadonlyArray<readonly [string, number]>;
     }
   /** A participant left; its load reports no longer count. */
-  | { readonly t: 'peer-down'; readonly from: string };
+  | { readonly t: 'peer-down'; readonly from: string }
+  /** Engine-reported KV usage (0..1) per worker, from the load monitor. */
+  | { readonly t: 'engine-loads'; readonly entries: ReadonlyArray<readonly [string, number]> };
 
 /** One participant's view of the bus: what it publishes reaches every other participant. */
 export interface StateBus {
@@ -29,6 +31,7 @@ export interface StateBus {
  */
 export class RetainedState {
   private registry: Extract<StateMessage, { t: 'registry' }> | undefined;
+  private engineLoads: Extract<StateMessage, { t: 'engine-loads' }> | undefined;
   private readonly loads = new Map<string, Map<string, number>>();
 
   record(msg: StateMessage): void {
@@ -48,6 +51,9 @@ export class RetainedState {
       case 'peer-down':
         this.loads.delete(msg.from);
         return;
+      case 'engine-loads':
+        this.engineLoads = msg;
+        return;
     }
   }
 
@@ -55,6 +61,7 @@ export class RetainedState {
   replayFor(id: string): StateMessage[] {
     const out: StateMessage[] = [];
     if (this.registry) out.push(this.registry);
+    if (this.engineLoads) out.push(this.engineLoads);
     for (const [from, m] of this.loads) {
       if (from !== id && m.size > 0) out.push({ t: 'loads', from, entries: [...m] });
     }
