@@ -1,5 +1,5 @@
 import type { Route } from '../server/route-table';
-import type { Handler, IncomingRequest } from '../server/types';
+import type { Handler, IncomingRequest, ResponseSink } from '../server/types';
 import type { RequestInfo } from '../policies/types';
 import type { RouteContext } from './context';
 import { guard } from './guard';
@@ -40,14 +40,16 @@ type AttemptValue =
 
 const SENT: AttemptValue = { kind: 'sent' };
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
+/** Backoff sleep that ends early when the client goes away. */
+function sleeper(sink: ResponseSink): (ms: number) => Promise<void> {
+  return (ms) =>
+    new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      sink.onAbort(() => {
+        clearTimeout(t);
+        resolve();
+      });
     });
-  });
 }
 
 /**
@@ -74,8 +76,6 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext): Handler {
       !spec.anyModel && ctx.router.isAlias(requested)
         ? JSON.stringify({ ...body, model: canonical })
         : raw;
-    const abort = new AbortController();
-    sink.onAbort(() => abort.abort());
     // the last attempt relays its answer directly; a retryable one still means "exhausted"
     let lastFailed = false;
 
@@ -147,8 +147,7 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext): Handler {
           jitter: retry.jitter,
         },
         rng: ctx.rng,
-        sleep,
-        signal: abort.signal,
+        sleep: sleeper(sink),
         attempt: async (k, excluded) => {
           if (k > 0) ctx.metrics.retry(spec.endpoint);
           return attempt(k, excluded);
