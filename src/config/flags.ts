@@ -1,25 +1,16 @@
 import { POLICY_NAMES, ASSIGNMENT_MODES } from '../policies/types';
+import { OPS_FLAGS } from './flags-ops';
+
+import type { FlagSpec } from './flag-spec';
+
+export type { FlagKind, FlagSpec } from './flag-spec';
 
 /**
  * The one flag table for `collie launch`: SMG's names and defaults for everything collie
- * implements, plus collie's own (--workers). Config types derive from it; --help is built
- * from it. Units are in each description.
+ * implements, plus collie's own (--workers). Config types derive from it; --help and the
+ * README table are built from it. Units are in each description.
  */
-export type FlagKind = 'string' | 'int' | 'float' | 'bool' | 'list' | 'map' | 'enum';
-
-export interface FlagSpec {
-  readonly key: string; // camelCase config key
-  readonly flag: string; // --kebab-case
-  readonly kind: FlagKind;
-  readonly help: string;
-  readonly default?: string | number | boolean | readonly string[];
-  readonly choices?: readonly string[];
-  readonly min?: number;
-  readonly max?: number;
-  readonly aliases?: readonly string[];
-}
-
-export const LAUNCH_FLAGS = [
+const CORE_FLAGS = [
   { key: 'host', flag: '--host', kind: 'string', default: '0.0.0.0', help: 'Address to listen on' },
   {
     key: 'port',
@@ -132,306 +123,10 @@ export const LAUNCH_FLAGS = [
     min: 1,
     help: 'Upper bound of the retry interval while a startup worker is unreachable, seconds',
   },
-  {
-    key: 'shutdownGracePeriodSecs',
-    flag: '--shutdown-grace-period-secs',
-    kind: 'int',
-    default: 180,
-    min: 0,
-    help: 'SIGTERM/SIGINT: readiness 503 at once, keep accepting for min(grace/2, 5 s), then drain in-flight requests up to the rest, seconds',
-  },
-  {
-    key: 'corsAllowedOrigins',
-    flag: '--cors-allowed-origins',
-    kind: 'list',
-    default: [],
-    help: 'Origins allowed by CORS (empty: any origin)',
-  },
-  {
-    key: 'healthCheckPort',
-    flag: '--health-check-port',
-    kind: 'int',
-    min: 0,
-    max: 65535,
-    help: 'Serve /liveness, /readiness, /health on this separate port too (off when unset)',
-  },
-  {
-    key: 'prometheusHost',
-    flag: '--prometheus-host',
-    kind: 'string',
-    default: '0.0.0.0',
-    help: 'Address of the Prometheus /metrics listener',
-  },
-  {
-    key: 'prometheusPort',
-    flag: '--prometheus-port',
-    kind: 'int',
-    default: 29000,
-    min: 0,
-    max: 65535,
-    help: 'Port of the Prometheus /metrics listener (0 = a free port); bind failure is fatal',
-  },
-  {
-    key: 'prometheusDurationBuckets',
-    flag: '--prometheus-duration-buckets',
-    kind: 'list',
-    default: [],
-    help: 'Histogram buckets for durations, seconds (empty: 29 buckets from 0.001 to 7200)',
-  },
-  {
-    key: 'apiKey',
-    flag: '--api-key',
-    kind: 'string',
-    help: "Shared data-plane key (Authorization: Bearer); also the admin key and the engines' key when no control-plane auth is set",
-  },
-  {
-    key: 'tenantApiKey',
-    flag: '--tenant-api-key',
-    kind: 'list',
-    default: [],
-    help: 'TENANT:KEY data-plane key per tenant (repeatable)',
-  },
-  {
-    key: 'controlPlaneApiKeys',
-    flag: '--control-plane-api-keys',
-    kind: 'list',
-    default: [],
-    help: 'ID:NAME:ROLE:KEY control-plane key, ROLE admin|user (repeatable; env CONTROL_PLANE_API_KEYS)',
-  },
-  {
-    key: 'jwtIssuer',
-    flag: '--jwt-issuer',
-    kind: 'string',
-    help: 'Control-plane JWT issuer; OIDC discovery base when --jwt-jwks-uri is unset (env JWT_ISSUER)',
-  },
-  {
-    key: 'jwtAudience',
-    flag: '--jwt-audience',
-    kind: 'string',
-    help: 'Control-plane JWT audience (env JWT_AUDIENCE)',
-  },
-  {
-    key: 'jwtJwksUri',
-    flag: '--jwt-jwks-uri',
-    kind: 'string',
-    help: 'JWKS URL for control-plane JWTs (env JWT_JWKS_URI)',
-  },
-  {
-    key: 'jwtRoleClaim',
-    flag: '--jwt-role-claim',
-    kind: 'string',
-    default: 'roles',
-    help: 'JWT claim holding the role(s)',
-  },
-  {
-    key: 'jwtRoleMapping',
-    flag: '--jwt-role-mapping',
-    kind: 'list',
-    default: [],
-    help: 'IDP_ROLE=admin|user mapping (repeatable); when set only mapped values count',
-  },
-  {
-    key: 'disableAuditLogging',
-    flag: '--disable-audit-logging',
-    kind: 'bool',
-    default: false,
-    help: 'Do not log control-plane authentication decisions',
-  },
-  {
-    key: 'healthCheckIntervalSecs',
-    flag: '--health-check-interval-secs',
-    kind: 'int',
-    default: 60,
-    min: 1,
-    help: 'Probe interval per worker, seconds',
-  },
-  {
-    key: 'healthCheckTimeoutSecs',
-    flag: '--health-check-timeout-secs',
-    kind: 'int',
-    default: 5,
-    min: 1,
-    help: 'Probe timeout, seconds',
-  },
-  {
-    key: 'healthCheckEndpoint',
-    flag: '--health-check-endpoint',
-    kind: 'string',
-    default: '/health',
-    help: 'Path probed on each worker (any 2xx = healthy)',
-  },
-  {
-    key: 'healthSuccessThreshold',
-    flag: '--health-success-threshold',
-    kind: 'int',
-    default: 2,
-    min: 1,
-    help: 'Consecutive successes that make a worker ready',
-  },
-  {
-    key: 'healthFailureThreshold',
-    flag: '--health-failure-threshold',
-    kind: 'int',
-    default: 3,
-    min: 1,
-    help: 'Consecutive failures that make a ready worker not_ready (3x: failed)',
-  },
-  {
-    key: 'disableHealthCheck',
-    flag: '--disable-health-check',
-    kind: 'bool',
-    default: false,
-    help: 'Never probe workers (they stay ready)',
-  },
-  {
-    key: 'removeUnhealthyWorkers',
-    flag: '--remove-unhealthy-workers',
-    kind: 'bool',
-    default: false,
-    help: 'Remove workers that reach failed',
-  },
-  {
-    key: 'drainSettleSecs',
-    flag: '--drain-settle-secs',
-    kind: 'int',
-    default: 5,
-    min: 0,
-    help: 'A removed worker drains (no new traffic) this long before it leaves, seconds',
-  },
-  {
-    key: 'cbFailureThreshold',
-    flag: '--cb-failure-threshold',
-    kind: 'int',
-    default: 10,
-    min: 1,
-    help: "Consecutive failures that open a worker's circuit",
-  },
-  {
-    key: 'cbSuccessThreshold',
-    flag: '--cb-success-threshold',
-    kind: 'int',
-    default: 3,
-    min: 1,
-    help: 'Consecutive half-open successes that close it',
-  },
-  {
-    key: 'cbTimeoutDurationSecs',
-    flag: '--cb-timeout-duration-secs',
-    kind: 'int',
-    default: 60,
-    min: 1,
-    help: 'Time an open circuit waits before half-open probes, seconds',
-  },
-  {
-    key: 'cbWindowDurationSecs',
-    flag: '--cb-window-duration-secs',
-    kind: 'int',
-    default: 120,
-    min: 1,
-    help: 'Accepted for SMG compatibility; like SMG, the breaker counts consecutive outcomes only',
-  },
-  {
-    key: 'cbHalfOpenMaxProbes',
-    flag: '--cb-half-open-max-probes',
-    kind: 'int',
-    default: 1,
-    min: 1,
-    help: 'collie: concurrent probe requests a half-open circuit admits per ingress process (SMG admits all traffic)',
-  },
-  {
-    key: 'disableCircuitBreaker',
-    flag: '--disable-circuit-breaker',
-    kind: 'bool',
-    default: false,
-    help: 'Never open circuits',
-  },
-  {
-    key: 'retryMaxRetries',
-    flag: '--retry-max-retries',
-    kind: 'int',
-    default: 5,
-    min: 1,
-    help: 'Total attempts per request (SMG counts the first one)',
-  },
-  {
-    key: 'retryInitialBackoffMs',
-    flag: '--retry-initial-backoff-ms',
-    kind: 'int',
-    default: 50,
-    min: 0,
-    help: 'First retry delay, ms',
-  },
-  {
-    key: 'retryMaxBackoffMs',
-    flag: '--retry-max-backoff-ms',
-    kind: 'int',
-    default: 30000,
-    min: 0,
-    help: 'Retry delay cap, ms',
-  },
-  {
-    key: 'retryBackoffMultiplier',
-    flag: '--retry-backoff-multiplier',
-    kind: 'float',
-    default: 1.5,
-    min: 1,
-    help: 'Delay growth per attempt',
-  },
-  {
-    key: 'retryJitterFactor',
-    flag: '--retry-jitter-factor',
-    kind: 'float',
-    default: 0.2,
-    min: 0,
-    max: 1,
-    help: 'Relative jitter of each delay',
-  },
-  {
-    key: 'disableRetries',
-    flag: '--disable-retries',
-    kind: 'bool',
-    default: false,
-    help: 'One attempt per request',
-  },
-  {
-    key: 'maxConcurrentRequests',
-    flag: '--max-concurrent-requests',
-    kind: 'int',
-    default: -1,
-    help: 'Instance-wide admission tokens (<= 0: off); a token returns when the response ends',
-  },
-  {
-    key: 'queueSize',
-    flag: '--queue-size',
-    kind: 'int',
-    default: 100,
-    min: 0,
-    help: 'Requests that may wait for a token (full: 429)',
-  },
-  {
-    key: 'queueTimeoutSecs',
-    flag: '--queue-timeout-secs',
-    kind: 'int',
-    default: 60,
-    min: 1,
-    help: 'Longest wait for a token (then 408), seconds',
-  },
-  {
-    key: 'rateLimitTokensPerSecond',
-    flag: '--rate-limit-tokens-per-second',
-    kind: 'float',
-    min: 0,
-    help: 'Token refill rate, tokens/s (unset: equal to --max-concurrent-requests)',
-  },
-  {
-    key: 'loadMonitorInterval',
-    flag: '--load-monitor-interval',
-    kind: 'int',
-    default: 10,
-    min: 1,
-    help: 'Engine load poll interval for power_of_two/least_load, seconds',
-  },
 ] as const satisfies readonly FlagSpec[];
+
+/** Every flag of `collie launch`: serving/routing ones here, operations ones in flags-ops.ts. */
+export const LAUNCH_FLAGS: readonly FlagSpec[] = [...CORE_FLAGS, ...OPS_FLAGS];
 
 /**
  * SMG flags that collie does not implement yet. They are refused with a message naming
@@ -522,7 +217,7 @@ const SMG_FLAGS_NOT_IN_TABLE: readonly string[] = [
   '--log-dir',
 ];
 
-const implemented = new Set<string>((LAUNCH_FLAGS as readonly FlagSpec[]).map((f) => f.flag));
+const implemented = new Set<string>(LAUNCH_FLAGS.map((f) => f.flag));
 export const UNSUPPORTED_SMG_FLAGS: readonly string[] = SMG_FLAGS_NOT_IN_TABLE.filter(
   (f) => !implemented.has(f),
 );

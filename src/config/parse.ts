@@ -12,7 +12,7 @@ export class ConfigError extends Error {
 type RawValue = string | number | boolean | string[];
 
 const byFlag = new Map<string, FlagSpec>();
-for (const f of LAUNCH_FLAGS as readonly FlagSpec[]) {
+for (const f of LAUNCH_FLAGS) {
   byFlag.set(f.flag, f);
   for (const a of f.aliases ?? []) byFlag.set(a, f);
 }
@@ -218,7 +218,7 @@ export function parseLaunchArgs(
 ): GatewayConfig {
   const raw = scan(argv);
   const values: Record<string, RawValue> = {};
-  for (const f of LAUNCH_FLAGS as readonly FlagSpec[]) {
+  for (const f of LAUNCH_FLAGS) {
     const v = raw.get(f) ?? (f.default as RawValue | undefined);
     if (v !== undefined) values[f.key] = Array.isArray(v) ? [...v] : v;
   }
@@ -300,7 +300,7 @@ export function parseLaunchArgs(
 /** The README's flag table (markdown), generated from the same table as --help. */
 export function launchFlagsMarkdown(): string {
   const rows = ['| flag | default | meaning |', '|---|---|---|'];
-  for (const f of LAUNCH_FLAGS as readonly FlagSpec[]) {
+  for (const f of LAUNCH_FLAGS) {
     const def =
       f.key === 'workers'
         ? 'CPU count'
@@ -318,7 +318,7 @@ export function launchFlagsMarkdown(): string {
 /** The --help text, generated from the flag table. */
 export function launchHelp(): string {
   const lines = ['Usage: collie launch [flags]', '', 'Flags:'];
-  for (const f of LAUNCH_FLAGS as readonly FlagSpec[]) {
+  for (const f of LAUNCH_FLAGS) {
     const arg =
       f.kind === 'bool' ? '' : f.kind === 'list' ? ' <v>...' : f.kind === 'map' ? ' <k=v>' : ' <v>';
     const def =

@@ -46,6 +46,7 @@ describe('built CLI: --workers 2 with two mock engines', () => {
   let gateway: Proc;
   let gwUrl: string;
   let engineUrls: string[];
+  let metricsPort = 0;
 
   before(async () => {
     const ep = await freePort();
@@ -65,13 +66,14 @@ describe('built CLI: --workers 2 with two mock engines', () => {
     engineUrls = [`http://127.0.0.1:${ep}`, `http://127.0.0.1:${ep + 1}`];
     for (const u of engineUrls) await waitFor(`${u}/health`);
     const gp = await freePort();
+    metricsPort = await freePort();
     gwUrl = `http://127.0.0.1:${gp}`;
     gateway = runCollie([
       'launch',
       '--prometheus-host',
       '127.0.0.1',
       '--prometheus-port',
-      '0',
+      String(metricsPort),
       '--host',
       '127.0.0.1',
       '--port',
