@@ -4,22 +4,31 @@ import { createLogger } from '../util/logger';
 import { startIngress } from './ingress';
 import { createIpcRpcClient } from './rpc';
 import { setupMetrics } from './metrics-setup';
-import {
-  CONFIG_ENV,
-  INGRESS_ID_ENV,
-  isSupervisorMessage,
-  type SupervisorMessage,
-} from './messages';
+import { INGRESS_ID_ENV, isSupervisorMessage, type SupervisorMessage } from './messages';
+
+/** The primary sends the config right after fork. */
+function receiveConfig(timeoutMs: number): Promise<GatewayConfig> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no config from the primary')), timeoutMs);
+    const onMessage = (m: unknown): void => {
+      if (!isSupervisorMessage(m) || m.tag !== 'collie:config') return;
+      clearTimeout(timer);
+      process.off('message', onMessage);
+      resolve(m.config);
+    };
+    process.on('message', onMessage);
+  });
+}
 
 /** Entry point of a forked ingress process (cluster mode). */
 async function main(): Promise<void> {
-  const raw = process.env[CONFIG_ENV];
   const id = process.env[INGRESS_ID_ENV] ?? `ingress-${process.pid}`;
-  if (!raw || !process.send) throw new Error('ingress process started without a primary');
-  const config = JSON.parse(raw) as GatewayConfig;
-  const logger = createLogger({ level: config.logLevel, json: config.logJson, name: id });
+  if (!process.send) throw new Error('ingress process started without a primary');
   const channel = process as unknown as IpcChannel;
+  // attach the state bus first: the primary replays the registry right after the config
   const bus = createIpcBus(id, channel);
+  const config = await receiveConfig(30_000);
+  const logger = createLogger({ level: config.logLevel, json: config.logJson, name: id });
   const send = (m: SupervisorMessage): void => {
     process.send?.(m);
   };

@@ -8,7 +8,7 @@ import { serveRpc } from './rpc';
 import { setupMetrics } from './metrics-setup';
 import { startProbeServer } from '../control/probe-server';
 import { claimPort } from './port-check';
-import { CONFIG_ENV, INGRESS_ID_ENV, isSupervisorMessage } from './messages';
+import { INGRESS_ID_ENV, isSupervisorMessage, type SupervisorMessage } from './messages';
 import type { Gateway } from './single';
 
 const RESTART_DELAY_MS = 500;
@@ -32,10 +32,10 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
   function fork(slot: number): Promise<void> {
     const id = `ingress-${slot}-${Date.now().toString(36)}`;
     const worker = cluster.fork({
-      [CONFIG_ENV]: JSON.stringify(childConfig),
       [INGRESS_ID_ENV]: id,
     });
     live.set(slot, { id, worker });
+    worker.send({ tag: 'collie:config', config: childConfig } satisfies SupervisorMessage);
     hub.addPeer(id, worker);
     // A send racing the child's exit surfaces as an 'error' event: log it, never crash.
     worker.on('error', (err) => logger.debug({ err, slot }, 'ingress channel error'));

@@ -19,11 +19,17 @@ function isEnvelope(v: unknown): v is Envelope {
   return typeof v === 'object' && v !== null && (v as { tag?: unknown }).tag === TAG;
 }
 
-/** Ingress side: talks to the primary over the process IPC channel. */
+/**
+ * Ingress side: talks to the primary over the process IPC channel. It retains the current
+ * state, so a subscriber that attaches after messages arrived (startup is asynchronous)
+ * still starts from the newest registry and load reports.
+ */
 export function createIpcBus(id: string, channel: IpcChannel): StateBus {
   const handlers = new Set<(m: StateMessage) => void>();
+  const retained = new RetainedState();
   const onMessage = (raw: unknown): void => {
     if (!isEnvelope(raw)) return;
+    retained.record(raw.msg);
     for (const h of handlers) h(raw.msg);
   };
   channel.on('message', onMessage);
@@ -34,6 +40,7 @@ export function createIpcBus(id: string, channel: IpcChannel): StateBus {
     },
     subscribe(handler) {
       handlers.add(handler);
+      for (const m of retained.replayFor(id)) handler(m);
       return () => handlers.delete(handler);
     },
     close() {
