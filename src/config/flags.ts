@@ -32,7 +32,7 @@ const CORE_FLAGS = [
     key: 'policy',
     flag: '--policy',
     kind: 'enum',
-    choices: [...POLICY_NAMES, 'cache_aware', 'prefix_hash', 'bucket'],
+    choices: [...POLICY_NAMES, 'prefix_hash', 'bucket'],
     default: 'round_robin',
     help: 'Load-balancing policy (SMG default cache_aware is not available yet)',
   },

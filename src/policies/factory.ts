@@ -1,3 +1,4 @@
+import { createCacheAwarePolicy } from './cache-aware';
 import { createConsistentHashingPolicy } from './consistent-hashing';
 import { createLeastLoadPolicy } from './least-load';
 import { createManualPolicy } from './manual';
@@ -10,6 +11,8 @@ import type { PolicyFactory } from './types';
 /** One policy instance per model; `opts` matter only to manual. */
 export const createPolicy: PolicyFactory = (name, deps, opts) => {
   switch (name) {
+    case 'cache_aware':
+      return createCacheAwarePolicy(deps, opts.cacheAware);
     case 'random':
       return createRandomPolicy(deps);
     case 'round_robin':

@@ -3,6 +3,7 @@ import type { Rng } from '../util/rng';
 import type { Worker, WorkerSet } from '../core/worker';
 
 export const POLICY_NAMES = [
+  'cache_aware',
   'random',
   'round_robin',
   'power_of_two',
@@ -16,12 +17,37 @@ export type PolicyName = (typeof POLICY_NAMES)[number];
 export const ASSIGNMENT_MODES = ['random', 'min_load', 'min_group'] as const;
 export type AssignmentMode = (typeof ASSIGNMENT_MODES)[number];
 
+/** Why a cache-aware decision went where it went (routing transparency headers). */
+export interface RoutingDecision {
+  readonly reason: 'hit' | 'miss' | 'imbalance' | 'sticky';
+  readonly matchedBlocks: number;
+  readonly totalBlocks: number;
+}
+
 /** What a policy may know about a request. */
 export interface RequestInfo {
   /** Header lookup; `name` is lower-case. */
   header(name: string): string | undefined;
-  /** Text used for routing (prompt / message text / query); may be empty. */
+  /** Text used for routing (prompt / role-tagged message text / query); may be empty. */
   readonly routingText: string;
+  /** A policy that can explain its choice reports it here. */
+  annotate?(d: RoutingDecision): void;
+}
+
+/** The prefix index as a policy sees it: this process's replica, shared by events. */
+export interface PrefixRouting {
+  /** Chained block hashes of a routing text. */
+  hashes(text: string): BigUint64Array;
+  /** Matched leading blocks per worker holding any, best first. */
+  match(
+    model: string,
+    hashes: BigUint64Array,
+  ): {
+    readonly totalBlocks: number;
+    readonly best: ReadonlyArray<{ readonly workerId: string; readonly blocks: number }>;
+  };
+  /** Records a routing decision here and shares it with the other processes and instances. */
+  record(model: string, workerId: string, hashes: BigUint64Array): void;
 }
 
 /** Cluster-wide in-flight request count per worker (own live count + other processes' reports). */
@@ -37,6 +63,8 @@ export interface PolicyDeps {
   readonly loads: LoadView;
   /** 64-bit hash used for hash rings (the native addon's hash64 in production). */
   readonly hash64: (key: string) => bigint;
+  /** cache_aware only. */
+  readonly prefix?: PrefixRouting;
 }
 
 export interface PolicyOptions {
@@ -46,6 +74,19 @@ export interface PolicyOptions {
   readonly maxIdleSecs: number;
   /** manual: how often idle entries are swept, seconds. Default 120 (SMG reuses --eviction-interval). */
   readonly evictionIntervalSecs: number;
+  /** cache_aware (SMG flags); optional so other policies' callers need not set them. */
+  readonly cacheAware?: CacheAwareOptions;
+}
+
+export interface CacheAwareOptions {
+  /** A hit needs matched/total > this. SMG default 0.3. */
+  readonly cacheThreshold: number;
+  /** Imbalance when max−min load > this … SMG default 64. */
+  readonly balanceAbsThreshold: number;
+  /** … and max > this × min. SMG default 1.5. */
+  readonly balanceRelThreshold: number;
+  /** 'collie' (load-aware holder choice, affinity kept near min load) or 'smg' (faithful). */
+  readonly mode: 'collie' | 'smg';
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Worker, WorkerSet } from '../../../src/core/worker';
 import type { LoadView, PolicyDeps, PolicyOptions, RequestInfo } from '../../../src/policies/types';
 import type { Clock } from '../../../src/util/clock';
 import { seededRng, type Rng } from '../../../src/util/rng';
+import { createFakePrefix } from './fake-prefix';
 
 export function makeWorker(i: number): Worker {
   return {
@@ -141,7 +142,13 @@ export interface TestDeps extends PolicyDeps {
 }
 
 export function createTestDeps(seed = 42, rng: Rng = seededRng(seed)): TestDeps {
-  return { rng, clock: createFakeClock(), loads: createFakeLoads(), hash64: testHash64 };
+  return {
+    rng,
+    clock: createFakeClock(),
+    loads: createFakeLoads(),
+    hash64: testHash64,
+    prefix: createFakePrefix(),
+  };
 }
 
 export const defaultOptions: PolicyOptions = {

@@ -1,0 +1,116 @@
+import type { Worker, WorkerSet } from '../core/worker';
+import { createIndexedHeap } from './indexed-heap';
+import { createSetTracker, indexAvailable } from './set-tracker';
+import type { CacheAwareOptions, Policy, PolicyDeps, RequestInfo } from './types';
+
+export const DEFAULT_CACHE_AWARE: CacheAwareOptions = {
+  cacheThreshold: 0.3,
+  balanceAbsThreshold: 64,
+  balanceRelThreshold: 1.5,
+  mode: 'collie',
+};
+
+/**
+ * cache_aware: send a request to a worker that likely holds its prompt prefix in KV cache,
+ * unless that would overload it (SMG §1.1). Loads are cluster-wide in-flight counts kept in
+ * a min-heap and a max-heap (O(log W) updates, O(1) reads); the prefix match comes from the
+ * shared block index (O(blocks × holders)). collie mode fixes SMG's known defects:
+ *  - among the workers holding the longest prefix, the least-loaded one wins (SMG takes
+ *    whichever tenant is cached at the node);
+ *  - when imbalanced, affinity is kept for holders within min-load + abs threshold instead of
+ *    dropped outright;
+ *  - a stale or unavailable holder never falls back to "the first healthy worker".
+ * smg mode reproduces SMG's choices for comparison benchmarks.
+ */
+export function createCacheAwarePolicy(
+  deps: PolicyDeps,
+  opts: CacheAwareOptions = DEFAULT_CACHE_AWARE,
+): Policy {
+  const prefix = deps.prefix;
+  if (!prefix) throw new Error('cache_aware needs the prefix index');
+  const minHeap = createIndexedHeap<Worker>((w) => w.id);
+  const maxHeap = createIndexedHeap<Worker>((w) => w.id);
+  let byId = new Map<string, Worker>();
+  const load = (id: string): number => {
+    const v = deps.loads.get(id);
+    return Number.isFinite(v) ? v : 0;
+  };
+  const tracker = createSetTracker((set: WorkerSet) => {
+    minHeap.build(set.available, (w) => load(w.id));
+    maxHeap.build(set.available, (w) => -load(w.id));
+    byId = indexAvailable(set);
+  });
+
+  function imbalanced(): boolean {
+    const lo = minHeap.peek();
+    const hi = maxHeap.peek();
+    if (!lo || !hi) return false;
+    const min = load(lo.id);
+    const max = load(hi.id);
+    return max - min > opts.balanceAbsThreshold && max > opts.balanceRelThreshold * min;
+  }
+
+  function choose(
+    set: WorkerSet,
+    req: RequestInfo,
+    model: string,
+    hashes: BigUint64Array,
+  ): Worker | undefined {
+    const minWorker = minHeap.peek();
+    if (!minWorker) return undefined;
+    const { totalBlocks, best } = prefix!.match(model, hashes);
+    const holders = best.filter((b) => byId.has(b.workerId));
+    const top = holders[0];
+    const annotate = (reason: 'hit' | 'miss' | 'imbalance' | 'sticky', w: Worker): Worker => {
+      const matched = best.find((b) => b.workerId === w.id)?.blocks ?? 0;
+      req.annotate?.({ reason, matchedBlocks: matched, totalBlocks });
+      return w;
+    };
+    const isImbalanced = imbalanced();
+    if (opts.mode === 'smg') {
+      if (isImbalanced) return annotate('imbalance', minWorker);
+      if (top && totalBlocks > 0 && top.blocks / totalBlocks > opts.cacheThreshold) {
+        return annotate('hit', byId.get(top.workerId) as Worker);
+      }
+      return annotate('miss', minWorker);
+    }
+    if (isImbalanced) {
+      // keep affinity only for holders that are near the minimum load
+      const window = load(minWorker.id) + opts.balanceAbsThreshold;
+      const near = holders.find((h) => load(h.workerId) <= window);
+      if (near && totalBlocks > 0 && near.blocks / totalBlocks > opts.cacheThreshold) {
+        return annotate('sticky', byId.get(near.workerId) as Worker);
+      }
+      return annotate('imbalance', minWorker);
+    }
+    if (top && totalBlocks > 0 && top.blocks / totalBlocks > opts.cacheThreshold) {
+      // every holder of (nearly) the longest prefix is as good for the cache: take the least loaded
+      let pick = top;
+      for (const h of holders) {
+        if (h.blocks < top.blocks) break;
+        if (load(h.workerId) < load(pick.workerId)) pick = h;
+      }
+      return annotate('hit', byId.get(pick.workerId) as Worker);
+    }
+    return annotate('miss', minWorker);
+  }
+
+  return {
+    name: 'cache_aware',
+    select(set, req) {
+      if (set.available.length === 0) return undefined;
+      tracker.ensure(set);
+      const model = set.model;
+      const hashes = prefix.hashes(req.routingText);
+      const w = choose(set, req, model, hashes);
+      if (w && hashes.length > 0) prefix.record(model, w.id, hashes);
+      return w;
+    },
+    onWorkersChanged: (set) => tracker.rebuild(set),
+    onLoadChanged(workerId, l) {
+      const v = Number.isFinite(l) ? l : 0;
+      minHeap.update(workerId, v);
+      maxHeap.update(workerId, -v);
+    },
+  };
+}
