@@ -92,5 +92,5 @@ test('--help documents every flag with its default', () => {
 
 test('the README flag table is the generated one', () => {
   const readme = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'README.md'), 'utf8');
-  assert.ok(readme.includes(launchFlagsMarkdown()), 'README flag table is stale: regenerate it');
+  assert.ok(readme.includes(launchFlagsMarkdown()), 'README flag table is stale: run npm run docs:flags');
 });

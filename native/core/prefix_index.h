@@ -1,0 +1,122 @@
+// Pure C++ prefix index (no N-API types): which worker probably holds which KV blocks.
+//
+// One index per model id maps a chained block hash (see hash.h) to its holders. Every
+// (block, worker) holder entry is a node that sits on two intrusive lists: the block's
+// holder list and the worker's LRU list (one list per worker across all models, because
+// the worker's KV cache is shared by everything it serves). All operations are O(1) per
+// block touched; nothing scans a heap or the whole tree.
+//
+// Prefix invariant: Insert touches a request's blocks deepest-first, so a block is always
+// at least as recent as every deeper block inserted with it, and LRU eviction drops the
+// tail of a prefix before its head, as an engine's radix cache does. Match therefore sees
+// each worker's holdings as a contiguous prefix in practice; it is defined as "deepest
+// held block + 1", because a chained hash at depth j already pins the whole prefix.
+//
+// Not thread-safe: each JS thread owns its own instances.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "block_map.h"
+
+namespace collie {
+
+struct WorkerMatch {
+  uint32_t worker;
+  uint32_t blocks;  // matched prefix length in blocks
+};
+
+struct WorkerStats {
+  uint32_t worker;
+  uint64_t blocks;    // holder entries charged to this worker
+  uint64_t capacity;  // PrefixIndex::kUnlimited when unset
+};
+
+struct PrefixIndexStats {
+  size_t models = 0;
+  size_t blocks = 0;   // distinct (model, block hash) entries
+  size_t holders = 0;  // (model, block, worker) entries
+  size_t bytes = 0;    // approximate heap footprint
+  std::vector<WorkerStats> workers;  // workers holding blocks or with a capacity, by id
+};
+
+class PrefixIndex {
+ public:
+  static constexpr uint32_t kMaxWorkers = 1u << 16;  // worker slot ids are [0, kMaxWorkers)
+  static constexpr uint64_t kUnlimited = std::numeric_limits<uint64_t>::max();
+
+  // Fills `out` with every worker whose match is > 0, sorted by blocks desc then worker asc.
+  // Returns n (the query's total blocks). Read-only: matching does not refresh recency.
+  size_t Match(const std::string& model, const uint64_t* hashes, size_t n,
+               std::vector<WorkerMatch>* out);
+
+  // Records `worker` as holder of hashes[0..n) (refreshing recency and tick), then evicts
+  // the worker's least recently used blocks while it is over capacity.
+  void Insert(const std::string& model, uint32_t worker, const uint64_t* hashes, size_t n,
+              uint64_t tick);
+
+  // Capacity in blocks (kUnlimited by default); evicts at once if the worker is over it.
+  void SetCapacity(uint32_t worker, uint64_t blocks);
+
+  // Removes every holder entry of `worker` in every model and resets its capacity, so the
+  // slot can be reused for a different worker.
+  void RemoveWorker(uint32_t worker);
+
+  // Drops all blocks of all models (Clear) or of one model; capacities are kept.
+  void Clear();
+  void ClearModel(const std::string& model);
+
+  PrefixIndexStats Stats() const;
+
+  // Last-use tick of (model, block, worker), or false if not held. For tests and debugging.
+  bool HolderTick(const std::string& model, uint64_t hash, uint32_t worker,
+                  uint64_t* tick) const;
+
+ private:
+  static constexpr uint32_t kNil = BlockMap::kEmpty;
+
+  struct Node {
+    uint64_t hash;
+    uint64_t tick;
+    uint32_t worker;
+    uint32_t model;
+    uint32_t lru_prev, lru_next;  // worker LRU list: head = most recent
+    uint32_t blk_prev, blk_next;  // block holder list; free list reuses blk_next
+  };
+  struct Worker {
+    uint32_t lru_head = kNil, lru_tail = kNil;
+    uint64_t held = 0;
+    uint64_t capacity = kUnlimited;
+  };
+  struct Model {
+    std::string name;
+    BlockMap blocks;  // hash -> first node of the holder list
+    bool live = false;
+  };
+
+  uint32_t ModelId(const std::string& model, bool create);
+  Worker& WorkerAt(uint32_t worker);
+  uint32_t AllocNode();
+  void FreeNode(uint32_t idx);
+  void LruUnlink(Worker& w, uint32_t idx);
+  void LruPushFront(Worker& w, uint32_t idx);
+  void Touch(Model& m, uint32_t model_id, uint32_t worker, uint64_t hash, uint64_t tick);
+  void DropHolder(uint32_t idx);  // unlinks from block + LRU lists and frees
+  void EvictOverCapacity(uint32_t worker);
+
+  std::vector<Node> nodes_;
+  uint32_t free_nodes_ = kNil;
+  size_t live_nodes_ = 0;
+  std::vector<Worker> workers_;
+  std::vector<Model> models_;
+  std::vector<uint32_t> free_models_;
+  std::unordered_map<std::string, uint32_t> model_ids_;
+  std::vector<uint32_t> scratch_best_;  // per-worker match length during Match
+  std::vector<uint32_t> scratch_seen_;
+};
+
+}  // namespace collie
