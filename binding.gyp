@@ -1,13 +1,29 @@
 {
+  "target_defaults": {
+    "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+    "cflags!": ["-fno-exceptions"],
+    "cflags_cc!": ["-fno-exceptions"],
+    "cflags_cc": ["-std=c++17", "-O3", "-fvisibility=hidden"]
+  },
   "targets": [
     {
       "target_name": "collie_native",
-      "sources": ["native/core/hash.cc", "native/binding/addon.cc"],
-      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
-      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
-      "cflags!": ["-fno-exceptions"],
-      "cflags_cc!": ["-fno-exceptions"],
-      "cflags_cc": ["-std=c++17", "-O3", "-fvisibility=hidden"]
+      "sources": [
+        "native/core/hash.cc",
+        "native/core/prefix_index.cc",
+        "native/binding/prefix_index_wrap.cc",
+        "native/binding/addon.cc"
+      ],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_CPP_EXCEPTIONS_ALL"]
+    },
+    {
+      "target_name": "prefix_index_test",
+      "type": "executable",
+      "sources": [
+        "native/core/hash.cc",
+        "native/core/prefix_index.cc",
+        "native/test/prefix_index_test.cc"
+      ]
     }
   ]
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "../core/hash.h"
+#include "prefix_index_wrap.h"
 
 namespace {
 
@@ -21,13 +22,20 @@ uint64_t SeedArg(const Napi::CallbackInfo& info, size_t idx) {
 class CollieAddon : public Napi::Addon<CollieAddon> {
  public:
   CollieAddon(Napi::Env env, Napi::Object exports) {
+    // The class is defined per environment and its constructor is owned by this addon
+    // instance, so a worker thread's PrefixIndex never touches another thread's isolate.
+    Napi::Function prefix_index = collie::PrefixIndexWrap::Define(env);
+    prefix_index_ctor_ = Napi::Persistent(prefix_index);
     DefineAddon(exports, {
                              InstanceMethod("hash64", &CollieAddon::Hash64),
                              InstanceMethod("chainedBlockHashes", &CollieAddon::BlockHashes),
+                             InstanceValue("PrefixIndex", prefix_index, napi_enumerable),
                          });
   }
 
  private:
+  Napi::FunctionReference prefix_index_ctor_;
+
   // hash64(data: string | Uint8Array, seed?: bigint) -> bigint
   Napi::Value Hash64(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();

@@ -1,7 +1,7 @@
-// Open-addressing hash map uint64 block hash -> uint32 value, used by the prefix index.
-// Linear probing with backward-shift deletion (no tombstones), so lookups stay short
-// after heavy eviction churn. Keys are already well-mixed 64-bit hashes, but they are
-// re-mixed anyway so that tests (and any caller) may use small or sequential keys.
+// Open-addressing hash map: uint64 block hash -> Block (where the block's holder array
+// lives in the HolderArena). Linear probing with backward-shift deletion (no tombstones),
+// so probes stay short after heavy eviction churn. Keys are already well-mixed 64-bit
+// hashes but are re-mixed anyway, so small or sequential keys (tests) behave too.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -9,123 +9,123 @@
 
 namespace collie {
 
+struct Block {
+  static constexpr uint32_t kEmpty = 0xffffffffu;    // slot unused
+  static constexpr uint32_t kPending = 0xfffffffeu;  // inserted, chunk not yet assigned
+  uint32_t off = kEmpty;  // first holder in the arena
+  uint32_t size : 27;     // number of holders
+  uint32_t cls : 5;       // the chunk holds 1 << cls holders
+  Block() : size(0), cls(0) {}
+};
+
 class BlockMap {
  public:
-  static constexpr uint32_t kEmpty = 0xffffffffu;  // a value never stored by the caller
-
-  BlockMap() { Reset(kMinCapacity); }
+  BlockMap() : slots_(kMinCapacity) { SetCapacity(kMinCapacity); }
 
   size_t size() const { return size_; }
   size_t capacity() const { return slots_.size(); }
   size_t bytes() const { return slots_.capacity() * sizeof(Slot); }
 
-  // Returns the value stored for `key`, or kEmpty.
-  uint32_t Find(uint64_t key) const {
+  Block* Find(uint64_t key) {
     for (size_t i = Home(key);; i = (i + 1) & mask_) {
-      const Slot& s = slots_[i];
-      if (s.value == kEmpty) return kEmpty;
-      if (s.key == key) return s.value;
+      Slot& s = slots_[i];
+      if (s.block.off == Block::kEmpty) return nullptr;
+      if (s.key == key) return &s.block;
     }
   }
+  const Block* Find(uint64_t key) const { return const_cast<BlockMap*>(this)->Find(key); }
 
-  // Returns a reference to the value slot for `key`, inserting kEmpty if absent. The caller
-  // must store a real value (not kEmpty) before the next call that may grow the table, or
-  // Erase(key). The reference is invalidated by any later FindOrInsert/Erase.
-  uint32_t& FindOrInsert(uint64_t key, bool* inserted) {
+  // Hints the CPU to fetch the home slot of `key` (used to overlap lookups in Match).
+  void Prefetch(uint64_t key) const { __builtin_prefetch(&slots_[Home(key)]); }
+
+  // Returns the block for `key`, inserting a kPending one if absent (*inserted). The caller
+  // must assign a chunk to a new block or Erase(key) before any other call. The reference
+  // is invalidated by any later FindOrInsert/Erase. Throws only before modifying anything.
+  Block& FindOrInsert(uint64_t key, bool* inserted) {
     if ((size_ + 1) * 4 > slots_.size() * 3) Rehash(slots_.size() * 2);
     for (size_t i = Home(key);; i = (i + 1) & mask_) {
       Slot& s = slots_[i];
-      if (s.value == kEmpty) {
+      if (s.block.off == Block::kEmpty) {
         s.key = key;
+        s.block = Block();
+        s.block.off = Block::kPending;
         ++size_;
         *inserted = true;
-        return s.value;
+        return s.block;
       }
       if (s.key == key) {
         *inserted = false;
-        return s.value;
+        return s.block;
       }
     }
   }
 
-  // Overwrites the value of an existing key (no-op if absent).
-  void Set(uint64_t key, uint32_t value) {
-    for (size_t i = Home(key);; i = (i + 1) & mask_) {
-      Slot& s = slots_[i];
-      if (s.value == kEmpty) return;
-      if (s.key == key) {
-        s.value = value;
-        return;
-      }
-    }
-  }
-
-  // Removes `key` if present; shrinks the table when it falls below 1/8 full.
+  // Removes `key` if present; shrinks the table when it falls below 1/8 full. Never throws.
   void Erase(uint64_t key) {
     size_t i = Home(key);
     for (;; i = (i + 1) & mask_) {
-      if (slots_[i].value == kEmpty) return;
+      if (slots_[i].block.off == Block::kEmpty) return;
       if (slots_[i].key == key) break;
     }
     // Backward-shift: pull later entries of the probe run into the hole.
     for (size_t j = (i + 1) & mask_;; j = (j + 1) & mask_) {
       const Slot& s = slots_[j];
-      if (s.value == kEmpty) break;
+      if (s.block.off == Block::kEmpty) break;
       size_t home = Home(s.key);
-      // Move s into the hole unless its home lies cyclically in (i, j].
+      // s may move into the hole unless its home lies cyclically in (i, j].
       bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
       if (!stays) {
         slots_[i] = s;
         i = j;
       }
     }
-    slots_[i].value = kEmpty;
+    slots_[i].block.off = Block::kEmpty;
     --size_;
-    if (slots_.size() > kMinCapacity && size_ * 8 < slots_.size()) Rehash(slots_.size() / 2);
-  }
-
-  template <typename F>
-  void ForEach(F&& f) const {
-    for (const Slot& s : slots_) {
-      if (s.value != kEmpty) f(s.key, s.value);
+    if (slots_.size() > kMinCapacity && size_ * 8 < slots_.size()) {
+      try {
+        Rehash(slots_.size() / 2);
+      } catch (...) {
+        // Shrinking is optional; on allocation failure keep the larger table.
+      }
     }
   }
 
-  void Clear() {
-    std::vector<Slot>().swap(slots_);
-    Reset(kMinCapacity);
+  // Visits every (key, block); the map must not be modified during the walk.
+  template <typename F>
+  void ForEach(F&& f) const {
+    for (const Slot& s : slots_) {
+      if (s.block.off != Block::kEmpty) f(s.key, s.block);
+    }
   }
 
  private:
   struct Slot {
-    uint64_t key;
-    uint32_t value;
+    uint64_t key = 0;
+    Block block;
   };
+  static_assert(sizeof(Slot) == 16, "a slot is two words");
   static constexpr size_t kMinCapacity = 16;
 
   size_t Home(uint64_t key) const {
-    // Fibonacci hashing over the top bits of the product.
-    return static_cast<size_t>((key * 0x9e3779b97f4a7c15ull) >> shift_) & mask_;
+    return static_cast<size_t>((key * 0x9e3779b97f4a7c15ull) >> shift_);  // Fibonacci hashing
   }
 
-  void Reset(size_t capacity) {
-    slots_.assign(capacity, Slot{0, kEmpty});
+  void SetCapacity(size_t capacity) {
     mask_ = capacity - 1;
     shift_ = 64;
     for (size_t c = capacity; c > 1; c >>= 1) --shift_;
-    size_ = 0;
   }
 
+  // Strong guarantee: the new table is allocated before anything is replaced.
   void Rehash(size_t capacity) {
-    std::vector<Slot> old;
-    old.swap(slots_);
-    Reset(capacity);
-    for (const Slot& s : old) {
-      if (s.value == kEmpty) continue;
+    std::vector<Slot> fresh(capacity);
+    fresh.swap(slots_);
+    SetCapacity(capacity);
+    for (const Slot& s : fresh) {
+      if (s.block.off == Block::kEmpty) continue;
       size_t i = Home(s.key);
-      while (slots_[i].value != kEmpty) i = (i + 1) & mask_;
+      while (slots_[i].block.off != Block::kEmpty) i = (i + 1) & mask_;
       slots_[i] = s;
-      ++size_;
     }
   }
 

@@ -1,16 +1,17 @@
 // Pure C++ prefix index (no N-API types): which worker probably holds which KV blocks.
 //
-// One index per model id maps a chained block hash (see hash.h) to its holders. Every
-// (block, worker) holder entry is a node that sits on two intrusive lists: the block's
-// holder list and the worker's LRU list (one list per worker across all models, because
-// the worker's KV cache is shared by everything it serves). All operations are O(1) per
-// block touched; nothing scans a heap or the whole tree.
+// One index per model id maps a chained block hash (see hash.h) to its holders, stored
+// contiguously per block (HolderArena) so a match scans them without pointer chasing.
+// Every (block, worker) holder also owns a node on the worker's intrusive LRU list (one
+// list per worker across all models, because the worker's KV cache is shared by all it
+// serves). All operations are O(1) per block touched (plus a scan of that block's
+// holders); nothing scans a heap or the whole index.
 //
 // Prefix invariant: Insert touches a request's blocks deepest-first, so a block is always
 // at least as recent as every deeper block inserted with it, and LRU eviction drops the
-// tail of a prefix before its head, as an engine's radix cache does. Match therefore sees
-// each worker's holdings as a contiguous prefix in practice; it is defined as "deepest
-// held block + 1", because a chained hash at depth j already pins the whole prefix.
+// tail of a prefix before its head, as an engine's radix cache does. Match is defined as
+// "deepest held block + 1" (a chained hash at depth j already pins the whole prefix); with
+// the invariant this equals the number of leading blocks the worker holds.
 //
 // Not thread-safe: each JS thread owns its own instances.
 #pragma once
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "block_map.h"
+#include "holder_arena.h"
 
 namespace collie {
 
@@ -48,6 +50,8 @@ class PrefixIndex {
  public:
   static constexpr uint32_t kMaxWorkers = 1u << 16;  // worker slot ids are [0, kMaxWorkers)
   static constexpr uint64_t kUnlimited = std::numeric_limits<uint64_t>::max();
+  static_assert((size_t{1} << (HolderArena::kClasses - 1)) >= kMaxWorkers,
+                "a block's holder chunk must be able to hold every worker");
 
   // Fills `out` with every worker whose match is > 0, sorted by blocks desc then worker asc.
   // Returns n (the query's total blocks). Read-only: matching does not refresh recency.
@@ -77,15 +81,14 @@ class PrefixIndex {
                   uint64_t* tick) const;
 
  private:
-  static constexpr uint32_t kNil = BlockMap::kEmpty;
+  static constexpr uint32_t kNil = 0xffffffffu;
 
   struct Node {
     uint64_t hash;
     uint64_t tick;
     uint32_t worker;
     uint32_t model;
-    uint32_t lru_prev, lru_next;  // worker LRU list: head = most recent
-    uint32_t blk_prev, blk_next;  // block holder list; free list reuses blk_next
+    uint32_t lru_prev, lru_next;  // worker LRU list, head = most recent; free list: lru_next
   };
   struct Worker {
     uint32_t lru_head = kNil, lru_tail = kNil;
@@ -94,22 +97,26 @@ class PrefixIndex {
   };
   struct Model {
     std::string name;
-    BlockMap blocks;  // hash -> first node of the holder list
+    BlockMap blocks;  // hash -> holder chunk in arena_
     bool live = false;
   };
 
-  uint32_t ModelId(const std::string& model, bool create);
+  uint32_t ModelId(const std::string& model);  // creates the model if needed
   Worker& WorkerAt(uint32_t worker);
+  void ReserveNodes(size_t n);  // throws before any mutation if the pool cannot grow
   uint32_t AllocNode();
   void FreeNode(uint32_t idx);
   void LruUnlink(Worker& w, uint32_t idx);
   void LruPushFront(Worker& w, uint32_t idx);
   void Touch(Model& m, uint32_t model_id, uint32_t worker, uint64_t hash, uint64_t tick);
+  void AddHolder(Block& b, uint32_t worker, uint32_t node);  // may grow the chunk (throws)
   void DropHolder(uint32_t idx);  // unlinks from block + LRU lists and frees
   void EvictOverCapacity(uint32_t worker);
 
+  HolderArena arena_;
   std::vector<Node> nodes_;
   uint32_t free_nodes_ = kNil;
+  size_t free_count_ = 0;
   size_t live_nodes_ = 0;
   std::vector<Worker> workers_;
   std::vector<Model> models_;

@@ -20,6 +20,7 @@ import type { GatewayMetrics } from '../metrics';
 import { createAuth } from '../auth';
 import { createOutcomeReporter } from '../core/outcome-reporter';
 import { createProbeGate } from '../core/probe-gate';
+import { createSharedPrefixRouting } from '../routing/prefix-routing';
 import type { RouteContext } from '../routes/context';
 
 export interface Ingress {
@@ -52,6 +53,14 @@ export async function startIngress(opts: {
   const clock = opts.clock ?? systemClock;
   const native = loadNative();
   const loads = createLoadTracker({ bus });
+  const prefix =
+    config.policy === 'cache_aware'
+      ? createSharedPrefixRouting({
+          bus,
+          blockSize: config.cacheAware.blockSize,
+          defaultCapacityTokens: config.cacheAware.maxTreeSize,
+        })
+      : undefined;
   const router = createRouter({
     bus,
     loads,
@@ -60,8 +69,14 @@ export async function startIngress(opts: {
       assignmentMode: config.assignmentMode,
       maxIdleSecs: config.maxIdleSecs,
       evictionIntervalSecs: config.evictionInterval,
+      cacheAware: config.cacheAware,
     },
-    policyDeps: { rng: opts.rng ?? mathRng, clock, hash64: (k) => native.hash64(k) },
+    policyDeps: {
+      rng: opts.rng ?? mathRng,
+      clock,
+      hash64: (k) => native.hash64(k),
+      ...(prefix ? { prefix } : {}),
+    },
     createPolicy,
     aliases: config.modelAliases,
   });
@@ -84,6 +99,7 @@ export async function startIngress(opts: {
     rng: opts.rng ?? mathRng,
     outcomes,
     admitProbe: (w) => probeGate.tryEnter(w),
+    ...(prefix ? { prefix } : {}),
   };
   // Per-process in-flight gauge; the primary's scrape sums the processes.
   loads.onChange((id) => {
@@ -129,6 +145,7 @@ export async function startIngress(opts: {
       router.close();
       loads.close();
       outcomes.close();
+      prefix?.close();
       await pools.close();
     },
   };

@@ -33,6 +33,14 @@ export interface GatewayConfig {
   readonly prometheusDurationBuckets: readonly number[];
   readonly auth: AuthConfig;
   readonly loadMonitorInterval: number;
+  readonly cacheAware: {
+    readonly cacheThreshold: number;
+    readonly balanceAbsThreshold: number;
+    readonly balanceRelThreshold: number;
+    readonly blockSize: number;
+    readonly maxTreeSize: number;
+    readonly mode: 'collie' | 'smg';
+  };
   readonly health: {
     readonly intervalSecs: number;
     readonly timeoutSecs: number;

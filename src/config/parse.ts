@@ -1,7 +1,7 @@
 import { LAUNCH_FLAGS, UNSUPPORTED_SMG_FLAGS, type FlagSpec } from './flags';
 import { defaultWorkerCount, type GatewayConfig } from './config';
 import { validateWorkerUrl } from '../core/worker-url';
-import type { PolicyName } from '../policies/types';
+import { POLICY_NAMES, type PolicyName } from '../policies/types';
 import { parseControlPlaneKey, parseRoleMapping, parseTenantKey, type AuthConfig } from '../auth';
 
 /** A startup configuration error; the CLI prints the message and exits 2. */
@@ -223,9 +223,9 @@ export function parseLaunchArgs(
     if (v !== undefined) values[f.key] = Array.isArray(v) ? [...v] : v;
   }
   const policy = values['policy'] as string;
-  if (policy === 'cache_aware' || policy === 'prefix_hash' || policy === 'bucket') {
+  if (policy === 'prefix_hash' || policy === 'bucket') {
     throw new ConfigError(
-      `--policy ${policy} is not available in this collie version yet; choose one of random, round_robin, power_of_two, least_load, consistent_hashing, manual, passthrough`,
+      `--policy ${policy} is not available in this collie version yet; choose one of ${POLICY_NAMES.join(', ')}`,
     );
   }
   const workerUrls = (values['workerUrls'] as string[]).map((u) => {
@@ -263,6 +263,14 @@ export function parseLaunchArgs(
     prometheusDurationBuckets: parseBuckets(values['prometheusDurationBuckets'] as string[]),
     auth: parseAuthConfig(values, env),
     loadMonitorInterval: values['loadMonitorInterval'] as number,
+    cacheAware: {
+      cacheThreshold: values['cacheThreshold'] as number,
+      balanceAbsThreshold: values['balanceAbsThreshold'] as number,
+      balanceRelThreshold: values['balanceRelThreshold'] as number,
+      blockSize: values['blockSize'] as number,
+      maxTreeSize: values['maxTreeSize'] as number,
+      mode: values['cacheAwareMode'] as 'collie' | 'smg',
+    },
     health: {
       intervalSecs: values['healthCheckIntervalSecs'] as number,
       timeoutSecs: values['healthCheckTimeoutSecs'] as number,

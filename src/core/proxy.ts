@@ -86,6 +86,8 @@ export interface ProxyRequest {
    * is buffered and returned to the caller, nothing is written to the client.
    */
   readonly holdStatuses?: ReadonlySet<number>;
+  /** Headers added to the relayed answer (routing transparency). */
+  readonly extraHeaders?: () => ReadonlyArray<readonly [string, string]>;
 }
 
 /**
@@ -128,6 +130,7 @@ class RelayHandler {
     this.status = status;
     this.p.onResponse?.(status);
     this.headers = responseHeaders(raw);
+    if (this.p.extraHeaders) for (const [k, v] of this.p.extraHeaders()) this.headers.push([k, v]);
     this.resumeUpstream = resume;
     if (this.p.stream && status >= 200 && status < 300) {
       this.streaming = true;

@@ -1,17 +1,81 @@
 import path from 'node:path';
 
+/** Result of PrefixIndex.match: workers with a match > 0, sorted by length desc, then id asc. */
+export interface NativePrefixMatch {
+  /** Blocks in the query (hashes.length). */
+  readonly total: number;
+  /** Worker slot ids, parallel to `lengths`. */
+  readonly workers: Uint32Array;
+  /** Matched prefix length in blocks (deepest held block + 1). */
+  readonly lengths: Uint32Array;
+}
+
+export interface NativePrefixWorkerStats {
+  readonly worker: number;
+  /** Holder entries charged to the worker, across all models. */
+  readonly blocks: number;
+  /** Capacity in blocks; Infinity when unset. */
+  readonly capacity: number;
+}
+
+export interface NativePrefixIndexStats {
+  readonly models: number;
+  /** Distinct (model, block hash) entries. */
+  readonly blocks: number;
+  /** (model, block, worker) holder entries. */
+  readonly holders: number;
+  /** Approximate native heap footprint in bytes. */
+  readonly bytes: number;
+  /** Workers that hold blocks or have a capacity, by slot id. */
+  readonly workers: readonly NativePrefixWorkerStats[];
+}
+
+/**
+ * Native prefix index (native/core/prefix_index.h). Worker ids are slot numbers in
+ * [0, 65535]; argument errors throw TypeError. Not shared between threads.
+ */
+export interface NativePrefixIndex {
+  match(model: string, hashes: BigUint64Array): NativePrefixMatch;
+  /**
+   * Allocation-free match: writes up to out.length / 2 (worker, length) pairs into `out`, in
+   * match() order, and returns the number of matching workers (call again with a larger
+   * `out` if it exceeds out.length / 2).
+   */
+  matchInto(model: string, hashes: BigUint64Array, out: Uint32Array): number;
+  /** Records the worker as holder of every block; `tick` is an integer in [0, 2^53). */
+  insert(model: string, worker: number, hashes: BigUint64Array, tick: number): void;
+  /** Capacity in blocks (Infinity = unlimited, the default); evicts LRU blocks at once. */
+  setCapacity(worker: number, blocks: number): void;
+  /** Drops every block the worker holds in every model and resets its capacity. */
+  removeWorker(worker: number): void;
+  /** Drops all blocks (or one model's); capacities are kept. */
+  clear(model?: string): void;
+  stats(): NativePrefixIndexStats;
+}
+
 /** The C++ addon's surface (native/binding/addon.cc). */
 export interface NativeAddon {
   hash64(data: string | Uint8Array, seed?: bigint): bigint;
   chainedBlockHashes(tokens: Uint32Array, blockSize: number, seed?: bigint): BigUint64Array;
+  readonly PrefixIndex: new () => NativePrefixIndex;
 }
 
 let cached: NativeAddon | undefined;
 
+/** Absolute path of build/Release/collie_native.node. */
+export const nativeAddonPath = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  'build',
+  'Release',
+  'collie_native.node',
+);
+
 /** Loads build/Release/collie_native.node (built by `npm ci` through scripts/build-native.js). */
 export function loadNative(): NativeAddon {
   if (cached) return cached;
-  const file = path.resolve(__dirname, '..', '..', '..', 'build', 'Release', 'collie_native.node');
-  cached = require(file) as NativeAddon; // eslint-disable-line @typescript-eslint/no-require-imports
+  cached = require(nativeAddonPath) as NativeAddon; // eslint-disable-line @typescript-eslint/no-require-imports
   return cached;
 }

@@ -2,6 +2,7 @@ import type { Worker, WorkerSet } from '../core/worker';
 import { createIndexedHeap } from './indexed-heap';
 import { createSetTracker, indexAvailable } from './set-tracker';
 import type { CacheAwareOptions, Policy, PolicyDeps, RequestInfo } from './types';
+import { randInt } from '../util/rng';
 
 export const DEFAULT_CACHE_AWARE: CacheAwareOptions = {
   cacheThreshold: 0.3,
@@ -50,14 +51,38 @@ export function createCacheAwarePolicy(
     return max - min > opts.balanceAbsThreshold && max > opts.balanceRelThreshold * min;
   }
 
+  /**
+   * Where a miss goes: the least-loaded worker, but among equally loaded ones the one caching
+   * the least (else a random one), so new prefixes spread instead of piling onto the first
+   * worker at low load (SMG's "all on worker 0" collapse). O(1): heap minimum + two samples.
+   */
+  function missTarget(set: WorkerSet, minWorker: Worker): Worker {
+    const n = set.available.length;
+    const minLoad = load(minWorker.id);
+    const tied = [minWorker];
+    for (let i = 0; i < 2; i++) {
+      const c = set.available[randInt(deps.rng, n)];
+      if (c && load(c.id) === minLoad && !tied.includes(c)) tied.push(c);
+    }
+    if (tied.length === 1) return minWorker;
+    if (prefix!.heldBlocks) {
+      const held = (id: string): number => prefix!.heldBlocks?.(id) ?? 0;
+      let best = minWorker;
+      for (const c of tied) if (held(c.id) < held(best.id)) best = c;
+      return best;
+    }
+    return tied[randInt(deps.rng, tied.length)] as Worker;
+  }
+
   function choose(
     set: WorkerSet,
     req: RequestInfo,
     model: string,
     hashes: BigUint64Array,
   ): Worker | undefined {
-    const minWorker = minHeap.peek();
-    if (!minWorker) return undefined;
+    const heapMin = minHeap.peek();
+    if (!heapMin) return undefined;
+    const minWorker = opts.mode === 'smg' ? heapMin : missTarget(set, heapMin);
     const { totalBlocks, best } = prefix!.match(model, hashes);
     const holders = best.filter((b) => byId.has(b.workerId));
     const top = holders[0];

@@ -48,6 +48,8 @@ export interface PrefixRouting {
   };
   /** Records a routing decision here and shares it with the other processes and instances. */
   record(model: string, workerId: string, hashes: BigUint64Array): void;
+  /** Blocks the index attributes to a worker (spreads new prefixes at equal load). */
+  heldBlocks?(workerId: string): number;
 }
 
 /** Cluster-wide in-flight request count per worker (own live count + other processes' reports). */

@@ -16,6 +16,7 @@ function authHeaders(w: Worker): Record<string, string> {
 function flushCache(ctx: RouteContext): Handler {
   return async (_req, _body, res) => {
     const workers = ctx.router.workers();
+    ctx.prefix?.clearEverywhere(); // the engines forget their KV cache: so does the index
     const results = await Promise.all(
       workers.map(async (w) => {
         try {

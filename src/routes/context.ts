@@ -10,6 +10,7 @@ import type { Auth } from '../auth';
 import type { Rng } from '../util/rng';
 import type { OutcomeReporter } from '../core/outcome-reporter';
 import type { Worker } from '../core/worker';
+import type { SharedPrefixRouting } from '../routing/prefix-routing';
 
 /** Everything a route handler may use; built once per ingress process. */
 export interface RouteContext {
@@ -30,4 +31,6 @@ export interface RouteContext {
   readonly outcomes: OutcomeReporter;
   /** Half-open probe limit of this process. */
   readonly admitProbe: (w: Worker) => (() => void) | undefined;
+  /** The shared prefix index (cache_aware only). */
+  readonly prefix?: SharedPrefixRouting;
 }

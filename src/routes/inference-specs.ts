@@ -44,15 +44,25 @@ function textOf(content: unknown): string {
   return '';
 }
 
+/**
+ * Role-tagged message text for routing: two conversations with equal contents but different
+ * roles are different prompts to the engine, and so different cache prefixes.
+ */
 function messagesText(body: JsonObject): string {
   const msgs = body['messages'];
   if (!Array.isArray(msgs)) return '';
   const out: string[] = [];
-  if (typeof body['system'] === 'string' || Array.isArray(body['system']))
-    out.push(textOf(body['system']));
-  for (const m of msgs)
-    if (m && typeof m === 'object') out.push(textOf((m as JsonObject)['content']));
-  return out.join(' ');
+  if (typeof body['system'] === 'string' || Array.isArray(body['system'])) {
+    out.push(`<|system|>${textOf(body['system'])}`);
+  }
+  for (const m of msgs) {
+    if (!m || typeof m !== 'object') continue;
+    const role = (m as JsonObject)['role'];
+    out.push(
+      `<|${typeof role === 'string' ? role : 'user'}|>${textOf((m as JsonObject)['content'])}`,
+    );
+  }
+  return out.join('\n');
 }
 
 function promptText(v: unknown): string {

@@ -1,6 +1,7 @@
 import type { Route } from '../server/route-table';
 import type { Handler, IncomingRequest, ResponseSink } from '../server/types';
-import type { RequestInfo } from '../policies/types';
+import type { RequestInfo, RoutingDecision } from '../policies/types';
+import type { Worker } from '../core/worker';
 import type { RouteContext } from './context';
 import { guard } from './guard';
 import { INFERENCE_SPECS, type InferenceSpec } from './inference-specs';
@@ -10,14 +11,45 @@ import { RETRYABLE_STATUSES, runWithRetries, type AttemptResult } from '../resil
 import { rebuildRerank } from './rerank';
 import { GatewayError } from '../errors/gateway-error';
 
-function requestInfo(req: IncomingRequest, spec: InferenceSpec, body: JsonObject): RequestInfo {
+interface AnnotatedRequest extends RequestInfo {
+  decision: RoutingDecision | undefined;
+}
+
+function requestInfo(
+  req: IncomingRequest,
+  spec: InferenceSpec,
+  body: JsonObject,
+): AnnotatedRequest {
   let text: string | undefined;
-  return {
+  const info: AnnotatedRequest = {
+    decision: undefined,
     header: (name) => req.headers.get(name),
     get routingText() {
       return (text ??= spec.routingText(body));
     },
+    annotate(d) {
+      info.decision = d;
+    },
   };
+  return info;
+}
+
+/** Routing transparency: which worker, and for cache_aware why and how much prefix matched. */
+function routingHeaders(
+  worker: Worker,
+  info: AnnotatedRequest,
+  blockSize: number,
+): Array<readonly [string, string]> {
+  const out: Array<readonly [string, string]> = [['x-collie-worker', worker.id]];
+  const d = info.decision;
+  if (d) {
+    out.push(['x-collie-route-reason', d.reason]);
+    out.push([
+      'x-collie-prefix-match',
+      `${d.matchedBlocks * blockSize}/${d.totalBlocks * blockSize}`,
+    ]);
+  }
+  return out;
 }
 
 function isTimeout(err: unknown): boolean {
@@ -107,6 +139,7 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext): Handler {
           path: spec.upstreamPath,
           headers: forwardedHeaders(req.headers, worker.apiKey),
           body: forward,
+          extraHeaders: () => routingHeaders(worker, info, ctx.config.cacheAware.blockSize),
           stream,
           sink,
           timeoutMs: ctx.config.requestTimeoutSecs * 1000,

@@ -15,7 +15,22 @@ export type StateMessage =
   /** A participant left; its load reports no longer count. */
   | { readonly t: 'peer-down'; readonly from: string }
   /** Engine-reported KV usage (0..1) per worker, from the load monitor. */
-  | { readonly t: 'engine-loads'; readonly entries: ReadonlyArray<readonly [string, number]> };
+  | { readonly t: 'engine-loads'; readonly entries: ReadonlyArray<readonly [string, number]> }
+  /**
+   * Routing decisions of one participant, batched: every other replica of the prefix index
+   * inserts them. `hashes` is the base64 of the little-endian uint64 block hashes.
+   */
+  | {
+      readonly t: 'routed';
+      readonly from: string;
+      readonly events: ReadonlyArray<{
+        readonly model: string;
+        readonly worker: string;
+        readonly hashes: string;
+      }>;
+    }
+  /** Clear the prefix index everywhere (/flush_cache). */
+  | { readonly t: 'prefix-clear'; readonly from: string };
 
 /** One participant's view of the bus: what it publishes reaches every other participant. */
 export interface StateBus {
@@ -32,6 +47,9 @@ export interface StateBus {
 export class RetainedState {
   private registry: Extract<StateMessage, { t: 'registry' }> | undefined;
   private engineLoads: Extract<StateMessage, { t: 'engine-loads' }> | undefined;
+  /** Newest routing events (bounded) so a late process warms its prefix index. */
+  private routed: Array<Extract<StateMessage, { t: 'routed' }>['events'][number]> = [];
+  static readonly MAX_ROUTED = 50_000;
   private readonly loads = new Map<string, Map<string, number>>();
 
   record(msg: StateMessage): void {
@@ -54,6 +72,15 @@ export class RetainedState {
       case 'engine-loads':
         this.engineLoads = msg;
         return;
+      case 'routed':
+        this.routed.push(...msg.events);
+        if (this.routed.length > RetainedState.MAX_ROUTED) {
+          this.routed = this.routed.slice(-RetainedState.MAX_ROUTED);
+        }
+        return;
+      case 'prefix-clear':
+        this.routed = [];
+        return;
     }
   }
 
@@ -62,6 +89,7 @@ export class RetainedState {
     const out: StateMessage[] = [];
     if (this.registry) out.push(this.registry);
     if (this.engineLoads) out.push(this.engineLoads);
+    if (this.routed.length > 0) out.push({ t: 'routed', from: '', events: [...this.routed] });
     for (const [from, m] of this.loads) {
       if (from !== id && m.size > 0) out.push({ t: 'loads', from, entries: [...m] });
     }

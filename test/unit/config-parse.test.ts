@@ -23,7 +23,7 @@ test('defaults follow SMG where collie implements the flag', () => {
     'request-id',
   ]);
   assert.equal(c.logLevel, 'info');
-  assert.equal(c.policy, 'round_robin');
+  assert.equal(c.policy, 'cache_aware');
   assert.ok(c.workers >= 1);
   assert.ok(Object.isFrozen(c));
 });
@@ -59,7 +59,7 @@ const bad: Array<[string[], RegExp]> = [
   [['--port', '70000'], /--port: must be <= 65535/],
   [['--port'], /--port: expects a value/],
   [['--policy', 'fastest'], /--policy: invalid value 'fastest'/],
-  [['--policy', 'cache_aware'], /cache_aware is not available/],
+  [['--policy', 'prefix_hash'], /prefix_hash is not available/],
   [['--tokenizer-path', 'x'], /--tokenizer-path is an SMG flag that collie does not support yet/],
   [['--tenant-api-key', 'nocolon'], /--tenant-api-key/],
   [['--jwt-issuer', 'https://idp'], /--jwt-issuer and --jwt-audience must be given together/],
@@ -92,5 +92,8 @@ test('--help documents every flag with its default', () => {
 
 test('the README flag table is the generated one', () => {
   const readme = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'README.md'), 'utf8');
-  assert.ok(readme.includes(launchFlagsMarkdown()), 'README flag table is stale: run npm run docs:flags');
+  assert.ok(
+    readme.includes(launchFlagsMarkdown()),
+    'README flag table is stale: run npm run docs:flags',
+  );
 });

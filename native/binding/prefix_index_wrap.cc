@@ -1,0 +1,220 @@
+// N-API glue only: validate arguments, copy inputs, call the pure core, build results.
+// Every method body runs inside Guard, so no C++ exception escapes as anything but a JS
+// Error (argument problems are TypeErrors with the method's usage in the message).
+#include "prefix_index_wrap.h"
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <string>
+
+namespace collie {
+namespace {
+
+constexpr double kMaxSafeInteger = 9007199254740991.0;  // Number.MAX_SAFE_INTEGER
+
+template <typename F>
+Napi::Value Guard(Napi::Env env, F&& body) {
+  try {
+    return body();
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, std::string("collie native prefix index: ") + e.what());
+  } catch (...) {
+    throw Napi::Error::New(env, "collie native prefix index: unknown C++ exception");
+  }
+}
+
+[[noreturn]] void ThrowType(Napi::Env env, const char* usage, const std::string& what) {
+  throw Napi::TypeError::New(env, std::string(usage) + ": " + what);
+}
+
+std::string ModelArg(const Napi::CallbackInfo& info, size_t idx, const char* usage) {
+  if (info.Length() <= idx || !info[idx].IsString()) {
+    ThrowType(info.Env(), usage, "model must be a string");
+  }
+  return info[idx].As<Napi::String>().Utf8Value();
+}
+
+// A finite integer number in [0, max]; Infinity is accepted only when allow_infinity.
+double IntegerArg(const Napi::CallbackInfo& info, size_t idx, const char* usage, const char* name,
+                  double max, bool allow_infinity = false) {
+  std::string range = std::string(name) + " must be an integer in [0, " +
+                      std::to_string(static_cast<uint64_t>(max)) + "]" +
+                      (allow_infinity ? " or Infinity" : "");
+  if (info.Length() <= idx || !info[idx].IsNumber()) ThrowType(info.Env(), usage, range);
+  double v = info[idx].As<Napi::Number>().DoubleValue();
+  if (allow_infinity && v == INFINITY) return v;
+  if (!(v >= 0 && v <= max) || v != std::floor(v)) ThrowType(info.Env(), usage, range);
+  return v;
+}
+
+uint32_t WorkerArg(const Napi::CallbackInfo& info, size_t idx, const char* usage) {
+  return static_cast<uint32_t>(
+      IntegerArg(info, idx, usage, "worker", PrefixIndex::kMaxWorkers - 1.0));
+}
+
+constexpr const char* kMatchUsage = "match(model: string, hashes: BigUint64Array)";
+constexpr const char* kMatchIntoUsage =
+    "matchInto(model: string, hashes: BigUint64Array, out: Uint32Array)";
+constexpr const char* kInsertUsage =
+    "insert(model: string, worker: number, hashes: BigUint64Array, tick: number)";
+constexpr const char* kCapacityUsage = "setCapacity(worker: number, blocks: number)";
+constexpr const char* kRemoveUsage = "removeWorker(worker: number)";
+constexpr const char* kClearUsage = "clear(model?: string)";
+
+}  // namespace
+
+Napi::Function PrefixIndexWrap::Define(Napi::Env env) {
+  return DefineClass(env, "PrefixIndex",
+                     {
+                         InstanceMethod("match", &PrefixIndexWrap::Match),
+                         InstanceMethod("matchInto", &PrefixIndexWrap::MatchInto),
+                         InstanceMethod("insert", &PrefixIndexWrap::Insert),
+                         InstanceMethod("setCapacity", &PrefixIndexWrap::SetCapacity),
+                         InstanceMethod("removeWorker", &PrefixIndexWrap::RemoveWorker),
+                         InstanceMethod("clear", &PrefixIndexWrap::Clear),
+                         InstanceMethod("stats", &PrefixIndexWrap::Stats),
+                     });
+}
+
+PrefixIndexWrap::PrefixIndexWrap(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<PrefixIndexWrap>(info) {
+  if (info.Length() > 0 && !info[0].IsUndefined()) {
+    throw Napi::TypeError::New(info.Env(), "new PrefixIndex() takes no arguments");
+  }
+}
+
+void PrefixIndexWrap::CopyHashes(const Napi::CallbackInfo& info, size_t idx, const char* usage) {
+  if (info.Length() <= idx || !info[idx].IsTypedArray() ||
+      info[idx].As<Napi::TypedArray>().TypedArrayType() != napi_biguint64_array) {
+    ThrowType(info.Env(), usage, "hashes must be a BigUint64Array");
+  }
+  auto arr = info[idx].As<Napi::BigUint64Array>();
+  // Copy before work: the core never reads JS-owned memory.
+  hashes_.assign(arr.Data(), arr.Data() + arr.ElementLength());
+}
+
+// match(model, hashes) -> { total, workers: Uint32Array, lengths: Uint32Array } (desc)
+Napi::Value PrefixIndexWrap::Match(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guard(env, [&]() -> Napi::Value {
+    std::string model = ModelArg(info, 0, kMatchUsage);
+    CopyHashes(info, 1, kMatchUsage);
+    size_t total = index_.Match(model, hashes_.data(), hashes_.size(), &matches_);
+    // One backing store for both arrays: workers = [0, k), lengths = [k, 2k).
+    size_t k = matches_.size();
+    auto buffer = Napi::ArrayBuffer::New(env, 2 * k * sizeof(uint32_t));
+    auto* data = static_cast<uint32_t*>(buffer.Data());
+    for (size_t i = 0; i < k; ++i) {
+      data[i] = matches_[i].worker;
+      data[k + i] = matches_[i].blocks;
+    }
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("total", Napi::Number::New(env, static_cast<double>(total)));
+    out.Set("workers", Napi::Uint32Array::New(env, k, buffer, 0));
+    out.Set("lengths",
+            Napi::Uint32Array::New(env, k, buffer, k * sizeof(uint32_t)));
+    return out;
+  });
+}
+
+// matchInto(model, hashes, out) -> number of matching workers. Writes up to out.length / 2
+// (worker, length) pairs into `out` in match() order; a caller whose `out` was too small
+// grows it and calls again. The allocation-free hot path (match() builds three objects).
+Napi::Value PrefixIndexWrap::MatchInto(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guard(env, [&]() -> Napi::Value {
+    std::string model = ModelArg(info, 0, kMatchIntoUsage);
+    CopyHashes(info, 1, kMatchIntoUsage);
+    if (info.Length() <= 2 || !info[2].IsTypedArray() ||
+        info[2].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
+      ThrowType(env, kMatchIntoUsage, "out must be a Uint32Array");
+    }
+    index_.Match(model, hashes_.data(), hashes_.size(), &matches_);
+    auto out = info[2].As<Napi::Uint32Array>();
+    size_t pairs = std::min(matches_.size(), out.ElementLength() / 2);
+    uint32_t* data = out.Data();
+    for (size_t i = 0; i < pairs; ++i) {
+      data[2 * i] = matches_[i].worker;
+      data[2 * i + 1] = matches_[i].blocks;
+    }
+    return Napi::Number::New(env, static_cast<double>(matches_.size()));
+  });
+}
+
+// insert(model, worker, hashes, tick) -> undefined
+Napi::Value PrefixIndexWrap::Insert(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guard(env, [&]() -> Napi::Value {
+    std::string model = ModelArg(info, 0, kInsertUsage);
+    uint32_t worker = WorkerArg(info, 1, kInsertUsage);
+    CopyHashes(info, 2, kInsertUsage);
+    auto tick = static_cast<uint64_t>(IntegerArg(info, 3, kInsertUsage, "tick", kMaxSafeInteger));
+    index_.Insert(model, worker, hashes_.data(), hashes_.size(), tick);
+    return env.Undefined();
+  });
+}
+
+// setCapacity(worker, blocks) -> undefined; Infinity means unlimited (the default)
+Napi::Value PrefixIndexWrap::SetCapacity(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guard(env, [&]() -> Napi::Value {
+    uint32_t worker = WorkerArg(info, 0, kCapacityUsage);
+    double blocks = IntegerArg(info, 1, kCapacityUsage, "blocks", kMaxSafeInteger, true);
+    index_.SetCapacity(worker, blocks == INFINITY ? PrefixIndex::kUnlimited
+                                                  : static_cast<uint64_t>(blocks));
+    return env.Undefined();
+  });
+}
+
+// removeWorker(worker) -> undefined
+Napi::Value PrefixIndexWrap::RemoveWorker(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guard(env, [&]() -> Napi::Value {
+    index_.RemoveWorker(WorkerArg(info, 0, kRemoveUsage));
+    return env.Undefined();
+  });
+}
+
+// clear(model?) -> undefined
+Napi::Value PrefixIndexWrap::Clear(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guard(env, [&]() -> Napi::Value {
+    if (info.Length() == 0 || info[0].IsUndefined()) {
+      index_.Clear();
+    } else {
+      index_.ClearModel(ModelArg(info, 0, kClearUsage));
+    }
+    return env.Undefined();
+  });
+}
+
+// stats() -> { models, blocks, holders, bytes, workers: [{ worker, blocks, capacity }] }
+Napi::Value PrefixIndexWrap::Stats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guard(env, [&]() -> Napi::Value {
+    PrefixIndexStats s = index_.Stats();
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("models", Napi::Number::New(env, static_cast<double>(s.models)));
+    out.Set("blocks", Napi::Number::New(env, static_cast<double>(s.blocks)));
+    out.Set("holders", Napi::Number::New(env, static_cast<double>(s.holders)));
+    out.Set("bytes", Napi::Number::New(env, static_cast<double>(s.bytes)));
+    Napi::Array workers = Napi::Array::New(env, s.workers.size());
+    for (uint32_t i = 0; i < s.workers.size(); ++i) {
+      const WorkerStats& w = s.workers[i];
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("worker", Napi::Number::New(env, w.worker));
+      o.Set("blocks", Napi::Number::New(env, static_cast<double>(w.blocks)));
+      o.Set("capacity", Napi::Number::New(env, w.capacity == PrefixIndex::kUnlimited
+                                                   ? INFINITY
+                                                   : static_cast<double>(w.capacity)));
+      workers.Set(i, o);
+    }
+    out.Set("workers", workers);
+    return out;
+  });
+}
+
+}  // namespace collie

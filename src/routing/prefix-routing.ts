@@ -1,0 +1,105 @@
+import type { StateBus, StateMessage } from '../state/bus';
+import type { PrefixRouting } from '../policies/types';
+import type { Worker } from '../core/worker';
+import { createPrefixIndex, createRoutingHasher } from './prefix-index';
+
+export interface SharedPrefixRouting extends PrefixRouting {
+  /** Clears the index here and in every other process/instance (/flush_cache). */
+  clearEverywhere(): void;
+  close(): void;
+}
+
+function encode(h: BigUint64Array): string {
+  return Buffer.from(h.buffer, h.byteOffset, h.byteLength).toString('base64');
+}
+
+function decode(s: string): BigUint64Array {
+  const b = Buffer.from(s, 'base64');
+  const copy = new Uint8Array(b.byteLength - (b.byteLength % 8));
+  copy.set(b.subarray(0, copy.byteLength));
+  return new BigUint64Array(copy.buffer);
+}
+
+/**
+ * This process's replica of the prefix index, kept in step with every other replica by
+ * routing events on the state bus (IPC relay or Redis): a decision is inserted here at
+ * once and published in batches every `flushMs`; others' decisions are inserted as they
+ * arrive. Per-worker capacity comes from the engine (`max_total_num_tokens`) when known,
+ * else --max-tree-size; a worker that leaves the registry leaves the index entirely.
+ */
+export function createSharedPrefixRouting(opts: {
+  bus: StateBus;
+  blockSize: number;
+  defaultCapacityTokens: number;
+  flushMs?: number;
+}): SharedPrefixRouting {
+  const { bus, blockSize } = opts;
+  const index = createPrefixIndex({ blockSize });
+  const hash = createRoutingHasher(blockSize);
+  let pending: Array<{ model: string; worker: string; hashes: string }> = [];
+  let timer: NodeJS.Timeout | undefined;
+  let known = new Set<string>();
+
+  const flush = (): void => {
+    timer = undefined;
+    if (pending.length === 0) return;
+    const events = pending;
+    pending = [];
+    bus.publish({ t: 'routed', from: bus.id, events });
+  };
+
+  function onRegistry(workers: readonly Worker[]): void {
+    const next = new Set<string>();
+    for (const w of workers) {
+      next.add(w.id);
+      const engineTokens = Number(w.labels['max_total_num_tokens'] ?? w.labels['max_total_tokens']);
+      index.setCapacityTokens(w.id, engineTokens > 0 ? engineTokens : opts.defaultCapacityTokens);
+    }
+    for (const id of known) if (!next.has(id)) index.removeWorker(id);
+    known = next;
+  }
+
+  const unsubscribe = bus.subscribe((msg: StateMessage) => {
+    switch (msg.t) {
+      case 'registry':
+        onRegistry(msg.workers);
+        return;
+      case 'routed':
+        if (msg.from === bus.id) return;
+        for (const e of msg.events) {
+          if (known.has(e.worker)) index.insert(e.model, e.worker, decode(e.hashes));
+        }
+        return;
+      case 'prefix-clear':
+        if (msg.from !== bus.id) index.clear();
+        return;
+      case 'loads':
+      case 'peer-down':
+      case 'engine-loads':
+        return;
+    }
+  });
+
+  return {
+    hashes: hash,
+    match: (model, hashes) => {
+      const r = index.match(model, hashes);
+      return { totalBlocks: r.totalBlocks, best: r.best };
+    },
+    record(model, workerId, hashes) {
+      index.insert(model, workerId, hashes);
+      pending.push({ model, worker: workerId, hashes: encode(hashes) });
+      timer ??= setTimeout(flush, opts.flushMs ?? 5);
+    },
+    clearEverywhere() {
+      index.clear();
+      pending = [];
+      bus.publish({ t: 'prefix-clear', from: bus.id });
+    },
+    close() {
+      if (timer) clearTimeout(timer);
+      flush();
+      unsubscribe();
+    },
+  };
+}
