@@ -4,6 +4,7 @@ import { createLogger } from '../util/logger';
 import { startIngress } from './ingress';
 import { createIpcRpcClient } from './rpc';
 import { setupMetrics } from './metrics-setup';
+import { ingressBus } from './shared-bus';
 import { INGRESS_ID_ENV, isSupervisorMessage, type SupervisorMessage } from './messages';
 
 /** The primary sends the config right after fork. */
@@ -33,9 +34,10 @@ async function main(): Promise<void> {
     process.send?.(m);
   };
   const metrics = await setupMetrics(config, 'ingress');
+  const shared = await ingressBus(config, bus, logger);
   const ingress = await startIngress({
     config,
-    bus,
+    bus: shared.bus,
     logger,
     exclusivePort: false,
     control: createIpcRpcClient(channel),
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
     closing = true;
     ingress
       .close(graceMs)
+      .then(() => shared.close())
       .catch((err: unknown) => logger.error({ err }, 'shutdown failed'))
       .finally(() => process.exit(0));
   };

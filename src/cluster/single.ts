@@ -7,6 +7,7 @@ import { startProbeServer } from '../control/probe-server';
 import { startIngress, type Ingress } from './ingress';
 import { claimPort } from './port-check';
 import { setupMetrics } from './metrics-setup';
+import { ingressBus } from './shared-bus';
 
 export interface Gateway {
   readonly port: number;
@@ -27,9 +28,10 @@ export async function startSingleProcess(
   const hub = createMemoryHub();
   const controlBus = hub.join('primary');
   const control = startControlPlane({ config, bus: controlBus, logger, metrics: metrics.metrics });
+  const shared = await ingressBus(config, hub.join(`ingress-${process.pid}`), logger);
   const ingress = await startIngress({
     config: { ...config, port },
-    bus: hub.join(`ingress-${process.pid}`),
+    bus: shared.bus,
     logger,
     exclusivePort: true,
     control: createDirectRpc(control.handle),
@@ -49,6 +51,7 @@ export async function startSingleProcess(
     async close(graceMs = 5000) {
       probes?.setDraining();
       await ingress.close(graceMs);
+      await shared.close();
       control.close();
       await probes?.close();
       controlBus.close();

@@ -33,6 +33,9 @@ export interface GatewayConfig {
   readonly prometheusDurationBuckets: readonly number[];
   readonly auth: AuthConfig;
   readonly loadMonitorInterval: number;
+  readonly redisUrl?: string;
+  /** Random per start; names this instance's participants on shared buses. */
+  readonly instanceId: string;
   readonly cacheAware: {
     readonly cacheThreshold: number;
     readonly balanceAbsThreshold: number;

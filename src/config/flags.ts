@@ -173,6 +173,12 @@ const CORE_FLAGS = [
     default: 'collie',
     help: 'cache_aware: collie (load-aware holder choice) or smg (SMG-faithful, for comparison)',
   },
+  {
+    key: 'redisUrl',
+    flag: '--redis-url',
+    kind: 'string',
+    help: 'Share routing state (prefix index) with every instance on this Redis (redis://host:port/db); unset: this instance only',
+  },
 ] as const satisfies readonly FlagSpec[];
 
 /** Every flag of `collie launch`: serving/routing ones here, operations ones in flags-ops.ts. */

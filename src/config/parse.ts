@@ -1,6 +1,7 @@
 import { LAUNCH_FLAGS, UNSUPPORTED_SMG_FLAGS, type FlagSpec } from './flags';
 import { defaultWorkerCount, type GatewayConfig } from './config';
 import { validateWorkerUrl } from '../core/worker-url';
+import { uuidv7 } from '../util/uuid';
 import { POLICY_NAMES, type PolicyName } from '../policies/types';
 import { parseControlPlaneKey, parseRoleMapping, parseTenantKey, type AuthConfig } from '../auth';
 
@@ -174,6 +175,12 @@ function parseAuthConfig(
   };
 }
 
+function redisUrl(u: string): string {
+  if (!/^rediss?:\/\/[^/]+/.test(u))
+    throw new ConfigError(`--redis-url: expected redis://host:port[/db], got '${u}'`);
+  return u;
+}
+
 function healthEndpoint(p: string): string {
   if (!p.startsWith('/'))
     throw new ConfigError(`--health-check-endpoint: must start with '/', got '${p}'`);
@@ -263,6 +270,10 @@ export function parseLaunchArgs(
     prometheusDurationBuckets: parseBuckets(values['prometheusDurationBuckets'] as string[]),
     auth: parseAuthConfig(values, env),
     loadMonitorInterval: values['loadMonitorInterval'] as number,
+    ...(optString(values['redisUrl']) !== undefined
+      ? { redisUrl: redisUrl(values['redisUrl'] as string) }
+      : {}),
+    instanceId: uuidv7(),
     cacheAware: {
       cacheThreshold: values['cacheThreshold'] as number,
       balanceAbsThreshold: values['balanceAbsThreshold'] as number,

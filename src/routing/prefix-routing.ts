@@ -39,6 +39,9 @@ export function createSharedPrefixRouting(opts: {
   let pending: Array<{ model: string; worker: string; hashes: string }> = [];
   let timer: NodeJS.Timeout | undefined;
   let known = new Set<string>();
+  // routing events name workers by URL: every instance mints its own worker ids
+  let urlOf = new Map<string, string>();
+  let idOfUrl = new Map<string, string>();
 
   const flush = (): void => {
     timer = undefined;
@@ -50,6 +53,8 @@ export function createSharedPrefixRouting(opts: {
 
   function onRegistry(workers: readonly Worker[]): void {
     const next = new Set<string>();
+    urlOf = new Map(workers.map((w) => [w.id, w.url]));
+    idOfUrl = new Map(workers.map((w) => [w.url, w.id]));
     for (const w of workers) {
       next.add(w.id);
       const engineTokens = Number(w.labels['max_total_num_tokens'] ?? w.labels['max_total_tokens']);
@@ -65,13 +70,14 @@ export function createSharedPrefixRouting(opts: {
         onRegistry(msg.workers);
         return;
       case 'routed':
-        if (msg.from === bus.id) return;
+        // buses never echo a participant's own messages, so everything here is someone else's
         for (const e of msg.events) {
-          if (known.has(e.worker)) index.insert(e.model, e.worker, decode(e.hashes));
+          const id = idOfUrl.get(e.worker);
+          if (id !== undefined) index.insert(e.model, id, decode(e.hashes));
         }
         return;
       case 'prefix-clear':
-        if (msg.from !== bus.id) index.clear();
+        index.clear();
         return;
       case 'loads':
       case 'peer-down':
@@ -88,7 +94,8 @@ export function createSharedPrefixRouting(opts: {
     },
     record(model, workerId, hashes) {
       index.insert(model, workerId, hashes);
-      pending.push({ model, worker: workerId, hashes: encode(hashes) });
+      const url = urlOf.get(workerId);
+      if (url !== undefined) pending.push({ model, worker: url, hashes: encode(hashes) });
       timer ??= setTimeout(flush, opts.flushMs ?? 5);
     },
     clearEverywhere() {

@@ -18,7 +18,8 @@ export type StateMessage =
   | { readonly t: 'engine-loads'; readonly entries: ReadonlyArray<readonly [string, number]> }
   /**
    * Routing decisions of one participant, batched: every other replica of the prefix index
-   * inserts them. `hashes` is the base64 of the little-endian uint64 block hashes.
+   * inserts them. `worker` is the worker's URL (instances mint their own ids); `hashes` is
+   * the base64 of the little-endian uint64 block hashes.
    */
   | {
       readonly t: 'routed';

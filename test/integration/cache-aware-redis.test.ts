@@ -1,0 +1,101 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startEngines,
+  startTestGateway,
+  closeAll,
+  postJson,
+  eventually,
+  type TestGateway,
+} from '../helpers/gateway';
+import { startRedisServer, type RedisServer } from '../helpers/redis-server';
+import type { MockEngine } from '../../src/mock-engine';
+
+function chat(system: string, user: string) {
+  return {
+    model: 'mock-model',
+    max_tokens: 1,
+    messages: [
+      { role: 'system', content: system },
+      { role: 'user', content: user },
+    ],
+  };
+}
+
+async function route(
+  gw: TestGateway,
+  system: string,
+  user: string,
+): Promise<{ worker: string; reason: string }> {
+  const r = await postJson(`${gw.url}/v1/chat/completions`, chat(system, user));
+  assert.equal(r.status, 200);
+  await r.text();
+  return {
+    worker: r.headers.get('x-collie-worker') ?? '',
+    reason: r.headers.get('x-collie-route-reason') ?? '',
+  };
+}
+
+/** Worker URL by the id a gateway reports (ids are per instance). */
+async function urlOf(gw: TestGateway, id: string): Promise<string> {
+  const r = (await (await fetch(`${gw.url}/workers/${id}`)).json()) as { url: string };
+  return r.url;
+}
+
+describe('two collie instances sharing a real redis-server', () => {
+  let redis: RedisServer;
+  let engines: MockEngine[];
+  let gw1: TestGateway;
+  let gw2: TestGateway;
+
+  before(async () => {
+    redis = await startRedisServer();
+    engines = await startEngines(4);
+    const flags = [
+      '--worker-urls',
+      ...engines.map((e) => e.url),
+      '--policy',
+      'cache_aware',
+      '--redis-url',
+      redis.url,
+    ];
+    gw1 = await startTestGateway(flags);
+    gw2 = await startTestGateway(flags);
+  });
+  after(async () => {
+    await closeAll(gw1, gw2, engines);
+    await redis.stop();
+  });
+
+  test('a prefix routed by one instance is a hit on the other', async () => {
+    const system = 'Instance-shared system prompt for the billing assistant. '.repeat(12);
+    const first = await route(gw1, system, 'invoice 1');
+    const target = await urlOf(gw1, first.worker);
+    await new Promise((r) => setTimeout(r, 300)); // a few routing-event batches
+    const r = await route(gw2, system, 'invoice 1, again');
+    assert.equal(r.reason, 'hit');
+    assert.equal(await urlOf(gw2, r.worker), target);
+  });
+
+  test('Redis killed: both keep routing on their replicas; after a restart sharing resumes', async () => {
+    await redis.stop();
+    const during = 'Prompt routed while Redis is down. '.repeat(12);
+    for (const gw of [gw1, gw2])
+      assert.equal(
+        (await postJson(`${gw.url}/v1/chat/completions`, chat(during, 'x'))).status,
+        200,
+      );
+    await redis.restart();
+    const after = 'Prompt routed after Redis came back. '.repeat(12);
+    // the buses reconnect with backoff; wait until a fresh prefix from gw1 reaches gw2
+    await eventually(async () => {
+      const probe = `${after} probe ${Date.now()} `.repeat(3);
+      const first = await route(gw1, probe, 'y');
+      await new Promise((res) => setTimeout(res, 300));
+      const r = await route(gw2, probe, 'y, again');
+      return (
+        r.reason === 'hit' && (await urlOf(gw2, r.worker)) === (await urlOf(gw1, first.worker))
+      );
+    }, 15_000);
+  });
+});
