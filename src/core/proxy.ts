@@ -86,6 +86,8 @@ export interface ProxyRequest {
    * is buffered and returned to the caller, nothing is written to the client.
    */
   readonly holdStatuses?: ReadonlySet<number>;
+  /** Sees a buffered 2xx answer before it is sent (routing-precision metric). */
+  readonly onBody?: (body: Buffer) => void;
   /** Headers added to the relayed answer (routing transparency). */
   readonly extraHeaders?: () => ReadonlyArray<readonly [string, string]>;
 }
@@ -171,6 +173,7 @@ class RelayHandler {
           ? (this.chunks[0] as Buffer)
           : Buffer.concat(this.chunks, this.size),
     };
+    if (this.p.onBody && reply.status >= 200 && reply.status < 300) this.p.onBody(reply.body);
     if (this.p.holdStatuses?.has(reply.status)) {
       this.finish(undefined, reply);
       return;

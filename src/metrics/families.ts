@@ -122,6 +122,21 @@ export function createFamilies(registry: Registry, buckets: number[]) {
       'Health check results by worker_type and result',
       ['worker_type', 'result'],
     ),
+    routeDecisions: counter(
+      'collie_cache_aware_decisions_total',
+      'cache_aware routing decisions by model and reason (hit, miss, imbalance, sticky)',
+      ['model', 'reason'],
+    ),
+    predictedCached: counter(
+      'collie_routing_predicted_cached_tokens_total',
+      'Prompt tokens the prefix index predicted the engine holds, for answers that reported cached_tokens',
+      ['model'],
+    ),
+    reportedCached: counter(
+      'collie_routing_reported_cached_tokens_total',
+      'usage.prompt_tokens_details.cached_tokens reported by engines for the same answers',
+      ['model'],
+    ),
     selection: counter(
       'smg_worker_selection_total',
       'Worker selection events by worker_type, connection_mode, model, policy',

@@ -68,6 +68,13 @@ export interface GatewayMetrics {
   workerHealth(worker: string, healthy: boolean): void;
   healthCheck(result: HealthCheckResult): void;
   workerSelection(sel: { readonly model: string; readonly policy: string }): void;
+  /** cache_aware decision reason (routing transparency). */
+  routeDecision(model: string, reason: string): void;
+  /**
+   * Routing precision: the index's predicted cached prefix vs the engine-reported
+   * cached_tokens of the same answer (collie-specific; no peer exports this).
+   */
+  routingPrecision(model: string, predictedTokens: number, reportedTokens: number): void;
   workerError(errorType: string): void;
   retry(endpoint: Endpoint): void;
   retriesExhausted(endpoint: Endpoint): void;
@@ -170,6 +177,8 @@ function workerPart(
   | 'workerHealth'
   | 'healthCheck'
   | 'workerSelection'
+  | 'routeDecision'
+  | 'routingPrecision'
   | 'workerError'
   | 'retry'
   | 'retriesExhausted'
@@ -188,6 +197,11 @@ function workerPart(
         model,
         policy,
       }),
+    routeDecision: (model, reason) => f.routeDecisions.inc({ model, reason }),
+    routingPrecision: (model, predicted, reported) => {
+      f.predictedCached.inc({ model }, predicted);
+      f.reportedCached.inc({ model }, reported);
+    },
     workerError: (errorType) =>
       f.workerErrors.inc({
         worker_type: WORKER_TYPE,

@@ -34,6 +34,38 @@ function requestInfo(
   return info;
 }
 
+/** cached_tokens an engine reported in a JSON answer (OpenAI usage or SGLang meta_info). */
+function reportedCachedTokens(body: Buffer): number | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const o = json as {
+    usage?: { prompt_tokens_details?: { cached_tokens?: unknown } };
+    meta_info?: { cached_tokens?: unknown };
+  };
+  const v = o.usage?.prompt_tokens_details?.cached_tokens ?? o.meta_info?.cached_tokens;
+  return typeof v === 'number' ? v : undefined;
+}
+
+function precision(
+  ctx: RouteContext,
+  model: string,
+  d: RoutingDecision | undefined,
+  body: Buffer,
+): void {
+  const reported = d ? reportedCachedTokens(body) : undefined;
+  if (d && reported !== undefined) {
+    ctx.metrics.routingPrecision(
+      model,
+      d.matchedBlocks * ctx.config.cacheAware.blockSize,
+      reported,
+    );
+  }
+}
+
 /** Routing transparency: which worker, and for cache_aware why and how much prefix matched. */
 function routingHeaders(
   worker: Worker,
@@ -128,6 +160,7 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext): Handler {
         throw err;
       }
       const { worker } = selection;
+      if (info.decision) ctx.metrics.routeDecision(canonical, info.decision.reason);
       ctx.metrics.workerSelection({ model: canonical, policy: ctx.config.policy });
       const release = ctx.loads.acquire(worker.id);
       const last = k + 1 >= retry.maxAttempts;
@@ -140,6 +173,9 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext): Handler {
           headers: forwardedHeaders(req.headers, worker.apiKey),
           body: forward,
           extraHeaders: () => routingHeaders(worker, info, ctx.config.cacheAware.blockSize),
+          ...(info.decision
+            ? { onBody: (b: Buffer) => precision(ctx, canonical, info.decision, b) }
+            : {}),
           stream,
           sink,
           timeoutMs: ctx.config.requestTimeoutSecs * 1000,
