@@ -68,9 +68,15 @@ describe('cache_aware routing through the gateway', () => {
   test('metrics: decisions by reason and routing precision (predicted vs engine-reported cached tokens)', async () => {
     const text = await (await fetch(`${gw.metricsUrl}/metrics`)).text();
     const value = (re: RegExp): number => Number(re.exec(text)?.[1] ?? 'NaN');
-    assert.ok(value(/collie_cache_aware_decisions_total\{model="mock-model",reason="hit"\} (\d+)/) >= 5);
-    const predicted = value(/collie_routing_predicted_cached_tokens_total\{model="mock-model"\} (\d+)/);
-    const reported = value(/collie_routing_reported_cached_tokens_total\{model="mock-model"\} (\d+)/);
+    assert.ok(
+      value(/collie_cache_aware_decisions_total\{model="mock-model",reason="hit"\} (\d+)/) >= 5,
+    );
+    const predicted = value(
+      /collie_routing_predicted_cached_tokens_total\{model="mock-model"\} (\d+)/,
+    );
+    const reported = value(
+      /collie_routing_reported_cached_tokens_total\{model="mock-model"\} (\d+)/,
+    );
     assert.ok(predicted > 0 && reported > 0, `predicted ${predicted}, reported ${reported}`);
   });
 
