@@ -1,27 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Agent, request } from 'undici';
-import { runCollie, freePort, waitFor } from '../helpers/processes';
+import { runCollie, freePort, waitFor, freshPost } from '../helpers/processes';
 
-/** POST on a brand-new connection, so requests spread over both ingress processes. */
 async function fresh(url: string, body: unknown): Promise<{ worker: string; reason: string }> {
-  const agent = new Agent({ connections: 1 });
-  try {
-    const r = await request(url, {
-      method: 'POST',
-      dispatcher: agent,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    await r.body.text();
-    assert.equal(r.statusCode, 200);
-    return {
-      worker: String(r.headers['x-collie-worker']),
-      reason: String(r.headers['x-collie-route-reason']),
-    };
-  } finally {
-    await agent.close();
-  }
+  const r = await freshPost(url, body);
+  assert.equal(r.status, 200);
+  return {
+    worker: r.header('x-collie-worker') ?? '',
+    reason: r.header('x-collie-route-reason') ?? '',
+  };
 }
 
 test('--workers 2 cache_aware: a prefix routed by one process is a hit on the other', async () => {

@@ -1,24 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Agent, request } from 'undici';
-import { runCollie, freePort, waitFor } from '../helpers/processes';
-
-/** POST on a brand-new connection, so requests spread over both ingress processes. */
-async function fresh(url: string, body: unknown): Promise<number> {
-  const agent = new Agent({ connections: 1 });
-  try {
-    const r = await request(url, {
-      method: 'POST',
-      dispatcher: agent,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    await r.body.text();
-    return r.statusCode;
-  } finally {
-    await agent.close();
-  }
-}
+import { runCollie, freePort, waitFor, freshPost } from '../helpers/processes';
 
 test('--workers 2: admission acts for the instance as a whole, not per process', async () => {
   const ep = await freePort();
@@ -84,7 +66,10 @@ test('--workers 2: admission acts for the instance as a whole, not per process',
     })();
     const body = { model: 'mock-model', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] };
     const statuses = await Promise.all(
-      Array.from({ length: 8 }, () => fresh(`${gw}/v1/chat/completions`, body)),
+      Array.from(
+        { length: 8 },
+        async () => (await freshPost(`${gw}/v1/chat/completions`, body)).status,
+      ),
     );
     watching = false;
     await watcher;

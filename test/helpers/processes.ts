@@ -1,3 +1,4 @@
+import { Agent, request } from 'undici';
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
@@ -82,4 +83,34 @@ export function cpuTicks(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(f[11]) + Number(f[12]);
+}
+
+/** A finished POST made on a brand-new connection (so the kernel spreads requests over ingress processes). */
+export interface FreshResponse {
+  readonly status: number;
+  header(name: string): string | undefined;
+  readonly text: string;
+}
+
+export async function freshPost(url: string, body: unknown): Promise<FreshResponse> {
+  const agent = new Agent({ connections: 1 });
+  try {
+    const r = await request(url, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await r.body.text();
+    return {
+      status: r.statusCode,
+      header: (name) => {
+        const v = r.headers[name];
+        return Array.isArray(v) ? v.join(', ') : v;
+      },
+      text,
+    };
+  } finally {
+    await agent.close();
+  }
 }
