@@ -99,3 +99,53 @@ describe('two collie instances sharing a real redis-server', () => {
     }, 15_000);
   });
 });
+
+describe('in-flight load shared between instances through Redis', () => {
+  test('least_load on instance 2 sees the stream instance 1 holds open', async () => {
+    const redis = await startRedisServer();
+    const engines = await startEngines(2, { tokenDelayMs: 100 });
+    const flags = [
+      '--worker-urls',
+      ...engines.map((e) => e.url),
+      '--policy',
+      'least_load',
+      '--redis-url',
+      redis.url,
+    ];
+    const gw1 = await startTestGateway(flags);
+    const gw2 = await startTestGateway(flags);
+    try {
+      const long = await postJson(`${gw1.url}/v1/chat/completions`, {
+        model: 'mock-model',
+        stream: true,
+        max_tokens: 30,
+        messages: [{ role: 'user', content: 'hold this stream open' }],
+      });
+      const busyId = long.headers.get('x-collie-worker') ?? '';
+      const busyUrl = await urlOf(gw1, busyId);
+      await eventually(async () => {
+        const r = await postJson(`${gw2.url}/v1/chat/completions`, {
+          model: 'mock-model',
+          max_tokens: 1,
+          messages: [{ role: 'user', content: 'quick' }],
+        });
+        await r.text();
+        return (await urlOf(gw2, r.headers.get('x-collie-worker') ?? '')) !== busyUrl;
+      }, 2000);
+      // every further request from instance 2 avoids the engine instance 1 keeps busy
+      for (let i = 0; i < 5; i++) {
+        const r = await postJson(`${gw2.url}/v1/chat/completions`, {
+          model: 'mock-model',
+          max_tokens: 1,
+          messages: [{ role: 'user', content: `quick ${i}` }],
+        });
+        await r.text();
+        assert.notEqual(await urlOf(gw2, r.headers.get('x-collie-worker') ?? ''), busyUrl);
+      }
+      await long.text();
+    } finally {
+      await closeAll(gw1, gw2, engines);
+      await redis.stop();
+    }
+  });
+});

@@ -250,12 +250,19 @@ test('custom durationBuckets apply to every duration histogram; bad lists are re
   }
 });
 
-test('a registry takes one set of families; HELP/TYPE follow SMG names', async () => {
+test('a registry takes one set of families; SMG names, plus collie-only routing families', async () => {
   const registry = new Registry();
   createGatewayMetrics(registry);
   assert.throws(() => createGatewayMetrics(registry), /already been registered/);
   const names = familyNames(await registry.metrics());
-  assert.equal(names.length, 26);
-  assert.ok(names.every((n) => n.startsWith('smg_')));
+  const smg = names.filter((n) => n.startsWith('smg_'));
+  const collie = names.filter((n) => n.startsWith('collie_'));
+  assert.equal(smg.length, 26);
+  assert.deepEqual(collie.sort(), [
+    'collie_cache_aware_decisions_total',
+    'collie_routing_predicted_cached_tokens_total',
+    'collie_routing_reported_cached_tokens_total',
+  ]);
+  assert.equal(smg.length + collie.length, names.length);
   assert.equal(new Set(names).size, names.length);
 });
