@@ -5,7 +5,6 @@ import type { RouteContext } from './context';
 export type RouteGroup = 'public' | 'protected' | 'admin';
 
 const REJECT_STATUS: Record<string, number> = { queue_full: 429, timeout: 408, closed: 500 };
-let nextTicket = 1;
 
 /**
  * Instance-wide admission (SMG's legacy limiter): a token from the primary before the
@@ -13,8 +12,10 @@ let nextTicket = 1;
  */
 function withAdmission(ctx: RouteContext, handler: Handler): Handler {
   const waitMs = ctx.config.admission.queueTimeoutSecs * 1000 + 5000;
+  // the primary keys waiters by (process, ticket): the route path makes tickets unique per process
+  let nextTicket = 1;
   return async (req, body, res) => {
-    const ticket = String(nextTicket++);
+    const ticket = `${req.path}#${nextTicket++}`;
     const onAbort = (): void =>
       void ctx.control.call('admit-cancel', { ticket }).catch(() => undefined);
     res.onAbort(onAbort);
