@@ -86,14 +86,29 @@ export function createSharedPrefixRouting(opts: {
     }
   });
 
+  // per-worker cached blocks: exact from stats() (which walks every worker) at most once a
+  // second, raised by every local decision in between so back-to-back misses spread at once
+  let held = new Map<string, number>();
+  let heldAt = 0;
+  const heldBlocks = (workerId: string): number => {
+    const now = Date.now();
+    if (now - heldAt > 1000) {
+      heldAt = now;
+      held = new Map(index.stats().workers.map((w) => [w.workerId, w.blocks]));
+    }
+    return held.get(workerId) ?? 0;
+  };
+
   return {
     hashes: hash,
+    heldBlocks,
     match: (model, hashes) => {
       const r = index.match(model, hashes);
       return { totalBlocks: r.totalBlocks, best: r.best };
     },
     record(model, workerId, hashes) {
       index.insert(model, workerId, hashes);
+      held.set(workerId, (held.get(workerId) ?? 0) + hashes.length);
       const url = urlOf.get(workerId);
       if (url !== undefined) pending.push({ model, worker: url, hashes: encode(hashes) });
       timer ??= setTimeout(flush, opts.flushMs ?? 5);
