@@ -13,6 +13,7 @@ import { createRouter } from '../src/core/router';
 import { createPolicy } from '../src/policies/factory';
 import { POLICY_NAMES, type RequestInfo } from '../src/policies/types';
 import { loadNative } from '../src/native';
+import { createSharedPrefixRouting } from '../src/routing/prefix-routing';
 import { systemClock } from '../src/util/clock';
 import { seededRng } from '../src/util/rng';
 import type { Worker } from '../src/core/worker';
@@ -46,12 +47,23 @@ async function measure(policy: (typeof POLICY_NAMES)[number], n: number) {
   const bus = hub.join('bench');
   const loads = createLoadTracker({ bus, publishIntervalMs: 1000 });
   const native = loadNative();
+  const prefix = createSharedPrefixRouting({ bus, blockSize: 16, defaultCapacityTokens: 1 << 22 });
   const router = createRouter({
     bus,
     loads,
     policyName: policy,
-    policyOptions: { assignmentMode: 'min_load', maxIdleSecs: 3600, evictionIntervalSecs: 3600 },
-    policyDeps: { rng: seededRng(1), clock: systemClock, hash64: (k) => native.hash64(k) },
+    policyOptions: {
+      assignmentMode: 'min_load',
+      maxIdleSecs: 3600,
+      evictionIntervalSecs: 3600,
+      cacheAware: {
+        cacheThreshold: 0.3,
+        balanceAbsThreshold: 64,
+        balanceRelThreshold: 1.5,
+        mode: 'collie',
+      },
+    },
+    policyDeps: { rng: seededRng(1), clock: systemClock, hash64: (k) => native.hash64(k), prefix },
     createPolicy,
     aliases: {},
   });
@@ -59,13 +71,16 @@ async function measure(policy: (typeof POLICY_NAMES)[number], n: number) {
   await new Promise((r) => setTimeout(r, 10));
   const rng = seededRng(2);
   const keys = Array.from({ length: 512 }, (_, i) => `session-${i}`);
+  // ~2k pseudo-tokens of routing text per request: 8 shared system prompts + a session tail
+  const systems = Array.from({ length: 8 }, (_, i) => `system prompt ${i}: `.repeat(450));
+  const texts = keys.map((k, i) => `${systems[i % 8] as string}<|user|>${k} question`);
   const times = new Float64Array(DECISIONS);
   const releases: Array<() => void> = [];
   for (let i = 0; i < DECISIONS; i++) {
     const key = keys[i % keys.length] as string;
     const req: RequestInfo = {
       header: (h) => (h === 'x-smg-routing-key' ? key : undefined),
-      routingText: '',
+      routingText: texts[i % texts.length] as string,
     };
     const t0 = process.hrtime.bigint();
     const w = router.select('m', req).worker;
@@ -82,6 +97,7 @@ async function measure(policy: (typeof POLICY_NAMES)[number], n: number) {
   for (const r of releases) r();
   router.close();
   loads.close();
+  prefix.close();
   times.sort();
   return {
     policy,
