@@ -80,6 +80,38 @@ describe('cache_aware routing through the gateway', () => {
     assert.ok(predicted > 0 && reported > 0, `predicted ${predicted}, reported ${reported}`);
   });
 
+  test('odd prompts still route: huge, thousands of messages, non-text parts, empty text', async () => {
+    const bodies = [
+      {
+        model: 'mock-model',
+        max_tokens: 1,
+        messages: [{ role: 'user', content: 'x'.repeat(300_000) }],
+      },
+      {
+        model: 'mock-model',
+        max_tokens: 1,
+        messages: Array.from({ length: 3000 }, (_, i) => ({
+          role: i % 2 ? 'assistant' : 'user',
+          content: `m${i}`,
+        })),
+      },
+      {
+        model: 'mock-model',
+        max_tokens: 1,
+        messages: [
+          { role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:,' } }] },
+        ],
+      },
+      { model: 'mock-model', max_tokens: 1, messages: [{ role: 'user', content: '' }] },
+    ];
+    for (const b of bodies) {
+      const r = await postJson(`${gw.url}/v1/chat/completions`, b);
+      assert.equal(r.status, 200);
+      assert.ok(r.headers.get('x-collie-route-reason'));
+      await r.text();
+    }
+  });
+
   test('/flush_cache clears the index: the next request is a miss', async () => {
     const r0 = await postJson(`${gw.url}/v1/chat/completions`, chat('flush me'));
     await r0.text();
