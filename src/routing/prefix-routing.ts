@@ -36,7 +36,8 @@ export function createSharedPrefixRouting(opts: {
   const { bus, blockSize } = opts;
   const index = createPrefixIndex({ blockSize });
   const hash = createRoutingHasher(blockSize);
-  let pending: Array<{ model: string; worker: string; hashes: string }> = [];
+  // encoded at flush time, off the routing decision
+  let pending: Array<{ model: string; worker: string; hashes: BigUint64Array }> = [];
   let timer: NodeJS.Timeout | undefined;
   let known = new Set<string>();
   // routing events name workers by URL: every instance mints its own worker ids
@@ -46,7 +47,7 @@ export function createSharedPrefixRouting(opts: {
   const flush = (): void => {
     timer = undefined;
     if (pending.length === 0) return;
-    const events = pending;
+    const events = pending.map((e) => ({ model: e.model, worker: e.worker, hashes: encode(e.hashes) }));
     pending = [];
     bus.publish({ t: 'routed', from: bus.id, events });
   };
@@ -110,7 +111,7 @@ export function createSharedPrefixRouting(opts: {
       index.insert(model, workerId, hashes);
       held.set(workerId, (held.get(workerId) ?? 0) + hashes.length);
       const url = urlOf.get(workerId);
-      if (url !== undefined) pending.push({ model, worker: url, hashes: encode(hashes) });
+      if (url !== undefined) pending.push({ model, worker: url, hashes });
       timer ??= setTimeout(flush, opts.flushMs ?? 5);
     },
     clearEverywhere() {
