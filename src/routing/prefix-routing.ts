@@ -47,7 +47,11 @@ export function createSharedPrefixRouting(opts: {
   const flush = (): void => {
     timer = undefined;
     if (pending.length === 0) return;
-    const events = pending.map((e) => ({ model: e.model, worker: e.worker, hashes: encode(e.hashes) }));
+    const events = pending.map((e) => ({
+      model: e.model,
+      worker: e.worker,
+      hashes: encode(e.hashes),
+    }));
     pending = [];
     bus.publish({ t: 'routed', from: bus.id, events });
   };
