@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCollie, freePort, waitFor, freshPost } from '../helpers/processes';
+import { freshPost, startCliEngines, startCliGateway } from '../helpers/processes';
 
 async function fresh(url: string, body: unknown): Promise<{ worker: string; reason: string }> {
   const r = await freshPost(url, body);
@@ -12,41 +12,12 @@ async function fresh(url: string, body: unknown): Promise<{ worker: string; reas
 }
 
 test('--workers 2 cache_aware: a prefix routed by one process is a hit on the other', async () => {
-  const ep = await freePort();
-  const engines = runCollie([
-    'mock-engine',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(ep),
-    '--count',
-    '4',
+  const engines = await startCliEngines(4);
+  const gateway = await startCliGateway([
+    ...['--workers', '2', '--policy', 'cache_aware', '--worker-urls', ...engines.urls],
   ]);
-  const urls = [0, 1, 2, 3].map((i) => `http://127.0.0.1:${ep + i}`);
-  const gp = await freePort();
-  const gw = `http://127.0.0.1:${gp}`;
-  const gateway = runCollie([
-    'launch',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(gp),
-    '--workers',
-    '2',
-    '--log-level',
-    'warn',
-    '--prometheus-host',
-    '127.0.0.1',
-    '--prometheus-port',
-    '0',
-    '--policy',
-    'cache_aware',
-    '--worker-urls',
-    ...urls,
-  ]);
+  const gw = gateway.url;
   try {
-    for (const u of urls) await waitFor(`${u}/health`);
-    await waitFor(`${gw}/readiness`);
     const system = 'Shared system prompt for a support bot. '.repeat(30);
     const body = (q: string) => ({
       model: 'mock-model',
@@ -64,7 +35,7 @@ test('--workers 2 cache_aware: a prefix routed by one process is a hit on the ot
       assert.equal(r.reason, 'hit');
     }
   } finally {
-    await gateway.stop();
-    await engines.stop();
+    await gateway.proc.stop();
+    await engines.proc.stop();
   }
 });

@@ -1,51 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCollie, freePort, waitFor, freshPost } from '../helpers/processes';
+import { freshPost, startCliEngines, startCliGateway } from '../helpers/processes';
 
 test('--workers 2: admission acts for the instance as a whole, not per process', async () => {
-  const ep = await freePort();
-  const engines = runCollie([
-    'mock-engine',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(ep),
-    '--count',
-    '2',
-    '--token-delay-ms',
-    '60',
+  const engines = await startCliEngines(2, ['--token-delay-ms', '60']);
+  const [a, b] = engines.urls as [string, string];
+  const gateway = await startCliGateway([
+    ...['--workers', '2', '--worker-urls', a, b, '--max-concurrent-requests', '2'],
+    ...['--rate-limit-tokens-per-second', '0', '--queue-size', '20'],
   ]);
-  const [a, b] = [`http://127.0.0.1:${ep}`, `http://127.0.0.1:${ep + 1}`];
-  const gp = await freePort();
-  const gw = `http://127.0.0.1:${gp}`;
-  const gateway = runCollie([
-    'launch',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(gp),
-    '--workers',
-    '2',
-    '--log-level',
-    'warn',
-    '--prometheus-host',
-    '127.0.0.1',
-    '--prometheus-port',
-    '0',
-    '--worker-urls',
-    a,
-    b,
-    '--max-concurrent-requests',
-    '2',
-    '--rate-limit-tokens-per-second',
-    '0',
-    '--queue-size',
-    '20',
-  ]);
+  const gw = gateway.url;
   try {
-    await waitFor(`${a}/health`);
-    await waitFor(`${b}/health`);
-    await waitFor(`${gw}/readiness`);
     let peak = 0;
     const running = async (): Promise<number> => {
       let n = 0;
@@ -77,7 +42,7 @@ test('--workers 2: admission acts for the instance as a whole, not per process',
     assert.ok(peak <= 2, `engines ran ${peak} requests at once with an instance-wide cap of 2`);
     assert.ok(peak >= 1);
   } finally {
-    await gateway.stop();
-    await engines.stop();
+    await gateway.proc.stop();
+    await engines.proc.stop();
   }
 });

@@ -114,3 +114,45 @@ export async function freshPost(url: string, body: unknown): Promise<FreshRespon
     await agent.close();
   }
 }
+
+/** `collie mock-engine --count n` on free loopback ports, healthy before it returns. */
+export async function startCliEngines(
+  count: number,
+  extra: string[] = [],
+): Promise<{ proc: Proc; urls: string[] }> {
+  const port = await freePort();
+  const proc = runCollie([
+    'mock-engine',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--count',
+    String(count),
+    ...extra,
+  ]);
+  const urls = Array.from({ length: count }, (_, i) => `http://127.0.0.1:${port + i}`);
+  for (const u of urls) await waitFor(`${u}/health`);
+  return { proc, urls };
+}
+
+/** `collie launch` on loopback with its own metrics port, ready before it returns. */
+export async function startCliGateway(
+  args: string[],
+  opts: { metricsPort?: number; waitReady?: boolean } = {},
+): Promise<{ proc: Proc; url: string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const proc = runCollie([
+    'launch',
+    ...['--host', '127.0.0.1', '--port', String(port), '--log-level', 'warn'],
+    ...['--prometheus-host', '127.0.0.1', '--prometheus-port', String(opts.metricsPort ?? 0)],
+    ...args,
+  ]);
+  if (opts.waitReady !== false) {
+    await waitFor(`${url}/readiness`).catch((err: unknown) => {
+      throw new Error(`${String(err)}\n--- gateway output ---\n${proc.output()}`);
+    });
+  }
+  return { proc, url };
+}
