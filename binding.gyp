@@ -12,7 +12,9 @@
         "native/core/hash.cc",
         "native/core/prefix_index.cc",
         "native/binding/prefix_index_wrap.cc",
-        "native/binding/addon.cc"
+        "native/binding/addon.cc",
+        "<!@(node scripts/native-sources.js tokenizer)",
+        "<!@(node scripts/native-sources.js tokenizer-binding)"
       ],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_CPP_EXCEPTIONS_ALL"]
     },
@@ -23,6 +25,14 @@
         "native/core/hash.cc",
         "native/core/prefix_index.cc",
         "native/test/prefix_index_test.cc"
+      ]
+    },
+    {
+      "target_name": "tokenizer_test",
+      "type": "executable",
+      "sources": [
+        "<!@(node scripts/native-sources.js tokenizer)",
+        "<!@(node scripts/native-sources.js tokenizer-test)"
       ]
     }
   ]

@@ -1,0 +1,36 @@
+// Unicode support for the tokenizer engine: UTF-8 coding, general categories, White_Space,
+// and NFC/NFKC normalization. Tables are generated (scripts/gen-unicode-tables.py) and committed.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace collie::tok {
+
+// Decodes one scalar value at s[0..n) (n > 0). Returns the bytes consumed (1..4). Invalid or
+// truncated sequences and encoded surrogates yield *cp = 0xFFFD and consume 1 byte.
+size_t DecodeUtf8(const char* s, size_t n, char32_t* cp);
+// Appends the UTF-8 encoding of cp (cp must be a scalar value).
+void AppendUtf8(std::string* out, char32_t cp);
+// True if s is well-formed UTF-8 (no surrogates, no overlongs).
+bool IsValidUtf8(std::string_view s);
+
+enum class Gc : uint8_t {
+  Lu, Ll, Lt, Lm, Lo,
+  Mn, Mc, Me,
+  Nd, Nl, No,
+  Pc, Pd, Ps, Pe, Pi, Pf, Po,
+  Sm, Sc, Sk, So,
+  Zs, Zl, Zp,
+  Cc, Cf, Cs, Co, Cn,
+};
+Gc GeneralCategory(char32_t cp);
+// Unicode White_Space property (what Oniguruma's \s matches under Unicode).
+bool IsWhiteSpace(char32_t cp);
+
+enum class NormForm : uint8_t { kNfc, kNfkc, kNfd, kNfkd };
+// Writes the normalization of `in` to *out (out is cleared first). ASCII input is copied as is.
+void Normalize(NormForm form, std::string_view in, std::string* out);
+
+}  // namespace collie::tok
