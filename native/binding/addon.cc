@@ -7,6 +7,7 @@
 
 #include "../core/hash.h"
 #include "prefix_index_wrap.h"
+#include "tokenizer/register.h"
 
 namespace {
 
@@ -31,6 +32,8 @@ class CollieAddon : public Napi::Addon<CollieAddon> {
                              InstanceMethod("chainedBlockHashes", &CollieAddon::BlockHashes),
                              InstanceValue("PrefixIndex", prefix_index, napi_enumerable),
                          });
+    collie::tok::RegisterTokenizer(env, exports);
+    collie::tok::RegisterRegexDebug(env, exports);
   }
 
  private:
