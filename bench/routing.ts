@@ -82,6 +82,8 @@ interface Settings {
   readonly configs: readonly ConfigName[];
   readonly workers: readonly number[];
   readonly kvCapacityTokens: number;
+  readonly prefillTps: number;
+  readonly prefillShared: boolean;
   readonly workload: WorkloadOptions;
 }
 
@@ -102,6 +104,10 @@ function parseSettings(): Settings {
       'max-turns': { type: 'string', default: env('MAX_TURNS') ?? '30' },
       'system-words': { type: 'string', default: env('SYSTEM_WORDS') ?? '1500' },
       'user-words': { type: 'string', default: env('USER_WORDS') ?? '50' },
+      'system-skew': { type: 'string', default: env('SYSTEM_SKEW') ?? '1' },
+      'prefill-tps': { type: 'string', default: env('PREFILL_TPS') ?? '20000' },
+      // engine-wide FIFO prefill (compute-bound engines); 'off' = every prefill runs in parallel
+      prefill: { type: 'string', default: env('PREFILL') ?? 'shared' },
     },
     strict: true,
   });
@@ -126,10 +132,13 @@ function parseSettings(): Settings {
     configs,
     workers,
     kvCapacityTokens: num('kv-capacity', values['kv-capacity'], 16),
+    prefillTps: num('prefill-tps', values['prefill-tps'], 1),
+    prefillShared: values.prefill !== 'off',
     workload: {
       seed: num('seed', values.seed, 0),
       sessions: num('sessions', values.sessions, 1),
       systemPrompts: 4,
+      systemSkew: num('system-skew', values['system-skew'], 0),
       systemWords: num('system-words', values['system-words'], 1),
       userWords: num('user-words', values['user-words'], 1),
       replyWords: 20,
@@ -306,7 +315,8 @@ async function main(): Promise<void> {
     count: ENGINES,
     kvCapacityTokens: s.kvCapacityTokens,
     blockSize: 16,
-    prefillTps: 20_000,
+    prefillTps: s.prefillTps,
+    prefillShared: s.prefillShared,
     tokenDelayMs: 2,
     model: MODEL,
   });
@@ -361,7 +371,8 @@ async function main(): Promise<void> {
         count: ENGINES,
         kvCapacityTokens: s.kvCapacityTokens,
         blockSize: 16,
-        prefillTps: 20_000,
+        prefillTps: s.prefillTps,
+        prefillShared: s.prefillShared,
         tokenDelayMs: 2,
       },
       workload: w,

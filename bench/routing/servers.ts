@@ -16,6 +16,8 @@ export interface EngineFleetOptions {
   readonly kvCapacityTokens: number;
   readonly blockSize: number;
   readonly prefillTps: number;
+  /** Engine-wide FIFO prefill (a compute-bound engine) instead of per-request speed. */
+  readonly prefillShared: boolean;
   readonly tokenDelayMs: number;
   readonly model: string;
 }
@@ -32,6 +34,7 @@ export async function startEngineFleet(
     ...['--model', o.model, '--kv-capacity-tokens', String(o.kvCapacityTokens)],
     ...['--block-size', String(o.blockSize), '--prefill-tps', String(o.prefillTps)],
     ...['--token-delay-ms', String(o.tokenDelayMs)],
+    ...(o.prefillShared ? ['--prefill-shared'] : []),
   ];
   const child = group.spawn('mock-engines', process.execPath, args);
   const deadline = Date.now() + 30_000;

@@ -6,6 +6,8 @@ export interface WorkloadOptions {
   readonly seed: number;
   readonly sessions: number;
   readonly systemPrompts: number;
+  /** Zipf exponent of system-prompt popularity over sessions (0 = uniform). */
+  readonly systemSkew: number;
   readonly systemWords: number;
   readonly userWords: number;
   readonly replyWords: number;
@@ -81,6 +83,19 @@ interface Session {
   busy: boolean;
 }
 
+/** Session i's system prompt: uniform round robin, or Zipf(systemSkew)-weighted and seeded. */
+function pickSystem(i: number, o: WorkloadOptions): number {
+  if (o.systemSkew <= 0) return i % o.systemPrompts;
+  const weights = Array.from({ length: o.systemPrompts }, (_, k) => 1 / (k + 1) ** o.systemSkew);
+  const total = weights.reduce((a, b) => a + b, 0);
+  let r = seededRng(mix(o.seed, 3, i))() * total;
+  for (let k = 0; k < weights.length; k++) {
+    r -= weights[k] ?? 0;
+    if (r < 0) return k;
+  }
+  return o.systemPrompts - 1;
+}
+
 /** Exponential inter-arrival gap in ms for a Poisson process at `rate`/s. */
 function gapMs(rng: Rng, rate: number): number {
   return (-Math.log(1 - rng()) / rate) * 1000;
@@ -118,7 +133,7 @@ export async function runWorkload(
   );
   const sessions: Session[] = Array.from({ length: o.sessions }, (_, i) => ({
     index: i,
-    system: i % o.systemPrompts,
+    system: pickSystem(i, o),
     generation: 0,
     messages: [],
     busy: false,

@@ -30,6 +30,7 @@ class CollieAddon : public Napi::Addon<CollieAddon> {
     DefineAddon(exports, {
                              InstanceMethod("hash64", &CollieAddon::Hash64),
                              InstanceMethod("chainedBlockHashes", &CollieAddon::BlockHashes),
+                             InstanceMethod("textBlockHashesInto", &CollieAddon::TextBlockHashesInto),
                              InstanceValue("PrefixIndex", prefix_index, napi_enumerable),
                          });
     collie::tok::RegisterTokenizer(env, exports);
@@ -83,6 +84,38 @@ class CollieAddon : public Napi::Addon<CollieAddon> {
     collie::ChainedBlockHashes(copy.data(), copy.size(), block, seed, out.Data(), n);
     return out;
   }
+
+  // textBlockHashesInto(text: string, blockSize, seed: bigint, out: BigUint64Array) -> number
+  // Chained hashes of the text's UTF-8 bytes in blocks of 4·blockSize bytes (equal to
+  // chainedBlockHashes over the bytes as 4-byte pseudo-tokens). Writes at most out.length
+  // hashes and returns how many the text has; allocates nothing per call on the JS heap.
+  Napi::Value TextBlockHashesInto(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 4 || !info[0].IsString() || !info[1].IsNumber() || !info[2].IsBigInt() ||
+        !info[3].IsTypedArray() ||
+        info[3].As<Napi::TypedArray>().TypedArrayType() != napi_biguint64_array) {
+      throw Napi::TypeError::New(
+          env, "textBlockHashesInto(text: string, blockSize, seed: bigint, out: BigUint64Array)");
+    }
+    double bs = info[1].As<Napi::Number>().DoubleValue();
+    if (!(bs >= 1 && bs <= 1048576) || bs != static_cast<double>(static_cast<int64_t>(bs))) {
+      throw Napi::RangeError::New(env, "blockSize must be an integer in [1, 1048576]");
+    }
+    uint64_t seed = SeedArg(info, 2);
+    // UTF-8 of the string into a reused per-instance buffer (one per thread's addon instance).
+    size_t len = 0;
+    napi_status st = napi_get_value_string_utf8(env, info[0], nullptr, 0, &len);
+    if (st != napi_ok) throw Napi::TypeError::New(env, "text must be a string");
+    if (utf8_.size() < len + 1) utf8_.resize(len + 1);
+    napi_get_value_string_utf8(env, info[0], utf8_.data(), utf8_.size(), &len);
+    auto out = info[3].As<Napi::BigUint64Array>();
+    size_t n = collie::ChainedByteBlockHashes(reinterpret_cast<const uint8_t*>(utf8_.data()), len,
+                                              static_cast<size_t>(bs) * 4, seed, out.Data(),
+                                              out.ElementLength());
+    return Napi::Number::New(env, static_cast<double>(n));
+  }
+
+  std::vector<char> utf8_;
 };
 
 }  // namespace

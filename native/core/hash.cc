@@ -57,4 +57,17 @@ size_t ChainedBlockHashes(const uint32_t* tokens, size_t count, size_t block_siz
   return blocks;
 }
 
+size_t ChainedByteBlockHashes(const uint8_t* bytes, size_t len, size_t block_bytes,
+                              uint64_t seed, uint64_t* out, size_t out_capacity) {
+  if (block_bytes == 0) return 0;
+  size_t blocks = len / block_bytes;
+  size_t n = blocks < out_capacity ? blocks : out_capacity;
+  uint64_t prev = seed;
+  for (size_t b = 0; b < n; ++b) {
+    prev = Hash64(bytes + b * block_bytes, block_bytes, prev);
+    out[b] = prev;
+  }
+  return blocks;
+}
+
 }  // namespace collie

@@ -17,4 +17,11 @@ uint64_t Hash64(const uint8_t* data, size_t len, uint64_t seed);
 size_t ChainedBlockHashes(const uint32_t* tokens, size_t count, size_t block_size,
                           uint64_t seed, uint64_t* out, size_t out_capacity);
 
+// The same chain over raw bytes: block i covers bytes [i·block_bytes, (i+1)·block_bytes).
+// With block_bytes = 4·block_size this equals ChainedBlockHashes over the bytes read as
+// little-endian uint32 tokens. Returns floor(len / block_bytes) — the number of hashes the
+// input has — and writes at most out_capacity of them.
+size_t ChainedByteBlockHashes(const uint8_t* bytes, size_t len, size_t block_bytes,
+                              uint64_t seed, uint64_t* out, size_t out_capacity);
+
 }  // namespace collie

@@ -7,8 +7,11 @@ import type { LoadView } from '../policies/types';
  * (stale by one interval); reports of a process that goes away are dropped with it.
  */
 export interface LoadTracker extends Required<LoadView> {
-  /** Counts one request on `workerId`; the returned release is idempotent. */
-  acquire(workerId: string): () => void;
+  /**
+   * Counts one request on `workerId`, carrying `blocks` of predicted prefill work (kept per
+   * process, see pendingBlocks); the returned release is idempotent.
+   */
+  acquire(workerId: string, blocks?: number): () => void;
   /** This process's own live count. */
   local(workerId: string): number;
   /** Called with the new cluster-wide value whenever a worker's load changes. */
@@ -27,6 +30,7 @@ export function createLoadTracker(opts: {
   const own = new Map<string, number>();
   const peers = new Map<string, Map<string, number>>();
   const total = new Map<string, number>();
+  const pending = new Map<string, number>();
   let engine = new Map<string, number>();
   const dirty = new Set<string>();
   const listeners: Array<(id: string, load: number) => void> = [];
@@ -82,7 +86,10 @@ export function createLoadTracker(opts: {
     get: (id) => total.get(id) ?? 0,
     engineUsage: (id) => engine.get(id),
     local: (id) => own.get(id) ?? 0,
-    acquire(id) {
+    pendingBlocks: (id) => pending.get(id) ?? 0,
+    acquire(id, blocks = 0) {
+      const work = Number.isFinite(blocks) && blocks > 0 ? blocks : 0;
+      if (work > 0) pending.set(id, (pending.get(id) ?? 0) + work);
       own.set(id, (own.get(id) ?? 0) + 1);
       bump(id, 1);
       markDirty(id);
@@ -90,6 +97,11 @@ export function createLoadTracker(opts: {
       return () => {
         if (released) return;
         released = true;
+        if (work > 0) {
+          const left = (pending.get(id) ?? 0) - work;
+          if (left <= 0) pending.delete(id);
+          else pending.set(id, left);
+        }
         const n = (own.get(id) ?? 0) - 1;
         if (n <= 0) own.delete(id);
         else own.set(id, n);
@@ -102,6 +114,7 @@ export function createLoadTracker(opts: {
     },
     forget(id) {
       own.delete(id);
+      pending.delete(id);
       total.delete(id);
       for (const m of peers.values()) m.delete(id);
     },

@@ -20,6 +20,7 @@ Options:
   --kv-capacity-tokens N   prefix-cache capacity in tokens                  [65536]
   --block-size N           tokens per KV block                              [16]
   --prefill-tps N          simulated prefill tokens/s; 0 = instant          [0]
+  --prefill-shared         prefill-tps is the engine's total, served FIFO   [off]
   --max-running N          concurrently running generations                 [2048]
   --runtime sglang|vllm    flavour of /v1/models and /metrics               [sglang]
   --help                   print this help
@@ -38,6 +39,7 @@ const OPTIONS = {
   'kv-capacity-tokens': { type: 'string' },
   'block-size': { type: 'string' },
   'prefill-tps': { type: 'string' },
+  'prefill-shared': { type: 'boolean' },
   'max-running': { type: 'string' },
   runtime: { type: 'string' },
   help: { type: 'boolean' },
@@ -97,6 +99,7 @@ export function parseMockEngineArgs(argv: string[]): {
   put(o, 'kvCapacityTokens', parseNumber('kv-capacity-tokens', values['kv-capacity-tokens'], true));
   put(o, 'blockSize', parseNumber('block-size', values['block-size'], true));
   put(o, 'prefillTokensPerSec', parseNumber('prefill-tps', values['prefill-tps'], false));
+  if (values['prefill-shared'] === true) o.prefillShared = true;
   put(o, 'maxRunningRequests', parseNumber('max-running', values['max-running'], true));
   put(o, 'runtime', parseRuntime(values.runtime));
   const count = parseNumber('count', values.count, true) ?? 1;

@@ -13,6 +13,7 @@ export interface EngineConfig {
   readonly kvCapacityTokens: number;
   readonly blockSize: number;
   readonly prefillTokensPerSec: number;
+  readonly prefillShared: boolean;
   readonly maxRunningRequests: number;
   readonly runtime: MockRuntime;
   readonly recordLimit: number;
@@ -67,6 +68,7 @@ export function resolveConfig(o: MockEngineOptions = {}): EngineConfig {
     kvCapacityTokens: int('kvCapacityTokens', o.kvCapacityTokens, 65536, 0, 2 ** 40),
     blockSize: int('blockSize', o.blockSize, 16, 1, 1_048_576),
     prefillTokensPerSec: num('prefillTokensPerSec', o.prefillTokensPerSec, 0, 0, 1e12),
+    prefillShared: o.prefillShared === true,
     maxRunningRequests: int('maxRunningRequests', o.maxRunningRequests, 2048, 1, 1_000_000),
     runtime: o.runtime ?? 'sglang',
     recordLimit: int('recordLimit', o.recordLimit, 1000, 0, 1_000_000),

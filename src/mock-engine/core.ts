@@ -23,6 +23,8 @@ export interface EngineCore {
   readonly tokens: TokenBuffer;
   /** Engine-wide fault config (mutated by setFault). */
   fault: FaultConfig;
+  /** Monotonic ms when the shared prefill unit frees up (cfg.prefillShared). */
+  prefillBusyUntil: number;
   workerId: string;
   port: number;
   /** Unique id with a prefix (`chatcmpl-…`); deterministic per engine. */
@@ -55,6 +57,7 @@ export function createEngineCore(cfg: EngineConfig): EngineCore {
     recorder: new RequestRecorder(cfg.recordLimit),
     tokens: new TokenBuffer(),
     fault: { ...cfg.fault },
+    prefillBusyUntil: 0,
     workerId: cfg.workerId ?? `worker-${cfg.port}`,
     port: cfg.port,
     nextId(prefix) {

@@ -95,7 +95,16 @@ async function emitTokens(
   const { cfg, scheduler, counters, throughput } = core;
   const uncached = plan.promptTokens - plan.cachedTokens;
   if (cfg.prefillTokensPerSec > 0 && uncached > 0) {
-    if (!(await sleep((uncached / cfg.prefillTokensPerSec) * 1000, signal))) return 'aborted';
+    let waitMs = (uncached / cfg.prefillTokensPerSec) * 1000;
+    if (cfg.prefillShared) {
+      // one prefill unit per engine: this request's prefill starts when the earlier ones end
+      // (an aborted request keeps its slot: the engine would have started on it anyway)
+      const now = cfg.clock.monotonic();
+      const start = Math.max(now, core.prefillBusyUntil);
+      core.prefillBusyUntil = start + waitMs;
+      waitMs = core.prefillBusyUntil - now;
+    }
+    if (!(await sleep(waitMs, signal))) return 'aborted';
   }
   if (signal.aborted) return 'aborted';
   sink?.prefilled?.();

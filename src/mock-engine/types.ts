@@ -31,6 +31,11 @@ export interface MockEngineOptions {
   blockSize?: number;
   /** Simulated prefill speed in tokens/s for uncached prompt tokens; 0 = instant. [0] */
   prefillTokensPerSec?: number;
+  /**
+   * When true, prefillTokensPerSec is the engine's total prefill throughput, shared by all
+   * requests in arrival order (a compute-bound engine), instead of a per-request speed. [false]
+   */
+  prefillShared?: boolean;
   /** Generations running at once; more wait in a FIFO queue (`num_waiting_reqs`). [2048] */
   maxRunningRequests?: number;
   /** Engine flavour reported in /v1/models `owned_by` and /metrics names. ['sglang'] */

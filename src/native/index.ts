@@ -57,6 +57,12 @@ export interface NativePrefixIndex {
 export interface NativeAddon {
   hash64(data: string | Uint8Array, seed?: bigint): bigint;
   chainedBlockHashes(tokens: Uint32Array, blockSize: number, seed?: bigint): BigUint64Array;
+  /**
+   * Chained hashes of the text's UTF-8 bytes in blocks of 4·blockSize bytes (= chainedBlockHashes
+   * over the bytes as 4-byte pseudo-tokens), written into `out` (at most out.length of them).
+   * Returns how many hashes the text has.
+   */
+  textBlockHashesInto(text: string, blockSize: number, seed: bigint, out: BigUint64Array): number;
   readonly PrefixIndex: new () => NativePrefixIndex;
 }
 

@@ -21,6 +21,11 @@ export const DEFAULT_CACHE_AWARE: CacheAwareOptions = {
  *  - when imbalanced, affinity is kept for holders within min-load + abs threshold instead of
  *    dropped outright;
  *  - a stale or unavailable holder never falls back to "the first healthy worker".
+ *  - a hit is priced, not taken blindly: each candidate (the holders of a qualifying prefix and
+ *    the miss target) costs the blocks it would have to prefill plus the prefill work already
+ *    queued there (predicted uncached blocks of unfinished requests, loads.pendingBlocks), so
+ *    a holder busy prefilling others is weighed against re-prefilling elsewhere and a popular
+ *    prefix gets a second holder instead of one engine queueing all of it.
  * smg mode reproduces SMG's choices for comparison benchmarks.
  */
 export function createCacheAwarePolicy(
@@ -32,6 +37,7 @@ export function createCacheAwarePolicy(
   const minHeap = createIndexedHeap<Worker>((w) => w.id);
   const maxHeap = createIndexedHeap<Worker>((w) => w.id);
   let byId = new Map<string, Worker>();
+  const queued = (id: string): number => deps.loads.pendingBlocks?.(id) ?? 0;
   const load = (id: string): number => {
     const v = deps.loads.get(id);
     return Number.isFinite(v) ? v : 0;
@@ -52,26 +58,23 @@ export function createCacheAwarePolicy(
   }
 
   /**
-   * Where a miss goes: the least-loaded worker, but among equally loaded ones the one caching
-   * the least (else a random one), so new prefixes spread instead of piling onto the first
-   * worker at low load (SMG's "all on worker 0" collapse). O(1): heap minimum + two samples.
+   * Where a miss goes: of the least-loaded worker and three random ones, the one with the least
+   * prefill work queued (a miss waits behind it), then the least loaded, then the one caching
+   * the least, so new prefixes spread instead of piling onto the first worker at low load
+   * (SMG's "all on worker 0" collapse) or onto an engine busy prefilling. O(1).
    */
   function missTarget(set: WorkerSet, minWorker: Worker): Worker {
     const n = set.available.length;
-    const minLoad = load(minWorker.id);
-    const tied = [minWorker];
-    for (let i = 0; i < 2; i++) {
+    const held = (id: string): number => prefix!.heldBlocks?.(id) ?? 0;
+    let best = minWorker;
+    for (let i = 0; i < 3; i++) {
       const c = set.available[randInt(deps.rng, n)];
-      if (c && load(c.id) === minLoad && !tied.includes(c)) tied.push(c);
+      if (!c || c === best) continue;
+      const dq = queued(c.id) - queued(best.id);
+      const dl = load(c.id) - load(best.id);
+      if (dq < 0 || (dq === 0 && (dl < 0 || (dl === 0 && held(c.id) < held(best.id))))) best = c;
     }
-    if (tied.length === 1) return minWorker;
-    if (prefix!.heldBlocks) {
-      const held = (id: string): number => prefix!.heldBlocks?.(id) ?? 0;
-      let best = minWorker;
-      for (const c of tied) if (held(c.id) < held(best.id)) best = c;
-      return best;
-    }
-    return tied[randInt(deps.rng, tied.length)] as Worker;
+    return best;
   }
 
   function choose(
@@ -108,16 +111,30 @@ export function createCacheAwarePolicy(
       }
       return annotate('imbalance', minWorker);
     }
-    if (top && totalBlocks > 0 && top.blocks / totalBlocks > opts.cacheThreshold) {
-      // every holder of (nearly) the longest prefix is as good for the cache: take the least loaded
-      let pick = top;
-      for (const h of holders) {
-        if (h.blocks < top.blocks) break;
-        if (load(h.workerId) < load(pick.workerId)) pick = h;
+    const priced = top && totalBlocks > 0 && top.blocks / totalBlocks > opts.cacheThreshold;
+    if (!priced) return annotate('miss', minWorker);
+    // A request's wait ~ prefill queued where it lands + its own uncached blocks. Take the
+    // qualifying holder where that is smallest; leave the holders for the miss target only
+    // when the time saved exceeds the extra prefill the re-computation costs everyone else:
+    // q_h + u_h - (q_m + u_m) > u_m - u_h.
+    const cost = (matched: number, id: string): number => totalBlocks - matched + queued(id);
+    let pick: { workerId: string; blocks: number } = top;
+    let bestCost = cost(top.blocks, top.workerId);
+    for (const h of holders) {
+      if (h.blocks / totalBlocks <= opts.cacheThreshold) break;
+      const c = cost(h.blocks, h.workerId);
+      if (c < bestCost || (c === bestCost && load(h.workerId) < load(pick.workerId))) {
+        pick = h;
+        bestCost = c;
       }
-      return annotate('hit', byId.get(pick.workerId) as Worker);
     }
-    return annotate('miss', minWorker);
+    const minMatched = best.find((b) => b.workerId === minWorker.id)?.blocks ?? 0;
+    const extra = pick.blocks - minMatched;
+    if (cost(minMatched, minWorker.id) + extra < bestCost) {
+      // the holders' queues outweigh a re-prefill: load wins over affinity
+      return annotate('imbalance', minWorker);
+    }
+    return annotate('hit', byId.get(pick.workerId) as Worker);
   }
 
   return {

@@ -36,7 +36,7 @@ export interface RequestInfo {
 
 /** The prefix index as a policy sees it: this process's replica, shared by events. */
 export interface PrefixRouting {
-  /** Chained block hashes of a routing text. */
+  /** Chained block hashes of a routing text; a view valid until the next call. */
   hashes(text: string): BigUint64Array;
   /** Matched leading blocks per worker holding any, best first. */
   match(
@@ -57,6 +57,11 @@ export interface LoadView {
   get(workerId: string): number;
   /** Engine-reported KV usage 0..1 from the load monitor, when known. */
   engineUsage?(workerId: string): number | undefined;
+  /**
+   * Prefill work this process has in flight on the worker: the predicted uncached prefix
+   * blocks of its requests there that have not finished (cache_aware's queue estimate).
+   */
+  pendingBlocks?(workerId: string): number;
 }
 
 export interface PolicyDeps {

@@ -162,7 +162,8 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext): Handler {
       const { worker } = selection;
       if (info.decision) ctx.metrics.routeDecision(canonical, info.decision.reason);
       ctx.metrics.workerSelection({ model: canonical, policy: ctx.config.policy });
-      const release = ctx.loads.acquire(worker.id);
+      const d = info.decision;
+      const release = ctx.loads.acquire(worker.id, d ? d.totalBlocks - d.matchedBlocks : 0);
       const last = k + 1 >= retry.maxAttempts;
       try {
         const held = await proxyToWorker({

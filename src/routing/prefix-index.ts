@@ -228,19 +228,24 @@ export function routingHashes(
   return native.chainedBlockHashes(pseudoTokens(bytes, bytes.length), blockSize, ROUTING_TEXT_SEED);
 }
 
-/** Same hashes as routingHashes, encoding into a reused scratch buffer (one per hasher). */
+/**
+ * Same hashes as routingHashes, computed natively from the JS string into a reused buffer:
+ * no allocation per call. The returned array is a view that the next call overwrites, so a
+ * caller that keeps hashes must copy them.
+ */
 export function createRoutingHasher(
   blockSize: number,
   native: NativeAddon = loadNative(),
 ): (text: string) => BigUint64Array {
   checkBlockSize('createRoutingHasher', blockSize);
-  let scratch = new Uint8Array(4096);
+  let scratch = new BigUint64Array(256);
   return (text) => {
     checkText('routing hasher', text);
-    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
-    if (text.length * 3 > scratch.length) scratch = new Uint8Array(text.length * 3);
-    const { written } = encoder.encodeInto(text, scratch);
-    // The addon copies the tokens before hashing, so reusing `scratch` is safe.
-    return native.chainedBlockHashes(pseudoTokens(scratch, written), blockSize, ROUTING_TEXT_SEED);
+    let n = native.textBlockHashesInto(text, blockSize, ROUTING_TEXT_SEED, scratch);
+    if (n > scratch.length) {
+      scratch = new BigUint64Array(Math.max(n, scratch.length * 2));
+      n = native.textBlockHashesInto(text, blockSize, ROUTING_TEXT_SEED, scratch);
+    }
+    return scratch.subarray(0, n);
   };
 }

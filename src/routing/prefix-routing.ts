@@ -36,8 +36,11 @@ export function createSharedPrefixRouting(opts: {
   const { bus, blockSize } = opts;
   const index = createPrefixIndex({ blockSize });
   const hash = createRoutingHasher(blockSize);
-  // encoded at flush time, off the routing decision
-  let pending: Array<{ model: string; worker: string; hashes: BigUint64Array }> = [];
+  // encoded at flush time, off the routing decision; hashes are copied into one pooled
+  // buffer (the hasher's output is a view it reuses), so a decision allocates nothing big
+  let pending: Array<{ model: string; worker: string; start: number; end: number }> = [];
+  let pool = new BigUint64Array(4096);
+  let used = 0;
   let timer: NodeJS.Timeout | undefined;
   let known = new Set<string>();
   // routing events name workers by URL: every instance mints its own worker ids
@@ -50,9 +53,10 @@ export function createSharedPrefixRouting(opts: {
     const events = pending.map((e) => ({
       model: e.model,
       worker: e.worker,
-      hashes: encode(e.hashes),
+      hashes: encode(pool.subarray(e.start, e.end)),
     }));
     pending = [];
+    used = 0;
     bus.publish({ t: 'routed', from: bus.id, events });
   };
 
@@ -69,6 +73,11 @@ export function createSharedPrefixRouting(opts: {
     known = next;
   }
 
+  // per-worker cached blocks: exact from stats() (which walks every worker) at most once a
+  // second, raised by every decision (ours and, as events arrive, others') in between so back-to-back misses spread at once
+  let held = new Map<string, number>();
+  let heldAt = 0;
+
   const unsubscribe = bus.subscribe((msg: StateMessage) => {
     switch (msg.t) {
       case 'registry':
@@ -78,7 +87,11 @@ export function createSharedPrefixRouting(opts: {
         // buses never echo a participant's own messages, so everything here is someone else's
         for (const e of msg.events) {
           const id = idOfUrl.get(e.worker);
-          if (id !== undefined) index.insert(e.model, id, decode(e.hashes));
+          if (id === undefined) continue;
+          const hashes = decode(e.hashes);
+          index.insert(e.model, id, hashes);
+          // others' decisions count toward the miss tie-break at once, not a second later
+          held.set(id, (held.get(id) ?? 0) + hashes.length);
         }
         return;
       case 'prefix-clear':
@@ -91,10 +104,6 @@ export function createSharedPrefixRouting(opts: {
     }
   });
 
-  // per-worker cached blocks: exact from stats() (which walks every worker) at most once a
-  // second, raised by every local decision in between so back-to-back misses spread at once
-  let held = new Map<string, number>();
-  let heldAt = 0;
   const heldBlocks = (workerId: string): number => {
     const now = Date.now();
     if (now - heldAt > 1000) {
@@ -115,12 +124,22 @@ export function createSharedPrefixRouting(opts: {
       index.insert(model, workerId, hashes);
       held.set(workerId, (held.get(workerId) ?? 0) + hashes.length);
       const url = urlOf.get(workerId);
-      if (url !== undefined) pending.push({ model, worker: url, hashes });
+      if (url !== undefined) {
+        if (used + hashes.length > pool.length) {
+          const grown = new BigUint64Array(Math.max(pool.length * 2, used + hashes.length));
+          grown.set(pool.subarray(0, used));
+          pool = grown;
+        }
+        pool.set(hashes, used);
+        pending.push({ model, worker: url, start: used, end: used + hashes.length });
+        used += hashes.length;
+      }
       timer ??= setTimeout(flush, opts.flushMs ?? 5);
     },
     clearEverywhere() {
       index.clear();
       pending = [];
+      used = 0;
       bus.publish({ t: 'prefix-clear', from: bus.id });
     },
     close() {

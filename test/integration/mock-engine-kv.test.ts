@@ -176,6 +176,29 @@ void test('prefill time scales with uncached tokens', async () => {
   }
 });
 
+void test('shared prefill: concurrent prefills queue behind each other', async () => {
+  const shared = await startMockEngine({
+    prefillTokensPerSec: 1000,
+    prefillShared: true,
+    tokens: 1,
+  });
+  const separate = await startMockEngine({ prefillTokensPerSec: 1000, tokens: 1 });
+  try {
+    const timeBoth = async (engine: MockEngine): Promise<number> => {
+      const t0 = performance.now();
+      // two different 100-token prompts: 100 ms of prefill each
+      await Promise.all([cachedOf(engine, range(1, 100)), cachedOf(engine, range(501, 100))]);
+      return performance.now() - t0;
+    };
+    const queued = await timeBoth(shared);
+    const parallel = await timeBoth(separate);
+    assert.ok(queued >= 190, `shared prefill of 2×100 tokens at 1000 tok/s took ${queued} ms`);
+    assert.ok(parallel < 180, `independent prefills overlap (${parallel} ms)`);
+  } finally {
+    await shared.close();
+    await separate.close();
+  }
+});
 void test('a stream pauses while the client does not read (socket backpressure)', async () => {
   const engine = await startMockEngine({ tokens: 1_000_000 });
   const body = JSON.stringify({ prompt: 'x', stream: true });

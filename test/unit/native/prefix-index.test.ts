@@ -157,6 +157,33 @@ void describe('prefix index: JS wrapper', () => {
     assert.deepEqual(s.workers, [{ workerId: 'w', blocks: 0, capacity: 50 }]);
   });
 
+  void test('the native text hasher equals routingHashes, reuses its buffer and grows it', () => {
+    const hasher = createRoutingHasher(BS);
+    const texts = [
+      '',
+      'short',
+      'exactly sixteen!',
+      'héllo wörld — ünïcode ✓ 日本語 🦙 '.repeat(40),
+      'lone \ud800 surrogate and \udfff halves',
+      'x'.repeat(200_000), // larger than the hasher's initial buffer
+    ];
+    for (const t of texts) {
+      assert.deepEqual([...hasher(t)], [...routingHashes(t, BS)], `text of ${t.length} chars`);
+    }
+    const a = hasher('a'.repeat(64));
+    const first = a[0];
+    hasher('b'.repeat(64));
+    assert.notEqual(a[0], first, 'the result is a view of a reused buffer');
+    const out = new BigUint64Array(2);
+    assert.equal(native.textBlockHashesInto('z'.repeat(64), BS, 1n, out), 4); // 64 bytes / 16
+    assert.deepEqual(
+      [...out],
+      [...native.chainedBlockHashes(new Uint32Array(16).fill(0x7a7a7a7a), BS, 1n)].slice(0, 2),
+    );
+    assert.throws(() => native.textBlockHashesInto('x', 0, 1n, out), RangeError);
+    assert.throws(() => native.textBlockHashesInto(1 as unknown as string, 4, 1n, out), TypeError);
+  });
+
   void test('argument errors are TypeErrors with precise messages', () => {
     const idx = createPrefixIndex({ blockSize: BS });
     const h = prompt(2, 0, 1);

@@ -66,6 +66,37 @@ describe('cache_aware', () => {
     }
   });
 
+  test('collie: a holder busy prefilling others loses the request only when waiting costs more than re-prefilling', () => {
+    const { policy, fleet, deps, prefix } = setup('collie');
+    const text = SYSTEM.repeat(8); // the fake index cuts blocks of 4 characters
+    const total = prefix.hashes(text + 'q?').length;
+    prefix.record(fleet.set.model, 'w0', prefix.hashes(text));
+    // the holder's queue is smaller than twice the blocks a move would re-prefill: stay
+    deps.loads.setPending('w0', total);
+    const seen: RoutingDecision[] = [];
+    assert.equal(policy.select(fleet.set, request(text + 'q?', seen))?.id, 'w0');
+    assert.equal(seen[0]?.reason, 'hit');
+    // a queue worth more than that (saved wait > extra prefill work): go elsewhere
+    deps.loads.setPending('w0', 3 * total);
+    const moved: RoutingDecision[] = [];
+    const w = policy.select(fleet.set, request(text + 'q!', moved))?.id;
+    assert.notEqual(w, 'w0');
+    assert.equal(moved[0]?.reason, 'imbalance');
+    // smg mode never looks at the queue
+    const smg = setup('smg');
+    smg.prefix.record(smg.fleet.set.model, 'w0', smg.prefix.hashes(text));
+    smg.deps.loads.setPending('w0', 100 * total);
+    assert.equal(smg.policy.select(smg.fleet.set, request(text + 'q!'))?.id, 'w0');
+  });
+
+  test('collie: a miss avoids a worker that is busy prefilling at equal in-flight load', () => {
+    const { policy, fleet, deps } = setup('collie', 2);
+    deps.loads.setPending('w0', 50);
+    for (let i = 0; i < 20; i++) {
+      assert.equal(policy.select(fleet.set, request(`brand new prompt ${i}`))?.id, 'w1');
+    }
+  });
+
   test('imbalance: collie keeps affinity for a holder near the minimum load, else goes to the minimum', () => {
     const { policy, fleet, setLoad, prefix } = setup('collie');
     prefix.record(fleet.set.model, 'w1', prefix.hashes(SYSTEM));

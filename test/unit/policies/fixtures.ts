@@ -76,13 +76,18 @@ export function emptySet(): WorkerSet {
 /** LoadView backed by a Map; absent workers have load 0. */
 export interface FakeLoads extends LoadView {
   set(workerId: string, load: number): void;
+  /** Sets the prefill work in flight (pendingBlocks). */
+  setPending(workerId: string, blocks: number): void;
 }
 
 export function createFakeLoads(): FakeLoads {
   const loads = new Map<string, number>();
+  const pending = new Map<string, number>();
   return {
     get: (id) => loads.get(id) ?? 0,
     set: (id, load) => void loads.set(id, load),
+    pendingBlocks: (id) => pending.get(id) ?? 0,
+    setPending: (id, blocks) => void pending.set(id, blocks),
   };
 }
 
