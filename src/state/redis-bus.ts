@@ -35,7 +35,8 @@
  * routing events are only cache hints). Registry versions are compared as numbers, so they
  * must not restart from 1 while an older snapshot is still stored.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
+import { createRedisClient, type RedisClient } from './redis-client';
 import type { Logger } from '../util/logger';
 import { silentLogger } from '../util/logger';
 import type { StateBus } from './bus';
@@ -104,7 +105,7 @@ export interface RedisBusOptions {
   /** Called when the bus degrades (Redis lost) and when it recovers. */
   readonly onHealthChange?: (state: 'degraded' | 'recovered', health: RedisBusHealth) => void;
   /** Client factory (tests, TLS/sentinel setups). It must not be connected elsewhere. */
-  readonly createClient?: (url: string, options: RedisOptions) => Redis;
+  readonly createClient?: (url: string, options: RedisOptions) => RedisClient;
 }
 
 export async function createRedisBus(opts: RedisBusOptions): Promise<RedisBus> {
@@ -134,7 +135,7 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<RedisBus> {
     disconnectTimeout: 200,
     retryStrategy: (times) => Math.min(25 * 2 ** Math.min(times, 10), maxBackoffMs),
   };
-  const make = opts.createClient ?? ((url: string, o: RedisOptions) => new Redis(url, o));
+  const make = opts.createClient ?? createRedisClient;
   const pub = make(opts.url, { ...base, connectionName: `collie:${id}:pub` });
   pub.on('error', noteError('publisher connection'));
   const sub = make(opts.url, { ...base, connectionName: `collie:${id}:read` });
@@ -271,7 +272,7 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<RedisBus> {
 }
 
 /** disconnect() unless already ended (ioredis would leave a 2 s timer on a closed socket). */
-function hangUp(client: Redis): void {
+function hangUp(client: RedisClient): void {
   if (client.status !== 'end') client.disconnect();
 }
 

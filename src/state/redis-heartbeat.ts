@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client';
 import type { RedisBusKeys } from './redis-codec';
 import { reap } from './redis-reader';
 
@@ -21,7 +21,7 @@ export interface Heartbeat {
 }
 
 export interface HeartbeatDeps {
-  readonly client: Redis;
+  readonly client: RedisClient;
   readonly keys: RedisBusKeys;
   readonly id: string;
   readonly heartbeatMs: number;

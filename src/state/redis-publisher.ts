@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client';
 import type { StateMessage } from './bus';
 import { encodeBatch, type RedisBusKeys } from './redis-codec';
 import { OwnState } from './redis-own-state';
@@ -26,7 +26,7 @@ export interface Publisher {
 }
 
 export interface PublisherDeps {
-  readonly client: Redis;
+  readonly client: RedisClient;
   readonly keys: RedisBusKeys;
   readonly id: string;
   readonly batchMs: number;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client';
 import { RetainedState, type StateMessage } from './bus';
 import { decodeBatch, streamIdMs, type RedisBusKeys } from './redis-codec';
 import { parseSnapshot, type Replica } from './redis-replica';
@@ -28,7 +28,7 @@ export interface Reader {
 }
 
 export interface ReaderDeps {
-  readonly client: Redis;
+  readonly client: RedisClient;
   readonly keys: RedisBusKeys;
   readonly id: string;
   readonly replica: Replica;
@@ -199,7 +199,7 @@ export function createReader(deps: ReaderDeps): Reader {
 
 /** Participants among `ids` whose heartbeat is gone (their load vectors are deleted). */
 export async function reap(
-  client: Redis,
+  client: RedisClient,
   keys: RedisBusKeys,
   ids: readonly string[],
 ): Promise<string[]> {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client';
 
 /**
  * Lua scripts of the Redis state bus. Each declares every key it touches (all under one hash
@@ -63,7 +63,7 @@ return dead
 
 /** EVALSHA, falling back to EVAL when the server lost its script cache (restart, FLUSH). */
 export async function runScript(
-  client: Redis,
+  client: RedisClient,
   s: Script,
   keys: readonly string[],
   args: ReadonlyArray<string | number>,

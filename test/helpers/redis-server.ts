@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { freePort } from './processes';
 
 /**
@@ -52,12 +53,15 @@ process.on('exit', () => {
   for (const c of running) c.kill('SIGKILL');
 });
 
-export async function startRedisServer(opts: { port?: number } = {}): Promise<RedisServer> {
+export async function startRedisServer(
+  opts: { port?: number; extraArgs?: readonly string[] } = {},
+): Promise<RedisServer> {
   const bin = findRedisServer();
   if (!bin) throw new Error('redis-server not found (install it or set REDIS_SERVER_BIN)');
   const port = opts.port ?? (await freePort());
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collie-redis-'));
-  let child: ChildProcess | undefined = await spawnServer(bin, port, dir);
+  const extra = opts.extraArgs ?? [];
+  let child: ChildProcess | undefined = await spawnServer(bin, port, dir, extra);
 
   async function stop(): Promise<void> {
     const c = child;
@@ -77,14 +81,19 @@ export async function startRedisServer(opts: { port?: number } = {}): Promise<Re
     async restart() {
       await stop();
       fs.mkdirSync(dir, { recursive: true });
-      child = await spawnServer(bin, port, dir);
+      child = await spawnServer(bin, port, dir, extra);
     },
   };
 }
 
-async function spawnServer(bin: string, port: number, dir: string): Promise<ChildProcess> {
+async function spawnServer(
+  bin: string,
+  port: number,
+  dir: string,
+  extra: readonly string[],
+): Promise<ChildProcess> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  args.push('--dir', dir, '--daemonize', 'no', '--protected-mode', 'no');
+  args.push('--dir', dir, '--daemonize', 'no', '--protected-mode', 'no', ...extra);
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let out = '';
@@ -130,4 +139,61 @@ function ping(port: number): Promise<boolean> {
       if (buf.includes('\r\n')) done(buf.startsWith('+PONG'));
     });
   });
+}
+
+export interface RedisCluster {
+  /** redis+cluster://127.0.0.1:p1,127.0.0.1:p2,… (collie's --redis-url form). */
+  readonly url: string;
+  readonly nodes: readonly RedisServer[];
+  stop(): Promise<void>;
+}
+
+/**
+ * A private Redis Cluster of `n` masters on 127.0.0.1 (no replicas): slots split evenly with
+ * CLUSTER ADDSLOTSRANGE, nodes joined with CLUSTER MEET, ready once every node reports
+ * cluster_state:ok. Stopped by pid like startRedisServer.
+ */
+export async function startRedisCluster(n = 3): Promise<RedisCluster> {
+  const nodes: RedisServer[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(nodes.map((s) => s.stop()));
+  };
+  try {
+    for (let i = 0; i < n; i++) {
+      nodes.push(
+        await startRedisServer({
+          extraArgs: ['--cluster-enabled', 'yes', '--cluster-node-timeout', '2000'],
+        }),
+      );
+    }
+    const clients = nodes.map((s) => new Redis(s.port, '127.0.0.1', { lazyConnect: false }));
+    try {
+      const per = Math.ceil(16384 / n);
+      for (let i = 0; i < n; i++) {
+        const from = i * per;
+        const to = Math.min(16383, from + per - 1);
+        await clients[i]?.call('CLUSTER', 'ADDSLOTSRANGE', String(from), String(to));
+      }
+      for (let i = 1; i < n; i++) {
+        await clients[0]?.call('CLUSTER', 'MEET', '127.0.0.1', String(nodes[i]?.port));
+      }
+      const end = Date.now() + 15_000;
+      for (;;) {
+        const infos = await Promise.all(clients.map((c) => c.call('CLUSTER', 'INFO')));
+        if (infos.every((t) => String(t).includes('cluster_state:ok'))) break;
+        if (Date.now() > end) throw new Error(`redis cluster not ok:\n${String(infos[0])}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      for (const c of clients) c.disconnect();
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    url: `redis+cluster://${nodes.map((s) => `127.0.0.1:${s.port}`).join(',')}`,
+    nodes,
+    stop,
+  };
 }

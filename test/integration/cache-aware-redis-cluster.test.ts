@@ -1,0 +1,87 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Cluster } from 'ioredis';
+import {
+  startEngines,
+  startTestGateway,
+  closeAll,
+  postJson,
+  eventually,
+  type TestGateway,
+} from '../helpers/gateway';
+import { startRedisCluster, type RedisCluster } from '../helpers/redis-server';
+import { clusterNodes } from '../../src/state/redis-client';
+import type { MockEngine } from '../../src/mock-engine';
+
+async function route(gw: TestGateway, system: string, user: string) {
+  const r = await postJson(`${gw.url}/v1/chat/completions`, {
+    model: 'mock-model',
+    max_tokens: 1,
+    messages: [
+      { role: 'system', content: system },
+      { role: 'user', content: user },
+    ],
+  });
+  assert.equal(r.status, 200);
+  await r.text();
+  const worker = r.headers.get('x-collie-worker') ?? '';
+  const info = (await (await fetch(`${gw.url}/workers/${worker}`)).json()) as { url: string };
+  return { url: info.url, reason: r.headers.get('x-collie-route-reason') ?? '' };
+}
+
+describe('two collie instances sharing a real 3-node Redis Cluster (--redis-url redis+cluster://…)', () => {
+  let cluster: RedisCluster;
+  let engines: MockEngine[];
+  let gw1: TestGateway;
+  let gw2: TestGateway;
+
+  before(async () => {
+    cluster = await startRedisCluster(3);
+    engines = await startEngines(4);
+    const flags = [
+      '--worker-urls',
+      ...engines.map((e) => e.url),
+      '--policy',
+      'cache_aware',
+      '--redis-url',
+      cluster.url,
+    ];
+    gw1 = await startTestGateway(flags);
+    gw2 = await startTestGateway(flags);
+  });
+  after(async () => {
+    await closeAll(gw1, gw2, engines);
+    await cluster.stop();
+  });
+
+  test('a prefix routed by one instance is a hit on the other', async () => {
+    const system = 'Cluster-shared system prompt for the shipping assistant. '.repeat(12);
+    const first = await route(gw1, system, 'parcel 1');
+    // routing events reach the other instance within a few batches
+    await new Promise((r) => setTimeout(r, 300));
+    let last = { url: '', reason: '' };
+    await eventually(async () => {
+      last = await route(gw2, system, `parcel 1, again ${Date.now()}`);
+      return last.reason === 'hit';
+    }, 5000);
+    assert.equal(last.reason, 'hit');
+    assert.equal(last.url, first.url);
+  });
+
+  test('the bus keys live in one slot of the cluster, hash-tagged', async () => {
+    const client = new Cluster(clusterNodes(cluster.url));
+    try {
+      await new Promise((resolve) => client.once('ready', resolve));
+      const keys: string[] = [];
+      for (const node of client.nodes('master')) keys.push(...(await node.keys('collie:*')));
+      assert.ok(keys.length >= 2, `bus keys: ${keys.join(', ')}`);
+      for (const k of keys) assert.match(k, /\{state\}/);
+      const slots = new Set(
+        await Promise.all(keys.map((k) => client.call('CLUSTER', 'KEYSLOT', k))),
+      );
+      assert.equal(slots.size, 1);
+    } finally {
+      client.disconnect();
+    }
+  });
+});
