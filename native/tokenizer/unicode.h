@@ -33,4 +33,14 @@ enum class NormForm : uint8_t { kNfc, kNfkc, kNfd, kNfkd };
 // Writes the normalization of `in` to *out (out is cleared first). ASCII input is copied as is.
 void Normalize(NormForm form, std::string_view in, std::string* out);
 
+// Simple case folding (CaseFolding.txt statuses C and S); cp itself when it has no folding.
+char32_t CaseFoldSimple(char32_t cp);
+// Next member of cp's simple-case-folding equivalence class (a cycle through every code point
+// with the same CaseFoldSimple); cp itself when the class has one member.
+char32_t CaseFoldOrbitNext(char32_t cp);
+// Canonical combining class (0 for starters and unassigned code points).
+uint8_t CombiningClass(char32_t cp);
+// True when NFC/NFKC/NFD/NFKD(s) == s (exact: runs the quick check, then normalizes if needed).
+bool IsNormalized(NormForm form, std::string_view s);
+
 }  // namespace collie::tok

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { NativeTokenizerAddon } from './tokenizer-addon';
 
 /** Result of PrefixIndex.match: workers with a match > 0, sorted by length desc, then id asc. */
 export interface NativePrefixMatch {
@@ -54,7 +55,7 @@ export interface NativePrefixIndex {
 }
 
 /** The C++ addon's surface (native/binding/addon.cc). */
-export interface NativeAddon {
+export interface NativeAddon extends NativeTokenizerAddon {
   hash64(data: string | Uint8Array, seed?: bigint): bigint;
   chainedBlockHashes(tokens: Uint32Array, blockSize: number, seed?: bigint): BigUint64Array;
   /**
@@ -64,6 +65,12 @@ export interface NativeAddon {
    */
   textBlockHashesInto(text: string, blockSize: number, seed: bigint, out: BigUint64Array): number;
   readonly PrefixIndex: new () => NativePrefixIndex;
+  /**
+   * Debug surface of the tokenizer's regex engine (native/tokenizer/regex.h): [start, end)
+   * pairs of successive matches as UTF-16 offsets. TypeError on bad arguments; Error with the
+   * compile message for a pattern outside the supported Oniguruma subset.
+   */
+  tokenizerRegexFindAll(pattern: string, text: string): Uint32Array;
 }
 
 let cached: NativeAddon | undefined;

@@ -9,7 +9,9 @@ namespace collie::tok {
 // (see src/native/tokenizer-addon.ts). Implemented in tokenizer_wrap.cc.
 void RegisterTokenizer(Napi::Env env, Napi::Object exports);
 // tokenizerRegexFindAll(pattern, text) -> Uint32Array of [start, end) UTF-16 offsets, for the
-// differential tests of native/tokenizer/regex.h. Implemented in regex_debug.cc.
+// differential tests of native/tokenizer/regex.h; also tokenizerNormalize(form, text) -> string
+// and tokenizerGeneralCategory(codePoints: Uint32Array) -> Uint8Array for unicode.h's tests.
+// Implemented in regex_debug.cc.
 void RegisterRegexDebug(Napi::Env env, Napi::Object exports);
 
 }  // namespace collie::tok

@@ -1,0 +1,4 @@
+import { describeOracleSuite } from './oracle-suite';
+import { TOKENIZER_SPECS } from './specs';
+
+describeOracleSuite(TOKENIZER_SPECS.cl100k_base);
