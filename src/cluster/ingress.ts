@@ -15,6 +15,9 @@ import { inferenceRoutes } from '../routes/inference';
 import { publicRoutes } from '../routes/public';
 import { workersRoutes } from '../routes/workers';
 import { adminRoutes } from '../routes/admin';
+import { tokenizeRoutes } from '../routes/tokenize';
+import { tokenizersRoutes } from '../routes/tokenizers';
+import { startIngressTokenizers } from '../tokenizer/ingress';
 import type { RpcClient } from './rpc';
 import type { GatewayMetrics } from '../metrics';
 import { createAuth } from '../auth';
@@ -106,12 +109,20 @@ export async function startIngress(opts: {
     const w = router.workerById(id);
     if (w) opts.metrics.workerRequestsActive(w.url, loads.local(id));
   });
+  const tokenizers = startIngressTokenizers({
+    config: config.tokenizer,
+    processes: config.workers,
+    call: (op, payload, timeoutMs) => opts.control.call(op, payload, timeoutMs),
+    logger,
+  });
   const table = new RouteTable();
   for (const r of [
     ...publicRoutes(ctx),
     ...inferenceRoutes(ctx),
     ...workersRoutes(ctx),
     ...adminRoutes(ctx),
+    ...tokenizeRoutes(ctx, tokenizers.replica),
+    ...tokenizersRoutes(ctx),
   ])
     table.add(r);
   const server = createHttpServer(table, {
@@ -146,6 +157,7 @@ export async function startIngress(opts: {
       loads.close();
       outcomes.close();
       prefix?.close();
+      await tokenizers.close();
       await pools.close();
     },
   };

@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { AssignmentMode, PolicyName } from '../policies/types';
 import type { LogLevel } from '../util/logger';
 import type { AuthConfig } from '../auth';
+import type { TokenizerConfig } from './tokenizer-config';
 
 /** Validated, frozen gateway configuration (built once at startup from the flags). */
 export interface GatewayConfig {
@@ -74,6 +75,7 @@ export interface GatewayConfig {
     readonly queueTimeoutSecs: number;
     readonly refillPerSec?: number;
   };
+  readonly tokenizer: TokenizerConfig;
 }
 
 export function defaultWorkerCount(): number {

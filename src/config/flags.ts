@@ -1,5 +1,6 @@
 import { POLICY_NAMES, ASSIGNMENT_MODES } from '../policies/types';
 import { OPS_FLAGS } from './flags-ops';
+import { TOKENIZER_FLAGS } from './flags-tokenizer';
 
 import type { FlagSpec } from './flag-spec';
 
@@ -177,12 +178,12 @@ const CORE_FLAGS = [
     key: 'redisUrl',
     flag: '--redis-url',
     kind: 'string',
-    help: 'Share routing state (prefix index) with every instance on this Redis (redis://host:port/db); unset: this instance only',
+    help: 'Share routing state (prefix index, loads) with every instance on this Redis (redis://host:port/db) or Redis Cluster (redis+cluster://host:port[,host:port…] seed nodes); unset: this instance only',
   },
 ] as const satisfies readonly FlagSpec[];
 
 /** Every flag of `collie launch`: serving/routing ones here, operations ones in flags-ops.ts. */
-export const LAUNCH_FLAGS: readonly FlagSpec[] = [...CORE_FLAGS, ...OPS_FLAGS];
+export const LAUNCH_FLAGS: readonly FlagSpec[] = [...CORE_FLAGS, ...OPS_FLAGS, ...TOKENIZER_FLAGS];
 
 /**
  * SMG flags that collie does not implement yet. They are refused with a message naming
@@ -237,13 +238,6 @@ const SMG_FLAGS_NOT_IN_TABLE: readonly string[] = [
   '--prefix-token-count',
   '--prefix-hash-load-factor',
   '--redis-url',
-  '--tokenizer-path',
-  '--model-path',
-  '--model',
-  '--tokenizer-cache-enable-l0',
-  '--tokenizer-cache-l0-max-entries',
-  '--tokenizer-cache-enable-l1',
-  '--tokenizer-cache-l1-max-memory',
   '--pd-disaggregation',
   '--prefill',
   '--decode',

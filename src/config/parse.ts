@@ -1,9 +1,11 @@
 import { LAUNCH_FLAGS, UNSUPPORTED_SMG_FLAGS, type FlagSpec } from './flags';
+import { CLUSTER_SCHEME, clusterNodes } from '../state/redis-client';
 import { defaultWorkerCount, type GatewayConfig } from './config';
 import { validateWorkerUrl } from '../core/worker-url';
 import { uuidv7 } from '../util/uuid';
 import { POLICY_NAMES, type PolicyName } from '../policies/types';
 import { parseControlPlaneKey, parseRoleMapping, parseTenantKey, type AuthConfig } from '../auth';
+import { tokenizerConfig } from './tokenizer-config';
 
 /** A startup configuration error; the CLI prints the message and exits 2. */
 export class ConfigError extends Error {
@@ -176,8 +178,18 @@ function parseAuthConfig(
 }
 
 function redisUrl(u: string): string {
+  if (u.startsWith(CLUSTER_SCHEME)) {
+    try {
+      clusterNodes(u);
+    } catch (err) {
+      throw new ConfigError(`--redis-url: ${(err as Error).message}`);
+    }
+    return u;
+  }
   if (!/^rediss?:\/\/[^/]+/.test(u))
-    throw new ConfigError(`--redis-url: expected redis://host:port[/db], got '${u}'`);
+    throw new ConfigError(
+      `--redis-url: expected redis://host:port[/db] or redis+cluster://host:port[,host:port…], got '${u}'`,
+    );
   return u;
 }
 
@@ -309,6 +321,7 @@ export function parseLaunchArgs(
         : {}),
     },
     corsAllowedOrigins: values['corsAllowedOrigins'] as string[],
+    tokenizer: tokenizerConfig(values, env),
     ...(values['healthCheckPort'] !== undefined
       ? { healthCheckPort: values['healthCheckPort'] as number }
       : {}),

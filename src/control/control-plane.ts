@@ -12,11 +12,17 @@ import { CircuitBreakers } from './circuit-breakers';
 import { AdmissionService } from './admission-service';
 import { startLoadMonitor } from './load-monitor';
 import type { OutcomeBatch } from '../core/outcome-reporter';
+import { TokenizerRegistry, validateTokenizerFile } from './tokenizer-registry';
+import { handleTokenizersCall, type TokenizersCall } from './tokenizers-api';
 
 export interface ControlPlane {
   readonly registry: WorkerRegistry;
   readonly manager: WorkerManager;
-  /** Resolves when every --worker-urls engine is registered or has given up. */
+  readonly tokenizers: TokenizerRegistry;
+  /**
+   * Resolves when every --worker-urls engine is registered or has given up, and the
+   * startup tokenizer (--tokenizer-path / --model-path) is registered or failed.
+   */
   readonly startupDone: Promise<void>;
   /** Answers control-plane calls from ingress processes. */
   readonly handle: RpcHandler;
@@ -36,6 +42,7 @@ export type ControlPlaneConfig = Pick<
   | 'admission'
   | 'policy'
   | 'loadMonitorInterval'
+  | 'tokenizer'
 >;
 
 /**
@@ -85,8 +92,17 @@ export function startControlPlane(opts: {
       ? startLoadMonitor(opts.bus, registry, config.loadMonitorInterval)
       : () => undefined;
   breakers = new CircuitBreakers(config.circuitBreaker, manager, metrics, clock, logger);
+  const tokenizers = new TokenizerRegistry({
+    hubDownload: config.tokenizer.hubDownload,
+    hub: config.tokenizer.hub,
+    logger,
+    clock,
+    validate: validateTokenizerFile,
+  });
+  const startupSource = config.tokenizer.startupSource;
+  if (startupSource !== undefined) tokenizers.submit(startupSource, startupSource);
   const deadlineMs = Date.now() + config.workerStartupTimeoutSecs * 1000;
-  const startupDone = Promise.all(
+  const workersDone = Promise.all(
     // SMG: engines given on the command line are called with the gateway's own --api-key
     config.workerUrls.map((url) => {
       const apiKey = config.auth?.apiKey;
@@ -94,7 +110,11 @@ export function startControlPlane(opts: {
         .done;
     }),
   ).then(() => undefined);
-  const sweeper = setInterval(() => manager.jobs.sweep(), 60_000).unref();
+  const startupDone = Promise.all([workersDone, tokenizers.idle()]).then(() => undefined);
+  const sweeper = setInterval(() => {
+    manager.jobs.sweep();
+    tokenizers.sweep();
+  }, 60_000).unref();
 
   const ticketOf = (payload: unknown): string => {
     const t = (payload as { ticket?: unknown } | null)?.ticket;
@@ -114,6 +134,9 @@ export function startControlPlane(opts: {
     if (op === 'workers') {
       return Promise.resolve(handleWorkersCall(manager, payload as WorkersCall));
     }
+    if (op === 'tokenizers') {
+      return Promise.resolve(handleTokenizersCall(tokenizers, payload as TokenizersCall, peer));
+    }
     if (op === 'cb-outcomes') {
       if (typeof payload === 'object' && payload !== null)
         breakers?.record(payload as OutcomeBatch);
@@ -125,10 +148,15 @@ export function startControlPlane(opts: {
   return {
     registry,
     manager,
+    tokenizers,
     startupDone,
     handle,
-    peerGone: (peer) => admission.peerGone(peer),
+    peerGone: (peer) => {
+      admission.peerGone(peer);
+      tokenizers.peerGone(peer);
+    },
     close() {
+      tokenizers.close();
       stopLoadMonitor();
       admission.close();
       clearInterval(sweeper);

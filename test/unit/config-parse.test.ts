@@ -60,7 +60,7 @@ const bad: Array<[string[], RegExp]> = [
   [['--port'], /--port: expects a value/],
   [['--policy', 'fastest'], /--policy: invalid value 'fastest'/],
   [['--policy', 'prefix_hash'], /prefix_hash is not available/],
-  [['--tokenizer-path', 'x'], /--tokenizer-path is an SMG flag that collie does not support yet/],
+  [['--enable-mesh'], /--enable-mesh is an SMG flag that collie does not support yet/],
   [['--tenant-api-key', 'nocolon'], /--tenant-api-key/],
   [['--jwt-issuer', 'https://idp'], /--jwt-issuer and --jwt-audience must be given together/],
   [['--redis-url', 'http://x'], /--redis-url: expected redis:\/\/host:port/],

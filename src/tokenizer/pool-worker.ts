@@ -1,0 +1,19 @@
+import { tokenizerAddon } from './native';
+import type { PoolTask, PoolResults } from './pool-messages';
+
+// Loaded once per pool thread; the addon is context-aware and its handles are process-wide.
+const addon = tokenizerAddon();
+
+/** The piscina task handler. Native argument errors (TypeError/RangeError) reject the task. */
+export default function run(task: PoolTask): PoolResults[PoolTask['op']] {
+  switch (task.op) {
+    case 'encode':
+      return addon.tokenizerEncode(task.handle, task.text, task.add);
+    case 'encodeBatch':
+      return addon.tokenizerEncodeBatch(task.handle, task.texts, task.add);
+    case 'decode':
+      return addon.tokenizerDecode(task.handle, task.ids, task.skip);
+    case 'ping':
+      return 'ok';
+  }
+}

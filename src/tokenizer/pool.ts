@@ -1,0 +1,82 @@
+import os from 'node:os';
+import path from 'node:path';
+import Piscina from 'piscina';
+import type { PoolTask, PoolResults } from './pool-messages';
+
+/**
+ * A thread pool for tokenizer work, shared by every tokenizer of a process (handles are
+ * process-wide). Threads start on first use and stay warm (a cold thread costs a
+ * worker start plus an addon load, tens of milliseconds).
+ */
+export interface TokenizerPool {
+  /** Number of threads the pool runs (once started). */
+  readonly threads: number;
+  encode(handle: number, text: string, add: boolean): Promise<Uint32Array>;
+  encodeBatch(handle: number, texts: readonly string[], add: boolean): Promise<Uint32Array[]>;
+  decode(handle: number, ids: Uint32Array, skip: boolean): Promise<string>;
+  /** Starts the threads now instead of on first use; resolves once every thread answered. */
+  warm(): Promise<void>;
+  /** Tasks queued or running. */
+  readonly pending: number;
+  /** Waits for queued tasks, then stops the threads. */
+  close(): Promise<void>;
+}
+
+export interface TokenizerPoolOptions {
+  /** Threads (default: available parallelism − 1, at least 1, at most 8). */
+  readonly threads?: number;
+}
+
+export function defaultPoolThreads(): number {
+  return Math.max(1, Math.min(8, os.availableParallelism() - 1));
+}
+
+export function createTokenizerPool(opts: TokenizerPoolOptions = {}): TokenizerPool {
+  const threads = opts.threads ?? defaultPoolThreads();
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new RangeError(`pool threads must be an integer >= 1, got ${threads}`);
+  }
+  let piscina: Piscina<PoolTask, unknown> | undefined;
+  let closed = false;
+  let pending = 0;
+  const get = (): Piscina<PoolTask, unknown> => {
+    if (closed) throw new Error('the tokenizer pool is closed');
+    piscina ??= new Piscina<PoolTask, unknown>({
+      filename: path.join(__dirname, 'pool-worker.js'),
+      minThreads: threads,
+      maxThreads: threads,
+      // threads stay warm: a restart would cost more than the work it saves
+      idleTimeout: Number.POSITIVE_INFINITY,
+      recordTiming: false,
+    });
+    return piscina;
+  };
+  const run = async <K extends PoolTask['op']>(
+    task: Extract<PoolTask, { op: K }>,
+  ): Promise<PoolResults[K]> => {
+    const p = get();
+    pending++;
+    try {
+      return (await p.run(task)) as PoolResults[K];
+    } finally {
+      pending--;
+    }
+  };
+  return {
+    threads,
+    get pending() {
+      return pending;
+    },
+    encode: (handle, text, add) => run({ op: 'encode', handle, text, add }),
+    encodeBatch: (handle, texts, add) => run({ op: 'encodeBatch', handle, texts, add }),
+    decode: (handle, ids, skip) => run({ op: 'decode', handle, ids, skip }),
+    async warm() {
+      await Promise.all(Array.from({ length: threads }, () => run({ op: 'ping' })));
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await piscina?.close();
+    },
+  };
+}
