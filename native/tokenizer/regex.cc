@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstring>
 
 #include "unicode.h"
@@ -217,6 +218,7 @@ struct Node {
   int min = 0, max = 0;  // kRepeat; max < 0 = unbounded
   bool neg = false;      // kLook
   bool enclosed = false;  // came from a capture group or an option group (?i:...)
+  bool literal = false;   // a literal character (ch), possibly as a case-fold class
   std::vector<std::unique_ptr<Node>> kids;
 };
 using NodeP = std::unique_ptr<Node>;
@@ -225,6 +227,10 @@ NodeP MakeNode(Node::Kind k) {
   NodeP n = std::make_unique<Node>();
   n->kind = k;
   return n;
+}
+
+bool IsSingleCharNode(const Node& n) {
+  return n.kind == Node::kChar || n.kind == Node::kClass || n.kind == Node::kAny;
 }
 
 bool Nullable(const Node& n) {
@@ -297,8 +303,27 @@ class Parser {
     return alt;
   }
 
+  // Under (?i), Oniguruma also matches a run of literals against a character whose full case
+  // folding it spells (e.g. (?i)ss matches ß); that is not implemented, so such runs are refused.
+  bool CheckFoldRun(const std::u32string& run, size_t at) {
+    for (size_t k = 0; k < MultiCaseFoldCount(); ++k) {
+      char32_t f[3];
+      int n = CaseFoldMulti(MultiCaseFoldSource(k), f);
+      std::u32string target(f, f + n);
+      if (run.find(target) != std::u32string::npos) {
+        Unsupported("(?i) literal sequence matching the case folding of U+" +
+                        Hex(MultiCaseFoldSource(k)),
+                    at);
+        return false;
+      }
+    }
+    return true;
+  }
+
   NodeP ParseConcat(bool icase, int depth) {
     NodeP cat = MakeNode(Node::kConcat);
+    std::u32string run;  // simple-folded literals of the current run (under (?i))
+    size_t run_at = i_;
     while (More() && Peek() != '|' && Peek() != ')') {
       size_t at = i_;
       // Isolated option "(?i)": like Oniguruma, the rest of the group becomes its body.
@@ -314,6 +339,13 @@ class Parser {
       if (!atom) return nullptr;
       atom = ParseQuantifiers(std::move(atom), at);
       if (!atom) return nullptr;
+      if (icase && atom->literal) {
+        if (run.empty()) run_at = at;
+        run.push_back(CaseFoldSimple(atom->ch));
+        if (run.size() >= 2 && !CheckFoldRun(run, run_at)) return nullptr;
+      } else {
+        run.clear();
+      }
       cat->kids.push_back(std::move(atom));
     }
     if (cat->kids.size() == 1) return std::move(cat->kids[0]);
@@ -378,6 +410,16 @@ class Parser {
       if (More() && Peek() == '?' && c == '{') {
         return Unsupported("{n,m}? (lazy quantifier)", at);
       }
+      // Oniguruma ends a loop at an iteration that matched empty, even below the minimum,
+      // when it compiles the repeat as a counted loop rather than unrolling it, which depends
+      // on its code size; counted repeats of bodies that can match empty are therefore refused.
+      bool simple = (min <= 1 && (max < 0 || max <= 1));
+      if (!simple && !IsSingleCharNode(*atom) && Nullable(*atom)) {
+        return Unsupported("counted repeat {" + std::to_string(min) + "," +
+                               (max < 0 ? std::string() : std::to_string(max)) +
+                               "} of a group that can match empty",
+                           at);
+      }
       NodeP r = MakeNode(Node::kRepeat);
       r->min = min;
       r->max = max;
@@ -403,15 +445,30 @@ class Parser {
     }
   }
 
+  static std::string Hex(char32_t cp) {
+    char buf[16];
+    std::snprintf(buf, sizeof(buf), "%04X", static_cast<unsigned>(cp));
+    return buf;
+  }
+
   NodeP CharNode(char32_t cp, bool icase) {
+    char32_t multi[3];
+    if (icase && CaseFoldMulti(cp, multi) > 0) {
+      return Unsupported("(?i) literal with a multi-character case folding (U+" + Hex(cp) + ")",
+                         i_ - 1);
+    }
     if (icase && CaseFoldOrbitNext(cp) != cp) {
       CharClass cc;
       cc.atoms.push_back({Atom::kRange, false, 0, cp, cp});
       AddCaseClosure(cp, cp, &cc.atoms);
-      return ClassNode(std::move(cc));
+      NodeP n = ClassNode(std::move(cc));
+      n->literal = true;
+      n->ch = cp;
+      return n;
     }
     NodeP n = MakeNode(Node::kChar);
     n->ch = cp;
+    n->literal = true;
     return n;
   }
 
@@ -431,7 +488,21 @@ class Parser {
       case '[': {
         CharClass cc;
         if (!ParseClass(icase, &cc)) return nullptr;
-        return ClassNode(std::move(cc));
+        bool negated = cc.negate;
+        NodeP n = ClassNode(std::move(cc));
+        if (icase && !negated) {
+          // Oniguruma lets such a class also match the full case folding of its members
+          // (e.g. (?i)[\w] matches "ss" for ß); that is not implemented.
+          const CharClass& made = classes_->back();
+          for (size_t k = 0; k < MultiCaseFoldCount(); ++k) {
+            if (made.Matches(MultiCaseFoldSource(k))) {
+              return Unsupported(
+                  "(?i) character class containing a character with a multi-character case "
+                  "folding (U+" + Hex(MultiCaseFoldSource(k)) + ")", at);
+            }
+          }
+        }
+        return n;
       }
       case '.': ++i_; return MakeNode(Node::kAny);
       case '^': ++i_; return MakeNode(Node::kBol);
@@ -508,7 +579,8 @@ class Parser {
   bool ParseHex(size_t min_digits, size_t max_digits, char32_t* out) {
     size_t j = i_;
     uint32_t v = 0;
-    while (j < p_.size() && j - i_ < max_digits && std::isxdigit(static_cast<unsigned char>(p_[j]))) {
+    while (j < p_.size() && j - i_ < max_digits &&
+           std::isxdigit(static_cast<unsigned char>(p_[j]))) {
       char h = p_[j];
       v = v * 16 + static_cast<uint32_t>(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
       ++j;
@@ -1144,11 +1216,25 @@ class Vm {
   Vm(const Program& prog, const uint8_t* s, size_t n)
       : prog_(prog), s_(s), n_(n), slots_(static_cast<size_t>(prog.nslots), 0) {}
 
+  // Backtracking budget of the next Run (see FindAll); a run that exhausts it fails and sets
+  // aborted().
+  void SetBudget(int64_t steps) {
+    budget_ = steps;
+    aborted_ = false;
+  }
+  int64_t budget() const { return budget_; }
+  bool aborted() const { return aborted_; }
+
   // Runs the program from pc at pos; on success *end receives the match end.
   bool Run(int32_t pc, size_t pos, size_t* end) {
     const size_t base = stack_.size();
     const std::vector<Inst>& code = prog_.code;
     while (true) {
+      if (--budget_ < 0) {
+        aborted_ = true;
+        stack_.truncate(base);
+        return false;
+      }
       const Inst& in = code[static_cast<size_t>(pc)];
       bool ok = true;
       switch (in.op) {
@@ -1215,6 +1301,7 @@ class Vm {
           if (count < in.min) { ok = false; break; }
           size_t pmin = p;
           p = Greedy(in, p, in.max - count);
+          budget_ -= static_cast<int64_t>(p - pos);
           if (p > pmin && !prog_.tail_ok[static_cast<size_t>(pc) + 1]) {
             stack_.push_back({kFrBackoff, pc + 1, static_cast<uint32_t>(p),
                               static_cast<uint32_t>(pmin), 0});
@@ -1226,6 +1313,10 @@ class Vm {
         case kOpLook: {
           size_t e;
           bool m = Run(pc + 2, pos, &e);
+          if (aborted_) {
+            stack_.truncate(base);
+            return false;
+          }
           if (m == in.neg) { ok = false; break; }
           ++pc;
           break;
@@ -1392,6 +1483,8 @@ class Vm {
   size_t n_;
   FrameStack stack_;
   std::vector<uint32_t> slots_;
+  int64_t budget_ = 0;
+  bool aborted_ = false;
 };
 
 class BacktrackRegex final : public Regex {
@@ -1404,6 +1497,13 @@ class BacktrackRegex final : public Regex {
     const size_t n = text.size();
     if (n >= 0xFFFFFFFFu) return;  // offsets are 32-bit
     Vm vm(prog_, s, n);
+    // Work limits, for pathological patterns only (nested quantifiers, where HF's Oniguruma
+    // fails the whole call after 10M retries of one match attempt). Steps are instructions run
+    // plus bytes scanned by repeats: an attempt may take 10M + 64 per remaining byte, the call
+    // 10M + 1024 per byte; an attempt over budget counts as no match. The pre-tokenizer
+    // patterns take a few steps per byte.
+    constexpr int64_t kBaseSteps = 10'000'000;
+    int64_t call_left = kBaseSteps + 1024 * static_cast<int64_t>(n);
     const FirstSet& fs = prog_.first;
     size_t pos = 0;
     while (pos <= n) {
@@ -1422,9 +1522,15 @@ class BacktrackRegex final : public Regex {
           len = Decode(s, n, start, &cp);
           admit = FirstAdmits(prog_, fs, cp);
         }
-        if (admit && vm.Run(0, start, &end)) {
-          found = true;
-          break;
+        if (admit) {
+          int64_t budget = std::min(kBaseSteps + 64 * static_cast<int64_t>(n - start), call_left);
+          vm.SetBudget(budget);
+          bool matched = vm.Run(0, start, &end);
+          call_left -= budget - std::max<int64_t>(vm.budget(), 0);
+          if (matched) {
+            found = true;
+            break;
+          }
         }
         if (start >= n) break;
         start += len;

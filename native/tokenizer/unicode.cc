@@ -169,7 +169,20 @@ size_t QuickCheck(uint8_t mask, const char* s, size_t from, size_t n, size_t* sa
       if (i >= n) break;
     }
     char32_t cp;
-    size_t len = DecodeUtf8(s + i, n - i, &cp);
+    size_t len;
+    const unsigned char* u = reinterpret_cast<const unsigned char*>(s + i);
+    // Inline decoding of well-formed 2- and 3-byte sequences (the common non-ASCII case).
+    if (u[0] >= 0xC2 && u[0] <= 0xDF && i + 1 < n && (u[1] & 0xC0) == 0x80) {
+      cp = (static_cast<char32_t>(u[0] & 0x1F) << 6) | (u[1] & 0x3F);
+      len = 2;
+    } else if (u[0] >= 0xE1 && u[0] <= 0xEF && u[0] != 0xED && i + 2 < n &&
+               (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+      cp = (static_cast<char32_t>(u[0] & 0x0F) << 12) |
+           (static_cast<char32_t>(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+      len = 3;
+    } else {
+      len = DecodeUtf8(s + i, n - i, &cp);
+    }
     if (cp == 0xFFFD && len == 1) {
       // An invalid byte: a starter that never changes.
       last_safe = i;
@@ -293,6 +306,26 @@ char32_t CaseFoldOrbitNext(char32_t cp) {
     return kOrbitNext[at];
   }
   return cp;
+}
+
+int CaseFoldMulti(char32_t cp, char32_t out[3]) {
+  size_t at;
+  if (!SortedFind(kMultiFoldFrom, sizeof(kMultiFoldFrom) / sizeof(kMultiFoldFrom[0]),
+                  static_cast<uint32_t>(cp), &at)) {
+    return 0;
+  }
+  int n = 0;
+  for (int i = 0; i < 3; ++i) {
+    char32_t c = kMultiFoldTo[at * 3 + static_cast<size_t>(i)];
+    if (c != 0) out[n++] = c;
+  }
+  return n;
+}
+
+size_t MultiCaseFoldCount() { return sizeof(kMultiFoldFrom) / sizeof(kMultiFoldFrom[0]); }
+
+char32_t MultiCaseFoldSource(size_t i) {
+  return i < MultiCaseFoldCount() ? kMultiFoldFrom[i] : 0;
 }
 
 uint8_t CombiningClass(char32_t cp) { return Norm(cp).ccc; }

@@ -38,6 +38,13 @@ char32_t CaseFoldSimple(char32_t cp);
 // Next member of cp's simple-case-folding equivalence class (a cycle through every code point
 // with the same CaseFoldSimple); cp itself when the class has one member.
 char32_t CaseFoldOrbitNext(char32_t cp);
+// Full case folding of cp when it is more than one code point (CaseFolding.txt status F, e.g.
+// ß -> ss, ﬁ -> fi): writes the code points to out and returns their count (2 or 3); 0 when
+// cp's full folding is a single code point.
+int CaseFoldMulti(char32_t cp, char32_t out[3]);
+// The code points that have such a folding, ascending: MultiCaseFoldSource(i), i < count.
+size_t MultiCaseFoldCount();
+char32_t MultiCaseFoldSource(size_t i);
 // Canonical combining class (0 for starters and unassigned code points).
 uint8_t CombiningClass(char32_t cp);
 // True when NFC/NFKC/NFD/NFKD(s) == s (exact: runs the quick check, then normalizes if needed).

@@ -260,6 +260,18 @@ TEST(regex_rejects_unsupported_constructs) {
       {"[a&&b]", "class intersection"},
       {"\\0", "octal"},
       {"(?#c)", "comment"},
+      // Oniguruma's multi-character case folding under (?i) is refused rather than ignored.
+      {"(?i)[\\w]A", "multi-character case folding (U+00DF)"},
+      {"x(?i:[a-z\\x{DF}])", "' at offset 5"},
+      {"(?i)\\x{DF}", "(?i) literal with a multi-character case folding (U+00DF)"},
+      {"(?i:ﬁ)", "multi-character case folding (U+FB01)"},
+      {"a(?i:class)", "'(?i) literal sequence matching the case folding of U+00DF' at offset 5"},
+      {"(?i)st", "case folding of U+FB05"},
+      // Counted repeats of groups that can match empty (Oniguruma's result depends on how it
+      // happens to compile them).
+      {"(?:a?){2,3}", "'counted repeat {2,3} of a group that can match empty' at offset 6"},
+      {"(?:^a?){2,}", "counted repeat {2,}"},
+      {"(a|){3}", "counted repeat {3,3}"},
   };
   for (const Case& c : cases) {
     std::string err = CompileError(c.pattern);
@@ -276,6 +288,14 @@ TEST(regex_rejects_unsupported_constructs) {
     std::string err = CompileError(bad);
     if (err == "<compiled>" || err.empty()) std::fprintf(stderr, "compiled: %s\n", bad);
     CHECK(err != "<compiled>" && !err.empty());
+  }
+  // (?i) forms without multi-character foldings compile: negated classes, properties outside
+  // brackets, literal runs split by other atoms.
+  for (const char* ok : {"(?:a?)*", "(?:a?)+", "(?:a?)?", "(?:a?){1,}", "(?:a?){0,1}", "(?:ab){2,5}",
+                         "(?i)[^k]A", "(?i)\\w+", "(?i)\\p{L}", "(?i)s[t]", "(?i)s+s", "(?i:'s|'t)",
+                         "(?i)[a-z]+", "(?-i:ss)", "ss"}) {
+    if (CompileError(ok) != "<compiled>") std::fprintf(stderr, "%s: %s\n", ok, CompileError(ok).c_str());
+    CHECK_EQ(CompileError(ok), std::string("<compiled>"));
   }
   // Deep nesting is refused, not overflowed.
   std::string deep(5000, '(');
@@ -395,4 +415,37 @@ TEST(regex_large_adversarial_inputs_small_stack) {
     CHECK(c.ok);
     CHECK(c.seconds < 2.0);  // linear-ish: a quadratic engine takes minutes here
   }
+}
+
+TEST(regex_catastrophic_backtracking_is_bounded) {
+  // Nested quantifiers backtrack exponentially; Oniguruma gives up after 10M retries (and HF
+  // tokenizers then fails). The engine bounds its work the same way and reports no match there.
+  struct Case {
+    const char* pattern;
+    std::string text;
+  };
+  const Case cases[] = {
+      {"(a+)+b", std::string(40, 'a')},
+      {"(?:a|a)*b", std::string(20000, 'a')},
+      {"(x+x+)+y", std::string(100000, 'x')},
+      {"(?:(?:\\s*)*\\S)+$", std::string(5000, ' ') + "!"},
+  };
+  for (const Case& c : cases) {
+    auto t0 = std::chrono::steady_clock::now();
+    std::string err;
+    auto re = Regex::Compile(c.pattern, &err);
+    CHECK(re != nullptr);
+    if (!re) continue;
+    std::vector<std::pair<uint32_t, uint32_t>> m;
+    re->FindAll(c.text, &m);
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (s >= 3.0) std::fprintf(stderr, "%s: %.2fs\n", c.pattern, s);
+    CHECK(s < 3.0);
+  }
+  // Matches before the pathological region are found; once the call's budget is spent the
+  // rest of the text is skipped quickly.
+  auto m = Matches("(a+)+b", "aab" + std::string(40, 'a') + "c" + "ab");
+  CHECK(!m.empty() && m[0] == "aab");
+  CHECK_EQ(Join(Matches("(a+)+b", "aab" + std::string(30, 'a') + "b")),
+           "[aab][" + std::string(30, 'a') + "b]");
 }

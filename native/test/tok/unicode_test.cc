@@ -101,11 +101,13 @@ TEST(unicode_general_category) {
   CHECK_EQ(GcInt(0x0378), static_cast<int>(Gc::Cn));
   CHECK_EQ(GcInt(0x10FFFF), static_cast<int>(Gc::Cn));
   CHECK_EQ(GcInt(0x110000), static_cast<int>(Gc::Cn));
-  // Unicode 14 additions are assigned; 15.0 additions are not.
+  // Categories are Unicode 16.0 (as the oracle's regex): 16.0 additions are assigned, 17.0 not.
   CHECK_EQ(GcInt(0x1E290), static_cast<int>(Gc::Lo));  // Toto letter (14.0)
   CHECK_EQ(GcInt(0x1FAE0), static_cast<int>(Gc::So));  // melting face (14.0)
-  CHECK_EQ(GcInt(0x1F6DC), static_cast<int>(Gc::Cn));  // wireless (15.0)
-  CHECK_EQ(GcInt(0x31350), static_cast<int>(Gc::Cn));  // CJK ext. H (15.0)
+  CHECK_EQ(GcInt(0x1F6DC), static_cast<int>(Gc::So));  // wireless (15.0)
+  CHECK_EQ(GcInt(0x31350), static_cast<int>(Gc::Lo));  // CJK ext. H (15.0)
+  CHECK_EQ(GcInt(0x1C89), static_cast<int>(Gc::Lu));   // Cyrillic capital TJE (16.0)
+  CHECK_EQ(GcInt(0x088F), static_cast<int>(Gc::Cn));   // assigned in 17.0
 }
 
 TEST(unicode_white_space) {
