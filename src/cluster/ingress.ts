@@ -56,12 +56,20 @@ export async function startIngress(opts: {
   const clock = opts.clock ?? systemClock;
   const native = loadNative();
   const loads = createLoadTracker({ bus });
+  const tokenizers = startIngressTokenizers({
+    config: config.tokenizer,
+    processes: config.workers,
+    call: (op, payload, timeoutMs) => opts.control.call(op, payload, timeoutMs),
+    logger,
+  });
   const prefix =
     config.policy === 'cache_aware'
       ? createSharedPrefixRouting({
           bus,
           blockSize: config.cacheAware.blockSize,
           defaultCapacityTokens: config.cacheAware.maxTreeSize,
+          // routing tokenizes with a model's registered tokenizer once it is loaded here
+          tokenizerFor: (model) => tokenizers.replica.loadedFor(model),
         })
       : undefined;
   const router = createRouter({
@@ -108,12 +116,6 @@ export async function startIngress(opts: {
   loads.onChange((id) => {
     const w = router.workerById(id);
     if (w) opts.metrics.workerRequestsActive(w.url, loads.local(id));
-  });
-  const tokenizers = startIngressTokenizers({
-    config: config.tokenizer,
-    processes: config.workers,
-    call: (op, payload, timeoutMs) => opts.control.call(op, payload, timeoutMs),
-    logger,
   });
   const table = new RouteTable();
   for (const r of [

@@ -143,7 +143,7 @@ export function createCacheAwarePolicy(
       if (set.available.length === 0) return undefined;
       tracker.ensure(set);
       const model = set.model;
-      const hashes = prefix.hashes(req.routingText);
+      const hashes = prefix.hashes(req.routingText, model);
       const w = choose(set, req, model, hashes);
       if (w && hashes.length > 0) prefix.record(model, w.id, hashes);
       return w;

@@ -36,8 +36,12 @@ export interface RequestInfo {
 
 /** The prefix index as a policy sees it: this process's replica, shared by events. */
 export interface PrefixRouting {
-  /** Chained block hashes of a routing text; a view valid until the next call. */
-  hashes(text: string): BigUint64Array;
+  /**
+   * Chained block hashes of a routing text for a model: over its tokens when a tokenizer is
+   * registered for the model, else over its UTF-8 bytes. May be a view valid until the next
+   * call.
+   */
+  hashes(text: string, model: string): BigUint64Array;
   /** Matched leading blocks per worker holding any, best first. */
   match(
     model: string,

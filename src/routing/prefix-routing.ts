@@ -1,7 +1,16 @@
 import type { StateBus, StateMessage } from '../state/bus';
 import type { PrefixRouting } from '../policies/types';
 import type { Worker } from '../core/worker';
+import { loadNative } from '../native';
 import { createPrefixIndex, createRoutingHasher } from './prefix-index';
+
+/** Seed of token-block hashes, so they never alias the text-derived ones. */
+export const ROUTING_TOKEN_SEED = 0x636f6c6c69652d6bn; // "collie-k"
+
+/** What routing needs of a model's tokenizer. */
+export interface RoutingTokenizer {
+  encodeSync(text: string, opts: { addSpecialTokens: boolean }): Uint32Array;
+}
 
 export interface SharedPrefixRouting extends PrefixRouting {
   /** Clears the index here and in every other process/instance (/flush_cache). */
@@ -32,10 +41,22 @@ export function createSharedPrefixRouting(opts: {
   blockSize: number;
   defaultCapacityTokens: number;
   flushMs?: number;
+  /**
+   * The tokenizer registered for a model, when loaded: blocks are then `blockSize` real tokens
+   * (aligned with the engine's KV pages) instead of 4-byte pseudo-tokens of text.
+   */
+  tokenizerFor?: (model: string) => RoutingTokenizer | undefined;
 }): SharedPrefixRouting {
   const { bus, blockSize } = opts;
   const index = createPrefixIndex({ blockSize });
-  const hash = createRoutingHasher(blockSize);
+  const textHash = createRoutingHasher(blockSize);
+  const native = loadNative();
+  const hash = (text: string, model: string): BigUint64Array => {
+    const tok = opts.tokenizerFor?.(model);
+    if (!tok) return textHash(text);
+    const ids = tok.encodeSync(text, { addSpecialTokens: false });
+    return native.chainedBlockHashes(ids, blockSize, ROUTING_TOKEN_SEED);
+  };
   // encoded at flush time, off the routing decision; hashes are copied into one pooled
   // buffer (the hasher's output is a view it reuses), so a decision allocates nothing big
   let pending: Array<{ model: string; worker: string; start: number; end: number }> = [];

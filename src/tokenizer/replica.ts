@@ -37,6 +37,8 @@ export type Lookup =
 
 interface LocalLoad {
   readonly promise: Promise<Tokenizer>;
+  /** Set once the load finished. */
+  loaded?: Tokenizer;
 }
 
 /**
@@ -67,6 +69,16 @@ export class TokenizerReplica {
     if (!record) return { kind: 'not_found', message: this.notFoundMessage(model) };
     if (this.closed) throw new Error('the tokenizer registry is closed');
     return { kind: 'found', record, tokenizer: await this.loadFor(record).promise };
+  }
+
+  /**
+   * The tokenizer registered under `model` (by name) if this process has finished loading it;
+   * never waits, never asks the primary (the routing decision uses it synchronously).
+   */
+  loadedFor(model: string): Tokenizer | undefined {
+    if (this.closed) return undefined;
+    const record = this.records.find((r) => r.name === model);
+    return record ? this.loads.get(record.file)?.loaded : undefined;
   }
 
   /** The registry as this process knows it. */
@@ -138,6 +150,10 @@ export class TokenizerReplica {
     if (existing) return existing;
     const promise = this.deps.load(r.file);
     const l: LocalLoad = { promise };
+    promise.then(
+      (t) => (l.loaded = t),
+      () => undefined,
+    );
     promise.catch((err: unknown) => {
       if (this.loads.get(r.file) === l) this.loads.delete(r.file);
       this.deps.logger.error(

@@ -7,6 +7,8 @@ import { testHash64 } from './fixtures';
  */
 export interface FakePrefix extends PrefixRouting {
   readonly recorded: Array<{ model: string; workerId: string; blocks: number }>;
+  /** Text blocks whatever the model (tests call it without one). */
+  hashes(text: string, model?: string): BigUint64Array;
 }
 
 export function createFakePrefix(blockChars = 4): FakePrefix {
