@@ -1510,6 +1510,13 @@ class BacktrackRegex final : public Regex {
       size_t start = pos, end = 0;
       bool found = false;
       while (true) {
+        if (!fs.always) {
+          // Skip ASCII bytes that cannot start a match.
+          while (start < n && s[start] < 0x80 &&
+                 !((fs.ascii[s[start] >> 6] >> (s[start] & 63)) & 1)) {
+            ++start;
+          }
+        }
         bool admit;
         char32_t cp = 0;
         size_t len = 1;

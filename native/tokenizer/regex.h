@@ -2,11 +2,12 @@
 // pre-tokenizers use (Split patterns, ByteLevel's GPT-2 pattern, tiktoken patterns), with
 // Oniguruma's leftmost-first semantics, over UTF-8 text.
 //
-// Supported (Oniguruma's Ruby syntax, Unicode 14 data): literals, escapes (\t \n \r \f \v \a
-// \e \xHH \x{H..} \uHHHH, escaped punctuation), . (not \n), ^ $ (line anchors: \n only),
-// \s \S \d \D \w \W, \p{..} \P{..} \p{^..} with general categories and their groups (short
-// or long names), bracket classes with ranges and negation, (?:..), (..) as non-capturing,
-// (?i:..) (?-i:..) (?i) (?-i) with simple case folding, |, greedy ? * + {n} {n,} {n,m} {,m},
+// Supported (Oniguruma's Ruby syntax; general categories and case folding of Unicode 16.0, as
+// the oracle's Oniguruma): literals, escapes (\t \n \r \f \v \a \e \xHH \x{H..} \uHHHH,
+// escaped punctuation), . (not \n), ^ $ (line anchors: \n only), \s \S \d \D \w \W,
+// \p{..} \P{..} \p{^..} with general categories and their groups (short or long names),
+// bracket classes with ranges and negation, (?:..), (..) as non-capturing, (?i:..) (?-i:..)
+// (?i) (?-i) with simple case folding, |, greedy ? * + {n} {n,} {n,m} {,m},
 // lookahead (?=..) (?!..). Everything else is refused by Compile with its name and offset, and
 // so are the cases where Oniguruma's behavior is not reproduced: (?i) constructs that involve
 // multi-character case folding (ß/ss, ﬁ/fi...) and counted repeats of groups that can match

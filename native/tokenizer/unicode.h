@@ -31,6 +31,9 @@ bool IsWhiteSpace(char32_t cp);
 
 enum class NormForm : uint8_t { kNfc, kNfkc, kNfd, kNfkd };
 // Writes the normalization of `in` to *out (out is cleared first). ASCII input is copied as is.
+// Text that passes the quick check (already normalized) is copied after one table lookup per
+// non-ASCII character; bytes that are not well-formed UTF-8 pass through unchanged (as
+// starters). `in` must not point into *out.
 void Normalize(NormForm form, std::string_view in, std::string* out);
 
 // Simple case folding (CaseFolding.txt statuses C and S); cp itself when it has no folding.
