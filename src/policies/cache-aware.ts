@@ -115,8 +115,9 @@ export function createCacheAwarePolicy(
     if (!priced) return annotate('miss', minWorker);
     // A request's wait ~ prefill queued where it lands + its own uncached blocks. Take the
     // qualifying holder where that is smallest; leave the holders for the miss target only
-    // when the time saved exceeds the extra prefill the re-computation costs everyone else:
-    // q_h + u_h - (q_m + u_m) > u_m - u_h.
+    // when the time saved exceeds twice the extra prefill the move causes — once as compute
+    // everyone queued there waits for, once as KV capacity the duplicate prefix takes from
+    // other cached prefixes: q_h + u_h - (q_m + u_m) > 2 (u_m - u_h).
     const cost = (matched: number, id: string): number => totalBlocks - matched + queued(id);
     let pick: { workerId: string; blocks: number } = top;
     let bestCost = cost(top.blocks, top.workerId);
@@ -129,7 +130,7 @@ export function createCacheAwarePolicy(
       }
     }
     const minMatched = best.find((b) => b.workerId === minWorker.id)?.blocks ?? 0;
-    const extra = pick.blocks - minMatched;
+    const extra = 2 * (pick.blocks - minMatched);
     if (cost(minMatched, minWorker.id) + extra < bestCost) {
       // the holders' queues outweigh a re-prefill: load wins over affinity
       return annotate('imbalance', minWorker);

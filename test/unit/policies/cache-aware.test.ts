@@ -71,13 +71,16 @@ describe('cache_aware', () => {
     const text = SYSTEM.repeat(8); // the fake index cuts blocks of 4 characters
     const total = prefix.hashes(text + 'q?').length;
     prefix.record(fleet.set.model, 'w0', prefix.hashes(text));
-    // the holder's queue is smaller than twice the blocks a move would re-prefill: stay
-    deps.loads.setPending('w0', total);
-    const seen: RoutingDecision[] = [];
-    assert.equal(policy.select(fleet.set, request(text + 'q?', seen))?.id, 'w0');
-    assert.equal(seen[0]?.reason, 'hit');
-    // a queue worth more than that (saved wait > extra prefill work): go elsewhere
-    deps.loads.setPending('w0', 3 * total);
+    // moving re-prefills `total` blocks elsewhere; the holder keeps the request while its
+    // queue is at most that plus twice the extra work (3 × total here)
+    for (const queued of [total, 3 * total]) {
+      deps.loads.setPending('w0', queued);
+      const seen: RoutingDecision[] = [];
+      assert.equal(policy.select(fleet.set, request(text + 'q?', seen))?.id, 'w0');
+      assert.equal(seen[0]?.reason, 'hit');
+    }
+    // a longer queue: the saved wait exceeds twice the extra prefill, go elsewhere
+    deps.loads.setPending('w0', 3 * total + 1);
     const moved: RoutingDecision[] = [];
     const w = policy.select(fleet.set, request(text + 'q!', moved))?.id;
     assert.notEqual(w, 'w0');
