@@ -7,6 +7,12 @@ import { createPrefixIndex, createRoutingHasher } from './prefix-index';
 /** Seed of token-block hashes, so they never alias the text-derived ones. */
 export const ROUTING_TOKEN_SEED = 0x636f6c6c69652d6bn; // "collie-k"
 
+/**
+ * Routing tokenizes at most this many UTF-16 units of a prompt (~8k tokens, ~0.2 ms inline):
+ * a prefix that long already decides where the KV cache is.
+ */
+export const MAX_TOKENIZED_CHARS = 32_768;
+
 /** What routing needs of a model's tokenizer. */
 export interface RoutingTokenizer {
   encodeSync(text: string, opts: { addSpecialTokens: boolean }): Uint32Array;
@@ -54,8 +60,14 @@ export function createSharedPrefixRouting(opts: {
   const hash = (text: string, model: string): BigUint64Array => {
     const tok = opts.tokenizerFor?.(model);
     if (!tok) return textHash(text);
-    const ids = tok.encodeSync(text, { addSpecialTokens: false });
-    return native.chainedBlockHashes(ids, blockSize, ROUTING_TOKEN_SEED);
+    try {
+      // the head decides the route; tokenizing it inline stays well under a millisecond
+      const head = text.length > MAX_TOKENIZED_CHARS ? text.slice(0, MAX_TOKENIZED_CHARS) : text;
+      const ids = tok.encodeSync(head, { addSpecialTokens: false });
+      return native.chainedBlockHashes(ids, blockSize, ROUTING_TOKEN_SEED);
+    } catch {
+      return textHash(text); // a tokenizer closing under us: route on text this once
+    }
   };
   // encoded at flush time, off the routing decision; hashes are copied into one pooled
   // buffer (the hasher's output is a view it reuses), so a decision allocates nothing big
