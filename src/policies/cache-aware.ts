@@ -104,7 +104,7 @@ export function createCacheAwarePolicy(
     }
     if (isImbalanced) {
       // keep affinity only for holders that are near the minimum load
-      const window = load(minWorker.id) + opts.balanceAbsThreshold;
+      const window = load(heapMin.id) + opts.balanceAbsThreshold; // the true minimum
       const near = holders.find((h) => load(h.workerId) <= window);
       if (near && totalBlocks > 0 && near.blocks / totalBlocks > opts.cacheThreshold) {
         return annotate('sticky', byId.get(near.workerId) as Worker);
