@@ -5,29 +5,21 @@
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
 #include <string>
+#include <utility>
+
+#include "guard.h"
 
 namespace collie {
 namespace {
 
 constexpr double kMaxSafeInteger = 9007199254740991.0;  // Number.MAX_SAFE_INTEGER
 
+using binding::ThrowType;
+
 template <typename F>
 Napi::Value Guard(Napi::Env env, F&& body) {
-  try {
-    return body();
-  } catch (const Napi::Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw Napi::Error::New(env, std::string("collie native prefix index: ") + e.what());
-  } catch (...) {
-    throw Napi::Error::New(env, "collie native prefix index: unknown C++ exception");
-  }
-}
-
-[[noreturn]] void ThrowType(Napi::Env env, const char* usage, const std::string& what) {
-  throw Napi::TypeError::New(env, std::string(usage) + ": " + what);
+  return binding::Guard(env, "collie native prefix index", std::forward<F>(body));
 }
 
 std::string ModelArg(const Napi::CallbackInfo& info, size_t idx, const char* usage) {

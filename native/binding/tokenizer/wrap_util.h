@@ -1,35 +1,25 @@
-// Shared argument helpers of the tokenizer binding (tokenizer_wrap.cc, decode_stream_wrap.cc).
-// Argument problems throw Napi::TypeError with the method's usage; Guard turns any other C++
-// exception into a JS Error so nothing else crosses into JS.
+// Shared argument helpers of the tokenizer binding (tokenizer_wrap.cc, decode_stream_wrap.cc),
+// on top of the exception discipline in ../guard.h.
 #pragma once
 #include <napi.h>
 
 #include <cmath>
-#include <exception>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
+#include "../guard.h"
 #include "../../tokenizer/registry.h"
 #include "../../tokenizer/tokenizer.h"
 
 namespace collie::tok::wrap {
 
+using binding::ThrowType;
+
 template <typename F>
 Napi::Value Guard(Napi::Env env, F&& body) {
-  try {
-    return body();
-  } catch (const Napi::Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw Napi::Error::New(env, std::string("collie tokenizer: ") + e.what());
-  } catch (...) {
-    throw Napi::Error::New(env, "collie tokenizer: unknown C++ exception");
-  }
-}
-
-[[noreturn]] inline void ThrowType(Napi::Env env, const char* usage, const std::string& what) {
-  throw Napi::TypeError::New(env, std::string(usage) + ": " + what);
+  return binding::Guard(env, "collie tokenizer", std::forward<F>(body));
 }
 
 // A non-negative integer number <= max.
