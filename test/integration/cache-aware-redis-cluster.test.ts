@@ -5,29 +5,13 @@ import {
   startEngines,
   startTestGateway,
   closeAll,
-  postJson,
   eventually,
   type TestGateway,
 } from '../helpers/gateway';
 import { startRedisCluster, type RedisCluster } from '../helpers/redis-server';
 import { clusterNodes } from '../../src/state/redis-client';
+import { routeChat, workerUrl } from '../helpers/routing';
 import type { MockEngine } from '../../src/mock-engine';
-
-async function route(gw: TestGateway, system: string, user: string) {
-  const r = await postJson(`${gw.url}/v1/chat/completions`, {
-    model: 'mock-model',
-    max_tokens: 1,
-    messages: [
-      { role: 'system', content: system },
-      { role: 'user', content: user },
-    ],
-  });
-  assert.equal(r.status, 200);
-  await r.text();
-  const worker = r.headers.get('x-collie-worker') ?? '';
-  const info = (await (await fetch(`${gw.url}/workers/${worker}`)).json()) as { url: string };
-  return { url: info.url, reason: r.headers.get('x-collie-route-reason') ?? '' };
-}
 
 describe('two collie instances sharing a real 3-node Redis Cluster (--redis-url redis+cluster://…)', () => {
   let cluster: RedisCluster;
@@ -56,16 +40,16 @@ describe('two collie instances sharing a real 3-node Redis Cluster (--redis-url 
 
   test('a prefix routed by one instance is a hit on the other', async () => {
     const system = 'Cluster-shared system prompt for the shipping assistant. '.repeat(12);
-    const first = await route(gw1, system, 'parcel 1');
+    const first = await routeChat(gw1, system, 'parcel 1');
     // routing events reach the other instance within a few batches
     await new Promise((r) => setTimeout(r, 300));
-    let last = { url: '', reason: '' };
+    let last = { worker: '', reason: '' };
     await eventually(async () => {
-      last = await route(gw2, system, `parcel 1, again ${Date.now()}`);
+      last = await routeChat(gw2, system, `parcel 1, again ${Date.now()}`);
       return last.reason === 'hit';
     }, 5000);
     assert.equal(last.reason, 'hit');
-    assert.equal(last.url, first.url);
+    assert.equal(await workerUrl(gw2, last.worker), await workerUrl(gw1, first.worker));
   });
 
   test('the bus keys live in one slot of the cluster, hash-tagged', async () => {

@@ -9,38 +9,8 @@ import {
   type TestGateway,
 } from '../helpers/gateway';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server';
+import { chat, routeChat, workerUrl } from '../helpers/routing';
 import type { MockEngine } from '../../src/mock-engine';
-
-function chat(system: string, user: string) {
-  return {
-    model: 'mock-model',
-    max_tokens: 1,
-    messages: [
-      { role: 'system', content: system },
-      { role: 'user', content: user },
-    ],
-  };
-}
-
-async function route(
-  gw: TestGateway,
-  system: string,
-  user: string,
-): Promise<{ worker: string; reason: string }> {
-  const r = await postJson(`${gw.url}/v1/chat/completions`, chat(system, user));
-  assert.equal(r.status, 200);
-  await r.text();
-  return {
-    worker: r.headers.get('x-collie-worker') ?? '',
-    reason: r.headers.get('x-collie-route-reason') ?? '',
-  };
-}
-
-/** Worker URL by the id a gateway reports (ids are per instance). */
-async function urlOf(gw: TestGateway, id: string): Promise<string> {
-  const r = (await (await fetch(`${gw.url}/workers/${id}`)).json()) as { url: string };
-  return r.url;
-}
 
 describe('two collie instances sharing a real redis-server', () => {
   let redis: RedisServer;
@@ -69,12 +39,12 @@ describe('two collie instances sharing a real redis-server', () => {
 
   test('a prefix routed by one instance is a hit on the other', async () => {
     const system = 'Instance-shared system prompt for the billing assistant. '.repeat(12);
-    const first = await route(gw1, system, 'invoice 1');
-    const target = await urlOf(gw1, first.worker);
+    const first = await routeChat(gw1, system, 'invoice 1');
+    const target = await workerUrl(gw1, first.worker);
     await new Promise((r) => setTimeout(r, 300)); // a few routing-event batches
-    const r = await route(gw2, system, 'invoice 1, again');
+    const r = await routeChat(gw2, system, 'invoice 1, again');
     assert.equal(r.reason, 'hit');
-    assert.equal(await urlOf(gw2, r.worker), target);
+    assert.equal(await workerUrl(gw2, r.worker), target);
   });
 
   test('Redis killed: both keep routing on their replicas; after a restart sharing resumes', async () => {
@@ -90,11 +60,12 @@ describe('two collie instances sharing a real redis-server', () => {
     // the buses reconnect with backoff; wait until a fresh prefix from gw1 reaches gw2
     await eventually(async () => {
       const probe = `${after} probe ${Date.now()} `.repeat(3);
-      const first = await route(gw1, probe, 'y');
+      const first = await routeChat(gw1, probe, 'y');
       await new Promise((res) => setTimeout(res, 300));
-      const r = await route(gw2, probe, 'y, again');
+      const r = await routeChat(gw2, probe, 'y, again');
       return (
-        r.reason === 'hit' && (await urlOf(gw2, r.worker)) === (await urlOf(gw1, first.worker))
+        r.reason === 'hit' &&
+        (await workerUrl(gw2, r.worker)) === (await workerUrl(gw1, first.worker))
       );
     }, 15_000);
   });
@@ -122,7 +93,7 @@ describe('in-flight load shared between instances through Redis', () => {
         messages: [{ role: 'user', content: 'hold this stream open' }],
       });
       const busyId = long.headers.get('x-collie-worker') ?? '';
-      const busyUrl = await urlOf(gw1, busyId);
+      const busyUrl = await workerUrl(gw1, busyId);
       await eventually(async () => {
         const r = await postJson(`${gw2.url}/v1/chat/completions`, {
           model: 'mock-model',
@@ -130,7 +101,7 @@ describe('in-flight load shared between instances through Redis', () => {
           messages: [{ role: 'user', content: 'quick' }],
         });
         await r.text();
-        return (await urlOf(gw2, r.headers.get('x-collie-worker') ?? '')) !== busyUrl;
+        return (await workerUrl(gw2, r.headers.get('x-collie-worker') ?? '')) !== busyUrl;
       }, 2000);
       // every further request from instance 2 avoids the engine instance 1 keeps busy
       for (let i = 0; i < 5; i++) {
@@ -140,7 +111,7 @@ describe('in-flight load shared between instances through Redis', () => {
           messages: [{ role: 'user', content: `quick ${i}` }],
         });
         await r.text();
-        assert.notEqual(await urlOf(gw2, r.headers.get('x-collie-worker') ?? ''), busyUrl);
+        assert.notEqual(await workerUrl(gw2, r.headers.get('x-collie-worker') ?? ''), busyUrl);
       }
       await long.text();
     } finally {
