@@ -120,18 +120,25 @@ export async function startCliEngines(
   count: number,
   extra: string[] = [],
 ): Promise<{ proc: Proc; urls: string[] }> {
-  const port = await freePort();
+  // --port 0: every engine binds its own ephemeral port and prints its URL (consecutive ports
+  // from one free port could collide with whatever holds the next ones)
   const proc = runCollie([
     'mock-engine',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--count',
-    String(count),
+    ...['--host', '127.0.0.1', '--port', '0', '--count', String(count)],
     ...extra,
   ]);
-  const urls = Array.from({ length: count }, (_, i) => `http://127.0.0.1:${port + i}`);
+  const end = Date.now() + 30_000;
+  let urls: string[] = [];
+  while (urls.length < count) {
+    if (proc.child.exitCode !== null || Date.now() > end) {
+      await proc.stop();
+      throw new Error(`mock engines did not start:\n${proc.output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    urls = [...proc.output().matchAll(/^mock-engine (http:\/\/\S+)/gm)].map((m) =>
+      (m[1] ?? '').replace(/\/+$/, ''),
+    );
+  }
   for (const u of urls) await waitFor(`${u}/health`);
   return { proc, urls };
 }
