@@ -103,10 +103,13 @@ class CollieAddon : public Napi::Addon<CollieAddon> {
     }
     uint64_t seed = SeedArg(info, 2);
     // UTF-8 of the string into a reused per-instance buffer (one per thread's addon instance).
-    size_t len = 0;
-    napi_status st = napi_get_value_string_utf8(env, info[0], nullptr, 0, &len);
+    // One pass: a UTF-16 unit never needs more than 3 UTF-8 bytes, so a buffer of
+    // 3·length + 1 cannot truncate and no separate length pass is needed.
+    size_t units = 0;
+    napi_status st = napi_get_value_string_utf16(env, info[0], nullptr, 0, &units);
     if (st != napi_ok) throw Napi::TypeError::New(env, "text must be a string");
-    if (utf8_.size() < len + 1) utf8_.resize(len + 1);
+    if (utf8_.size() < 3 * units + 1) utf8_.resize(3 * units + 1);
+    size_t len = 0;
     napi_get_value_string_utf8(env, info[0], utf8_.data(), utf8_.size(), &len);
     auto out = info[3].As<Napi::BigUint64Array>();
     size_t n = collie::ChainedByteBlockHashes(reinterpret_cast<const uint8_t*>(utf8_.data()), len,

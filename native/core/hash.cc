@@ -43,18 +43,28 @@ uint64_t Hash64(const uint8_t* data, size_t len, uint64_t seed) {
   return Mix(h ^ kP0, kP1 ^ len);
 }
 
+namespace {
+
+// Chain step: block i's hash = Link(hash of block i-1, digest of block i's bytes alone). The
+// digests do not depend on the chain, so the CPU computes several blocks' digests in
+// parallel and only this one multiply is serial per block (~2x faster than hashing each
+// block seeded with the previous hash, which serialises every multiply).
+constexpr uint64_t kDigestSeed = 0x9e3779b97f4a7c15ull;
+
+inline uint64_t Link(uint64_t prev, uint64_t digest) {
+  return Mix(prev ^ kP0, digest ^ kP1) ^ prev;
+}
+
+}  // namespace
+
 size_t ChainedBlockHashes(const uint32_t* tokens, size_t count, size_t block_size,
                           uint64_t seed, uint64_t* out, size_t out_capacity) {
   if (block_size == 0) return 0;
   size_t blocks = count / block_size;
   if (blocks > out_capacity) blocks = out_capacity;
-  uint64_t prev = seed;
-  for (size_t b = 0; b < blocks; ++b) {
-    const auto* bytes = reinterpret_cast<const uint8_t*>(tokens + b * block_size);
-    prev = Hash64(bytes, block_size * sizeof(uint32_t), prev);
-    out[b] = prev;
-  }
-  return blocks;
+  return ChainedByteBlockHashes(reinterpret_cast<const uint8_t*>(tokens),
+                                blocks * block_size * sizeof(uint32_t),
+                                block_size * sizeof(uint32_t), seed, out, blocks);
 }
 
 size_t ChainedByteBlockHashes(const uint8_t* bytes, size_t len, size_t block_bytes,
@@ -64,7 +74,7 @@ size_t ChainedByteBlockHashes(const uint8_t* bytes, size_t len, size_t block_byt
   size_t n = blocks < out_capacity ? blocks : out_capacity;
   uint64_t prev = seed;
   for (size_t b = 0; b < n; ++b) {
-    prev = Hash64(bytes + b * block_bytes, block_bytes, prev);
+    prev = Link(prev, Hash64(bytes + b * block_bytes, block_bytes, kDigestSeed));
     out[b] = prev;
   }
   return blocks;

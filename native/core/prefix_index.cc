@@ -45,13 +45,25 @@ void PrefixIndex::Insert(const std::string& model, uint32_t worker, const uint64
   ReserveNodes(n);
   uint32_t model_id = ModelId(model);
   Model& m = models_[model_id];
+  Worker& w = workers_[worker];
+  // The result must be the worker's LRU list starting b0, b1, ..., b(n-1) (the head of the
+  // prefix most recent, see header). Leading blocks that already sit at the head in that
+  // order (the common case: this worker served the same prefix last) only get their tick
+  // refreshed, without a map lookup; each later block is placed right after its predecessor.
+  uint32_t prev = kNil;
+  size_t k = 0;
+  for (uint32_t x = w.lru_head; x != kNil && k < n; x = nodes_[x].lru_next, ++k) {
+    Node& node = nodes_[x];
+    if (node.model != model_id || node.hash != hashes[k]) break;
+    node.tick = tick;
+    prev = x;
+  }
   try {
-    // Deepest block first, so the head of the prefix ends up most recent (see header).
     constexpr size_t kAhead = 8;  // overlap the blocks' cache misses
-    for (size_t i = n; i-- > 0 && i + kAhead >= n;) m.blocks.Prefetch(hashes[i]);
-    for (size_t i = n; i-- > 0;) {
-      if (i >= kAhead) m.blocks.Prefetch(hashes[i - kAhead]);
-      Touch(m, model_id, worker, hashes[i], tick);
+    for (size_t i = k; i < n && i < k + kAhead; ++i) m.blocks.Prefetch(hashes[i]);
+    for (size_t i = k; i < n; ++i) {
+      if (i + kAhead < n) m.blocks.Prefetch(hashes[i + kAhead]);
+      prev = Touch(m, model_id, worker, hashes[i], tick, prev);
     }
   } catch (...) {
     EvictOverCapacity(worker);  // a map growth failed: keep what was inserted consistent
@@ -60,8 +72,8 @@ void PrefixIndex::Insert(const std::string& model, uint32_t worker, const uint64
   EvictOverCapacity(worker);
 }
 
-void PrefixIndex::Touch(Model& m, uint32_t model_id, uint32_t worker, uint64_t hash,
-                        uint64_t tick) {
+uint32_t PrefixIndex::Touch(Model& m, uint32_t model_id, uint32_t worker, uint64_t hash,
+                            uint64_t tick, uint32_t after) {
   Worker& w = workers_[worker];
   bool inserted = false;
   Block& b = m.blocks.FindOrInsert(hash, &inserted);
@@ -76,10 +88,13 @@ void PrefixIndex::Touch(Model& m, uint32_t model_id, uint32_t worker, uint64_t h
     const Holder* hs = arena_.At(b.off);
     for (uint32_t k = 0; k < b.size; ++k) {
       if (hs[k].worker != worker) continue;
-      nodes_[hs[k].node].tick = tick;
-      LruUnlink(w, hs[k].node);
-      LruPushFront(w, hs[k].node);
-      return;
+      uint32_t idx = hs[k].node;
+      nodes_[idx].tick = tick;
+      if (idx != after) {
+        LruUnlink(w, idx);
+        LruInsertAfter(w, after, idx);
+      }
+      return idx;
     }
   }
   uint32_t idx = AllocNode();  // cannot throw: Insert reserved the pool
@@ -90,8 +105,9 @@ void PrefixIndex::Touch(Model& m, uint32_t model_id, uint32_t worker, uint64_t h
     throw;
   }
   nodes_[idx] = Node{hash, tick, worker, model_id, kNil, kNil};
-  LruPushFront(w, idx);
+  LruInsertAfter(w, after, idx);
   ++w.held;
+  return idx;
 }
 
 void PrefixIndex::AddHolder(Block& b, uint32_t worker, uint32_t node) {
@@ -264,6 +280,17 @@ void PrefixIndex::LruPushFront(Worker& w, uint32_t idx) {
   if (w.lru_head != kNil) nodes_[w.lru_head].lru_prev = idx;
   w.lru_head = idx;
   if (w.lru_tail == kNil) w.lru_tail = idx;
+}
+
+void PrefixIndex::LruInsertAfter(Worker& w, uint32_t after, uint32_t idx) {
+  if (after == kNil) return LruPushFront(w, idx);
+  Node& node = nodes_[idx];
+  Node& before = nodes_[after];
+  node.lru_prev = after;
+  node.lru_next = before.lru_next;
+  if (before.lru_next != kNil) nodes_[before.lru_next].lru_prev = idx;
+  else w.lru_tail = idx;
+  before.lru_next = idx;
 }
 
 void PrefixIndex::DropHolder(uint32_t idx) {

@@ -7,8 +7,9 @@
 // serves). All operations are O(1) per block touched (plus a scan of that block's
 // holders); nothing scans a heap or the whole index.
 //
-// Prefix invariant: Insert touches a request's blocks deepest-first, so a block is always
-// at least as recent as every deeper block inserted with it, and LRU eviction drops the
+// Prefix invariant: Insert leaves a request's blocks at the front of the worker's LRU list
+// in prefix order (head first), so a block is always at least as recent as every deeper
+// block inserted with it, and LRU eviction drops the
 // tail of a prefix before its head, as an engine's radix cache does. Match is defined as
 // "deepest held block + 1" (a chained hash at depth j already pins the whole prefix); with
 // the invariant this equals the number of leading blocks the worker holds.
@@ -108,7 +109,11 @@ class PrefixIndex {
   void FreeNode(uint32_t idx);
   void LruUnlink(Worker& w, uint32_t idx);
   void LruPushFront(Worker& w, uint32_t idx);
-  void Touch(Model& m, uint32_t model_id, uint32_t worker, uint64_t hash, uint64_t tick);
+  void LruInsertAfter(Worker& w, uint32_t after, uint32_t idx);  // after == kNil: the front
+  // Holds (model, hash) for the worker at `tick`, placed in its LRU list right after node
+  // `after` (the front if kNil); returns the holder's node.
+  uint32_t Touch(Model& m, uint32_t model_id, uint32_t worker, uint64_t hash, uint64_t tick,
+                 uint32_t after);
   void AddHolder(Block& b, uint32_t worker, uint32_t node);  // may grow the chunk (throws)
   void DropHolder(uint32_t idx);  // unlinks from block + LRU lists and frees
   void EvictOverCapacity(uint32_t worker);

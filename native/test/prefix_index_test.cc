@@ -162,6 +162,29 @@ void TestLruEvictionOrder() {
   CHECK(idx.Stats().blocks == 6);  // blocks without holders are deleted
 }
 
+// The fast path of Insert (leading blocks already at the front of the worker's LRU list
+// in order) must leave the same order as refreshing every block.
+void TestExtendingTheMostRecentPrompt() {
+  PrefixIndex idx;
+  Hashes a = Prompt(4, 2, 1), b = Prompt(4, 2, 2);  // a and b share 2 blocks
+  idx.Insert("m", 0, a.data(), 4, 1);               // LRU: a0 a1 a2 a3
+  idx.Insert("m", 0, b.data(), 4, 2);               // LRU: a0 a1 b2 b3 a2 a3
+  idx.SetCapacity(0, 4);                            // evicts a3, then a2
+  CHECK(MatchOf(idx, "m", a, 0) == 2 && MatchOf(idx, "m", b, 0) == 4);
+  uint64_t tick = 0;
+  CHECK(idx.HolderTick("m", a[0], 0, &tick) && tick == 2);
+  CHECK(!idx.HolderTick("m", a[2], 0, &tick));
+  idx.Insert("m", 0, a.data(), 4, 3);  // LRU: a0 a1 a2 a3 b2 b3 -> capacity 4 drops b3, b2
+  CHECK(MatchOf(idx, "m", a, 0) == 4 && MatchOf(idx, "m", b, 0) == 2);
+  // The same prompt again: ticks refreshed, nothing moves or leaks.
+  idx.Insert("m", 0, a.data(), 4, 4);
+  CHECK(Held(idx, 0) == 4 && idx.HolderTick("m", a[3], 0, &tick) && tick == 4);
+  // Another model's blocks at the front never count as this model's.
+  idx.Insert("other", 0, a.data(), 2, 5);
+  idx.Insert("m", 0, a.data(), 4, 6);
+  CHECK(MatchOf(idx, "m", a, 0) == 4 && MatchOf(idx, "other", a, 0) == 0);
+}
+
 void TestEvictionIsPerWorker() {
   PrefixIndex idx;
   Hashes a = Prompt(5, 0, 1), b = Prompt(5, 0, 2);
@@ -285,6 +308,7 @@ int main() {
   TestMatchDepths();
   TestSharedPrefixes();
   TestLruEvictionOrder();
+  TestExtendingTheMostRecentPrompt();
   TestEvictionIsPerWorker();
   TestCapacity();
   TestRemoveWorker();

@@ -109,7 +109,9 @@ export function createSharedPrefixRouting(opts: {
   // per-worker cached blocks: exact from stats() (which walks every worker) at most once a
   // second, raised by every decision (ours and, as events arrive, others') in between so back-to-back misses spread at once
   let held = new Map<string, number>();
-  let heldAt = 0;
+  let heldStale = true;
+  const heldTimer = setInterval(() => (heldStale = true), 1000);
+  heldTimer.unref();
 
   const unsubscribe = bus.subscribe((msg: StateMessage) => {
     switch (msg.t) {
@@ -138,9 +140,8 @@ export function createSharedPrefixRouting(opts: {
   });
 
   const heldBlocks = (workerId: string): number => {
-    const now = Date.now();
-    if (now - heldAt > 1000) {
-      heldAt = now;
+    if (heldStale) {
+      heldStale = false;
       held = new Map(index.stats().workers.map((w) => [w.workerId, w.blocks]));
     }
     return held.get(workerId) ?? 0;
@@ -176,6 +177,7 @@ export function createSharedPrefixRouting(opts: {
       bus.publish({ t: 'prefix-clear', from: bus.id });
     },
     close() {
+      clearInterval(heldTimer);
       if (timer) clearTimeout(timer);
       flush();
       unsubscribe();

@@ -74,8 +74,9 @@ export class RetainedState {
         this.engineLoads = msg;
         return;
       case 'routed':
-        this.routed.push(...msg.events);
-        if (this.routed.length > RetainedState.MAX_ROUTED) {
+        for (const e of msg.events) this.routed.push(e);
+        // trimmed with 25% slack, so the copy is amortised over many batches
+        if (this.routed.length > RetainedState.MAX_ROUTED * 1.25) {
           this.routed = this.routed.slice(-RetainedState.MAX_ROUTED);
         }
         return;
@@ -90,7 +91,9 @@ export class RetainedState {
     const out: StateMessage[] = [];
     if (this.registry) out.push(this.registry);
     if (this.engineLoads) out.push(this.engineLoads);
-    if (this.routed.length > 0) out.push({ t: 'routed', from: '', events: [...this.routed] });
+    if (this.routed.length > 0) {
+      out.push({ t: 'routed', from: '', events: this.routed.slice(-RetainedState.MAX_ROUTED) });
+    }
     for (const [from, m] of this.loads) {
       if (from !== id && m.size > 0) out.push({ t: 'loads', from, entries: [...m] });
     }
