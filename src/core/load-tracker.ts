@@ -8,10 +8,10 @@ import type { LoadView } from '../policies/types';
  */
 export interface LoadTracker extends Required<LoadView> {
   /**
-   * Counts one request on `workerId`, carrying `blocks` of predicted prefill work (kept per
-   * process, see pendingBlocks); the returned release is idempotent.
+   * Counts one request on `workerId`, carrying `blocks` of predicted prefill work (see
+   * pendingBlocks); the returned release is idempotent.
    */
-  acquire(workerId: string, blocks?: number): () => void;
+  acquire(workerId: string, blocks?: number): LoadLease;
   /** This process's own live count. */
   local(workerId: string): number;
   /** Called with the new cluster-wide value whenever a worker's load changes. */
@@ -20,6 +20,9 @@ export interface LoadTracker extends Required<LoadView> {
   forget(workerId: string): void;
   close(): void;
 }
+
+/** Releases a counted request; `prefilled()` drops only its predicted prefill work (first byte). */
+export type LoadLease = (() => void) & { prefilled(): void };
 
 export function createLoadTracker(opts: {
   bus: StateBus;
@@ -30,7 +33,10 @@ export function createLoadTracker(opts: {
   const own = new Map<string, number>();
   const peers = new Map<string, Map<string, number>>();
   const total = new Map<string, number>();
+  /** Own predicted prefill work per worker, and everyone's (own + peers' last reports). */
   const pending = new Map<string, number>();
+  const pendingAll = new Map<string, number>();
+  const peersPending = new Map<string, Map<string, number>>();
   let engine = new Map<string, number>();
   const dirty = new Set<string>();
   const listeners: Array<(id: string, load: number) => void> = [];
@@ -48,9 +54,14 @@ export function createLoadTracker(opts: {
     timer = undefined;
     if (dirty.size === 0) return;
     const entries: Array<[string, number]> = [];
-    for (const id of dirty) entries.push([id, own.get(id) ?? 0]);
+    const queued: Array<[string, number]> = [];
+    for (const id of dirty) {
+      entries.push([id, own.get(id) ?? 0]);
+      const p = pending.get(id);
+      if (p !== undefined) queued.push([id, p]);
+    }
     dirty.clear();
-    bus.publish({ t: 'loads', from: bus.id, entries });
+    bus.publish({ t: 'loads', from: bus.id, entries, pending: queued });
   }
 
   function markDirty(id: string): void {
@@ -58,18 +69,36 @@ export function createLoadTracker(opts: {
     timer ??= setTimeout(flush, interval);
   }
 
-  function applyPeer(from: string, entries: ReadonlyArray<readonly [string, number]>): void {
+  function addPending(id: string, delta: number): void {
+    const v = (pendingAll.get(id) ?? 0) + delta;
+    if (v <= 0) pendingAll.delete(id);
+    else pendingAll.set(id, v);
+  }
+
+  type Entries = ReadonlyArray<readonly [string, number]>;
+  function applyPeer(from: string, entries: Entries, queued: Entries | undefined): void {
     let m = peers.get(from);
     if (!m) peers.set(from, (m = new Map<string, number>()));
+    let q = peersPending.get(from);
+    if (!q) peersPending.set(from, (q = new Map<string, number>()));
+    const reported = new Map(queued ?? []);
     for (const [id, n] of entries) {
       const old = m.get(id) ?? 0;
       if (n === 0) m.delete(id);
       else m.set(id, n);
       bump(id, n - old);
+      // a worker the report names without pending work has none from that peer
+      const p = n > 0 && Number.isFinite(reported.get(id)) ? Math.max(0, reported.get(id) ?? 0) : 0;
+      addPending(id, p - (q.get(id) ?? 0));
+      if (p > 0) q.set(id, p);
+      else q.delete(id);
     }
   }
 
   function dropPeer(from: string): void {
+    const q = peersPending.get(from);
+    peersPending.delete(from);
+    if (q) for (const [id, p] of q) addPending(id, -p);
     const m = peers.get(from);
     if (!m) return;
     peers.delete(from);
@@ -77,7 +106,7 @@ export function createLoadTracker(opts: {
   }
 
   const unsubscribe = bus.subscribe((msg: StateMessage) => {
-    if (msg.t === 'loads' && msg.from !== bus.id) applyPeer(msg.from, msg.entries);
+    if (msg.t === 'loads' && msg.from !== bus.id) applyPeer(msg.from, msg.entries, msg.pending);
     else if (msg.t === 'peer-down') dropPeer(msg.from);
     else if (msg.t === 'engine-loads') engine = new Map(msg.entries);
   });
@@ -86,28 +115,37 @@ export function createLoadTracker(opts: {
     get: (id) => total.get(id) ?? 0,
     engineUsage: (id) => engine.get(id),
     local: (id) => own.get(id) ?? 0,
-    pendingBlocks: (id) => pending.get(id) ?? 0,
+    pendingBlocks: (id) => pendingAll.get(id) ?? 0,
     acquire(id, blocks = 0) {
-      const work = Number.isFinite(blocks) && blocks > 0 ? blocks : 0;
-      if (work > 0) pending.set(id, (pending.get(id) ?? 0) + work);
+      let work = Number.isFinite(blocks) && blocks > 0 ? blocks : 0;
+      if (work > 0) {
+        pending.set(id, (pending.get(id) ?? 0) + work);
+        addPending(id, work);
+      }
       own.set(id, (own.get(id) ?? 0) + 1);
       bump(id, 1);
       markDirty(id);
       let released = false;
-      return () => {
+      const prefilled = (): void => {
+        if (work === 0) return;
+        const left = (pending.get(id) ?? 0) - work;
+        if (left <= 0) pending.delete(id);
+        else pending.set(id, left);
+        addPending(id, -work);
+        work = 0;
+        markDirty(id);
+      };
+      const release = (): void => {
         if (released) return;
         released = true;
-        if (work > 0) {
-          const left = (pending.get(id) ?? 0) - work;
-          if (left <= 0) pending.delete(id);
-          else pending.set(id, left);
-        }
+        prefilled();
         const n = (own.get(id) ?? 0) - 1;
         if (n <= 0) own.delete(id);
         else own.set(id, n);
         bump(id, -1);
         markDirty(id);
       };
+      return Object.assign(release, { prefilled });
     },
     onChange(listener) {
       listeners.push(listener);
@@ -115,6 +153,8 @@ export function createLoadTracker(opts: {
     forget(id) {
       own.delete(id);
       pending.delete(id);
+      pendingAll.delete(id);
+      for (const q of peersPending.values()) q.delete(id);
       total.delete(id);
       for (const m of peers.values()) m.delete(id);
     },

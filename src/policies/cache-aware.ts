@@ -4,6 +4,8 @@ import { createSetTracker, indexAvailable } from './set-tracker';
 import type { CacheAwareOptions, Policy, PolicyDeps, RequestInfo } from './types';
 import { randInt } from '../util/rng';
 
+const DIVERT_FACTOR = Number(process.env['COLLIE_DIVERT_FACTOR'] ?? 2);
+
 export const DEFAULT_CACHE_AWARE: CacheAwareOptions = {
   cacheThreshold: 0.3,
   balanceAbsThreshold: 64,
@@ -23,7 +25,7 @@ export const DEFAULT_CACHE_AWARE: CacheAwareOptions = {
  *  - a stale or unavailable holder never falls back to "the first healthy worker".
  *  - a hit is priced, not taken blindly: each candidate (the holders of a qualifying prefix and
  *    the miss target) costs the blocks it would have to prefill plus the prefill work already
- *    queued there (predicted uncached blocks of unfinished requests, loads.pendingBlocks), so
+ *    queued there (predicted uncached blocks of requests not yet past their first byte, cluster-wide, loads.pendingBlocks), so
  *    a holder busy prefilling others is weighed against re-prefilling elsewhere and a popular
  *    prefix gets a second holder instead of one engine queueing all of it.
  * smg mode reproduces SMG's choices for comparison benchmarks.
@@ -130,7 +132,7 @@ export function createCacheAwarePolicy(
       }
     }
     const minMatched = best.find((b) => b.workerId === minWorker.id)?.blocks ?? 0;
-    const extra = 2 * (pick.blocks - minMatched);
+    const extra = DIVERT_FACTOR * (pick.blocks - minMatched);
     if (cost(minMatched, minWorker.id) + extra < bestCost) {
       // the holders' queues outweigh a re-prefill: load wins over affinity
       return annotate('imbalance', minWorker);

@@ -62,8 +62,9 @@ export interface LoadView {
   /** Engine-reported KV usage 0..1 from the load monitor, when known. */
   engineUsage?(workerId: string): number | undefined;
   /**
-   * Prefill work this process has in flight on the worker: the predicted uncached prefix
-   * blocks of its requests there that have not finished (cache_aware's queue estimate).
+   * Prefill work in flight on the worker, cluster-wide: the predicted uncached prefix blocks
+   * of requests there that have not received their first byte yet (cache_aware's queue
+   * estimate; this process's exactly, other processes' and instances' as last reported).
    */
   pendingBlocks?(workerId: string): number;
 }

@@ -187,9 +187,10 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext): Handler {
             if (last) lastFailed = !ok;
           },
           ...(last ? {} : { holdStatuses: RETRYABLE_STATUSES }),
-          ...(stream
-            ? { onFirstByte: () => ctx.metrics.ttft(key, (performance.now() - started) / 1000) }
-            : {}),
+          onFirstByte: () => {
+            release.prefilled(); // the engine has prefilled this prompt: no longer queued work
+            if (stream) ctx.metrics.ttft(key, (performance.now() - started) / 1000);
+          },
           ...(spec.rerank
             ? { transform: rebuildRerank(body, worker.modelId, Math.floor(ctx.clock.now() / 1000)) }
             : {}),

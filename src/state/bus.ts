@@ -6,11 +6,17 @@ import type { Worker } from '../core/worker';
  */
 export type StateMessage =
   | { readonly t: 'registry'; readonly version: number; readonly workers: readonly Worker[] }
-  /** Absolute in-flight counts of the sender for the workers that changed (0 = none). */
+  /**
+   * Absolute in-flight counts of the sender for the workers that changed (0 = none), and the
+   * sender's predicted prefill work (KV blocks) queued on those workers. `pending` is a
+   * routing hint: it travels with live reports only (no retention or resync), and a worker
+   * of `entries` missing from it has none.
+   */
   | {
       readonly t: 'loads';
       readonly from: string;
       readonly entries: ReadonlyArray<readonly [string, number]>;
+      readonly pending?: ReadonlyArray<readonly [string, number]>;
     }
   /** A participant left; its load reports no longer count. */
   | { readonly t: 'peer-down'; readonly from: string }

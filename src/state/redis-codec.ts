@@ -83,7 +83,9 @@ export function parseMessage(v: unknown): StateMessage | undefined {
     case 'loads': {
       const entries = parseEntries(v.entries);
       if (typeof v.from !== 'string' || !entries) return undefined;
-      return { t: 'loads', from: v.from, entries };
+      if (v.pending === undefined) return { t: 'loads', from: v.from, entries };
+      const pending = parseEntries(v.pending);
+      return pending ? { t: 'loads', from: v.from, entries, pending } : undefined;
     }
     case 'peer-down':
       return typeof v.from === 'string' ? { t: 'peer-down', from: v.from } : undefined;

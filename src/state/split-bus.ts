@@ -38,7 +38,12 @@ export function createSplitBus(local: StateBus, shared: StateBus): StateBus {
     publish(msg) {
       if (LOCAL_ONLY.has(msg.t)) local.publish(msg);
       else if (msg.t === 'loads') {
-        shared.publish({ t: 'loads', from: shared.id, entries: translate(msg.entries, urlOf) });
+        shared.publish({
+          t: 'loads',
+          from: shared.id,
+          entries: translate(msg.entries, urlOf),
+          ...(msg.pending ? { pending: translate(msg.pending, urlOf) } : {}),
+        });
       } else shared.publish(msg);
     },
     subscribe(handler) {
@@ -47,9 +52,14 @@ export function createSplitBus(local: StateBus, shared: StateBus): StateBus {
       });
       const offShared = shared.subscribe((m) => {
         if (LOCAL_ONLY.has(m.t)) return;
-        if (m.t === 'loads')
-          handler({ t: 'loads', from: m.from, entries: translate(m.entries, idOf) });
-        else handler(m);
+        if (m.t === 'loads') {
+          handler({
+            t: 'loads',
+            from: m.from,
+            entries: translate(m.entries, idOf),
+            ...(m.pending ? { pending: translate(m.pending, idOf) } : {}),
+          });
+        } else handler(m);
       });
       return () => {
         offLocal();

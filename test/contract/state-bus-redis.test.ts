@@ -161,19 +161,22 @@ describe('state bus contract: redis', { skip: redisSkip() }, () => {
     const b = await t.join('b');
     const la = createLoadTracker({ bus: a, publishIntervalMs: 1 });
     const lb = createLoadTracker({ bus: b, publishIntervalMs: 1 });
-    const r1 = la.acquire('w1');
+    const r1 = la.acquire('w1', 20);
     la.acquire('w1');
-    const r3 = lb.acquire('w1');
+    const r3 = lb.acquire('w1', 6);
     await t.settle();
     assert.equal(la.get('w1'), 3);
     assert.equal(lb.get('w1'), 3);
     assert.equal(la.local('w1'), 2);
+    // queued prefill work travels with the loads, through Redis
+    assert.deepEqual([la.pendingBlocks('w1'), lb.pendingBlocks('w1')], [26, 26]);
     r1();
     r1(); // release is idempotent
     r3();
     await t.settle();
     assert.equal(la.get('w1'), 1);
     assert.equal(lb.get('w1'), 1);
+    assert.deepEqual([la.pendingBlocks('w1'), lb.pendingBlocks('w1')], [0, 0]);
     t.leave(a);
     await t.settle();
     assert.equal(lb.get('w1'), 0, 'reports of a departed process expire with it');

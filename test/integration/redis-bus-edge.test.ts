@@ -88,18 +88,19 @@ describe('redis state bus: edges', { skip: redisSkip() }, () => {
     await redis().xadd(stream, '*', 'd', 'not json');
     await redis().xadd(stream, '*', 'd', JSON.stringify({ v: 2, from: 'x', msgs: [] }));
     await redis().xadd(stream, '*', 'other', 'field');
-    const good = { t: 'loads', from: 'x', entries: [['w1', 1]] };
+    const good = { t: 'loads', from: 'x', entries: [['w1', 1]], pending: [['w1', 9]] };
     const bad = { t: 'loads', from: 'x', entries: [['w1', 'many']] };
+    const badPending = { t: 'loads', from: 'x', entries: [['w1', 1]], pending: [['w1']] };
     const unknown = { t: 'future-kind', from: 'x' };
     await redis().xadd(
       stream,
       '*',
       'd',
-      JSON.stringify({ v: 1, from: 'x', msgs: [bad, unknown, good] }),
+      JSON.stringify({ v: 1, from: 'x', msgs: [bad, badPending, unknown, good] }),
     );
     await until('the valid message arrives', () => got.length === 1);
     assert.deepEqual(got, [good]);
-    assert.equal(b.health().skipped, 5);
+    assert.equal(b.health().skipped, 6);
     assert.equal(b.health().connected, true);
     assert.equal(typeof b.health().lagMs, 'number');
   });

@@ -27,3 +27,51 @@ void test('pendingBlocks: prefill work in flight per worker, released once with 
     loads.close();
   }
 });
+
+const settle = (ms = 30): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+void test('pendingBlocks: prefilled() drops the work but keeps the request counted', () => {
+  const loads = createLoadTracker({ bus: createMemoryHub().join('p1') });
+  try {
+    const a = loads.acquire('w1', 40);
+    a.prefilled();
+    a.prefilled(); // idempotent
+    assert.deepEqual([loads.pendingBlocks('w1'), loads.get('w1')], [0, 1]);
+    a();
+    assert.deepEqual([loads.pendingBlocks('w1'), loads.get('w1')], [0, 0]);
+  } finally {
+    loads.close();
+  }
+});
+
+void test('pendingBlocks is cluster-wide: peers report theirs with their loads', async () => {
+  const hub = createMemoryHub();
+  const p1 = createLoadTracker({ bus: hub.join('p1'), publishIntervalMs: 1 });
+  const p2 = createLoadTracker({ bus: hub.join('p2'), publishIntervalMs: 1 });
+  const p3Bus = hub.join('p3');
+  const p3 = createLoadTracker({ bus: p3Bus, publishIntervalMs: 1 });
+  try {
+    const a = p1.acquire('w1', 30);
+    p2.acquire('w1', 12);
+    const c = p3.acquire('w2', 7);
+    await settle();
+    assert.deepEqual([p1.pendingBlocks('w1'), p2.pendingBlocks('w1')], [42, 42]);
+    assert.deepEqual([p1.pendingBlocks('w2'), p1.get('w1')], [7, 2]);
+    a.prefilled(); // p1's request reached its first byte: its work leaves every replica
+    await settle();
+    assert.deepEqual([p2.pendingBlocks('w1'), p2.get('w1')], [12, 2]);
+    c();
+    await settle();
+    assert.equal(p1.pendingBlocks('w2'), 0);
+    p3.acquire('w2', 5);
+    await settle();
+    assert.equal(p1.pendingBlocks('w2'), 5);
+    p3.close();
+    p3Bus.close(); // a peer that goes away takes its reports with it
+    await settle();
+    assert.deepEqual([p1.pendingBlocks('w2'), p1.get('w2')], [0, 0]);
+  } finally {
+    p1.close();
+    p2.close();
+  }
+});
