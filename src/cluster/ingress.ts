@@ -68,6 +68,7 @@ export async function startIngress(opts: {
           bus,
           blockSize: config.cacheAware.blockSize,
           defaultCapacityTokens: config.cacheAware.maxTreeSize,
+          ignoreEngineCapacity: config.cacheAware.mode === 'smg',
           // routing tokenizes with a model's registered tokenizer once it is loaded here
           tokenizerFor: (model) => tokenizers.replica.loadedFor(model),
         })

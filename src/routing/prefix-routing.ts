@@ -46,6 +46,12 @@ export function createSharedPrefixRouting(opts: {
   bus: StateBus;
   blockSize: number;
   defaultCapacityTokens: number;
+  /**
+   * Ignore the engines' reported KV size and bound every worker by defaultCapacityTokens
+   * alone, as SMG's tree does (`--cache-aware-mode smg`: SMG never learns what an engine
+   * evicted, so it keeps routing to holders that no longer hold the prefix).
+   */
+  ignoreEngineCapacity?: boolean;
   flushMs?: number;
   /**
    * The tokenizer registered for a model, when loaded: blocks are then `blockSize` real tokens
@@ -99,7 +105,9 @@ export function createSharedPrefixRouting(opts: {
     idOfUrl = new Map(workers.map((w) => [w.url, w.id]));
     for (const w of workers) {
       next.add(w.id);
-      const engineTokens = Number(w.labels['max_total_num_tokens'] ?? w.labels['max_total_tokens']);
+      const engineTokens = opts.ignoreEngineCapacity
+        ? 0
+        : Number(w.labels['max_total_num_tokens'] ?? w.labels['max_total_tokens']);
       index.setCapacityTokens(w.id, engineTokens > 0 ? engineTokens : opts.defaultCapacityTokens);
     }
     for (const id of known) if (!next.has(id)) index.removeWorker(id);
