@@ -1,6 +1,7 @@
 /**
  * Routing-decision cost vs fleet size: Router.select() (model lookup + policy) for every
- * policy at W = 10, 1,000 and 4,000 workers, with in-flight loads changing between decisions
+ * policy at W = 10, 1,000 and 4,000 workers (SELECT_POLICIES / SELECT_SIZES / SELECT_DECISIONS
+ * narrow it), with in-flight loads changing between decisions
  * as they do under traffic. Prints a table and writes bench/results/select-latest.json.
  * Question answered: does a decision stay O(1)/O(log W) (SMG's O(W) scan reached 850 ms p99
  * at 4,000 workers)?
@@ -43,7 +44,11 @@ function pct(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 }
 
-async function measure(policy: (typeof POLICY_NAMES)[number], n: number) {
+/**
+ * `everywhere`: cache_aware with every system prompt already cached on every worker (a popular
+ * prefix replicated across a large fleet), so each decision matches W holders.
+ */
+async function measure(policy: (typeof POLICY_NAMES)[number], n: number, everywhere = false) {
   const hub = createMemoryHub();
   const bus = hub.join('bench');
   const loads = createLoadTracker({ bus, publishIntervalMs: 1000 });
@@ -75,6 +80,12 @@ async function measure(policy: (typeof POLICY_NAMES)[number], n: number) {
   // ~2k pseudo-tokens of routing text per request: 8 shared system prompts + a session tail
   const systems = Array.from({ length: 8 }, (_, i) => `system prompt ${i}: `.repeat(450));
   const texts = keys.map((k, i) => `${systems[i % 8] as string}<|user|>${k} question`);
+  if (everywhere) {
+    for (const s of systems) {
+      const h = prefix.hashes(s, 'm').slice();
+      for (let w = 0; w < n; w++) prefix.record('m', `w${w}`, h);
+    }
+  }
   const times = new Float64Array(DECISIONS);
   const releases: Array<() => void> = [];
   // steady state: the first WARMUP decisions (JIT tiers, index and pool growth) are not timed
@@ -105,7 +116,7 @@ async function measure(policy: (typeof POLICY_NAMES)[number], n: number) {
   prefix.close();
   times.sort();
   return {
-    policy,
+    policy: everywhere ? `${policy}*` : policy,
     workers: n,
     p50_us: pct(times, 0.5),
     p99_us: pct(times, 0.99),
@@ -115,12 +126,15 @@ async function measure(policy: (typeof POLICY_NAMES)[number], n: number) {
 
 async function main(): Promise<void> {
   const rows = [];
-  for (const policy of (process.env['SELECT_POLICIES']?.split(',') ??
-    POLICY_NAMES) as typeof POLICY_NAMES) {
-    for (const n of process.env['SELECT_SIZES']?.split(',').map(Number) ?? SIZES)
-      rows.push(await measure(policy, n));
+  const policies = (process.env['SELECT_POLICIES']?.split(',') ??
+    POLICY_NAMES) as typeof POLICY_NAMES;
+  const sizes = process.env['SELECT_SIZES']?.split(',').map(Number) ?? SIZES;
+  for (const policy of policies) {
+    for (const n of sizes) rows.push(await measure(policy, n));
+    if (policy === 'cache_aware') for (const n of sizes) rows.push(await measure(policy, n, true));
   }
   console.log('policy               workers   p50 µs   p99 µs   max µs');
+  console.log('(cache_aware*: every system prompt already cached on every worker)');
   for (const r of rows) {
     console.log(
       `${r.policy.padEnd(20)} ${String(r.workers).padStart(7)} ${r.p50_us.toFixed(2).padStart(8)} ${r.p99_us.toFixed(2).padStart(8)} ${r.max_us.toFixed(1).padStart(8)}`,

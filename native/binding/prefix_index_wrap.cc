@@ -49,7 +49,7 @@ uint32_t WorkerArg(const Napi::CallbackInfo& info, size_t idx, const char* usage
 
 constexpr const char* kMatchUsage = "match(model: string, hashes: BigUint64Array)";
 constexpr const char* kMatchIntoUsage =
-    "matchInto(model: string, hashes: BigUint64Array, out: Uint32Array)";
+    "matchInto(model: string, hashes: BigUint64Array, out: Uint32Array, limit?: number)";
 constexpr const char* kInsertUsage =
     "insert(model: string, worker: number, hashes: BigUint64Array, tick: number)";
 constexpr const char* kCapacityUsage = "setCapacity(worker: number, blocks: number)";
@@ -112,8 +112,8 @@ Napi::Value PrefixIndexWrap::Match(const Napi::CallbackInfo& info) {
   });
 }
 
-// matchInto(model, hashes, out) -> number of matching workers. Writes up to out.length / 2
-// (worker, length) pairs into `out` in match() order; a caller whose `out` was too small
+// matchInto(model, hashes, out, limit?) -> number of matching workers (at most limit). Writes
+// up to out.length / 2 (worker, length) pairs into `out` in match() order; a caller whose `out` was too small
 // grows it and calls again. The allocation-free hot path (match() builds three objects).
 Napi::Value PrefixIndexWrap::MatchInto(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -124,7 +124,15 @@ Napi::Value PrefixIndexWrap::MatchInto(const Napi::CallbackInfo& info) {
         info[2].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
       ThrowType(env, kMatchIntoUsage, "out must be a Uint32Array");
     }
-    index_.Match(model, hashes_.data(), hashes_.size(), &matches_);
+    size_t limit = SIZE_MAX;
+    if (info.Length() > 3 && !info[3].IsUndefined()) {
+      double l = info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : -1;
+      if (!(l >= 1) || l != static_cast<double>(static_cast<int64_t>(l))) {
+        ThrowType(env, kMatchIntoUsage, "limit must be an integer >= 1");
+      }
+      if (l < static_cast<double>(SIZE_MAX)) limit = static_cast<size_t>(l);
+    }
+    index_.Match(model, hashes_.data(), hashes_.size(), &matches_, limit);
     auto out = info[2].As<Napi::Uint32Array>();
     size_t pairs = std::min(matches_.size(), out.ElementLength() / 2);
     uint32_t* data = out.Data();

@@ -6,25 +6,35 @@
 namespace collie {
 
 size_t PrefixIndex::Match(const std::string& model, const uint64_t* hashes, size_t n,
-                          std::vector<WorkerMatch>* out) {
+                          std::vector<WorkerMatch>* out, size_t limit) {
   out->clear();
   auto it = model_ids_.find(model);
-  if (it == model_ids_.end()) return n;
+  if (it == model_ids_.end() || limit == 0) return n;
   const BlockMap& map = models_[it->second].blocks;
   if (scratch_best_.size() < workers_.size()) scratch_best_.resize(workers_.size(), 0);
   scratch_seen_.clear();
+  // Deepest block first: a worker's match is the first (deepest) block that names it. By the
+  // prefix invariant the holders of a block include the holders of every deeper block, so a
+  // block with no more holders than already seen adds nobody and is not scanned: a prefix
+  // held by W workers costs one lookup per block plus O(W), not O(blocks × W).
   constexpr size_t kAhead = 8;  // lookups are independent: overlap their cache misses
-  for (size_t i = 0; i < n && i < kAhead; ++i) map.Prefetch(hashes[i]);
-  // One lookup per block plus a contiguous scan of its holders: the deepest held block wins.
-  for (size_t i = 0; i < n; ++i) {
-    if (i + kAhead < n) map.Prefetch(hashes[i + kAhead]);
+  for (size_t i = n; i-- > 0 && i + kAhead >= n;) map.Prefetch(hashes[i]);
+  // With a limit, the scan stops at `limit` workers: deeper matches are found first, and
+  // among holders of equal depth a rotating start picks which ones, so a prefix cached on
+  // many workers costs O(blocks + limit) and successive decisions see different holders.
+  const uint32_t rotate = match_calls_++;
+  for (size_t i = n; i-- > 0 && scratch_seen_.size() < limit;) {
+    if (i >= kAhead) map.Prefetch(hashes[i - kAhead]);
     const Block* b = map.Find(hashes[i]);
-    if (b == nullptr) continue;
+    if (b == nullptr || b->size <= scratch_seen_.size()) continue;
     const Holder* hs = arena_.At(b->off);
-    for (uint32_t k = 0; k < b->size; ++k) {
+    uint32_t start = limit < b->size ? rotate % b->size : 0;
+    for (uint32_t j = 0; j < b->size && scratch_seen_.size() < limit; ++j) {
+      uint32_t k = start + j < b->size ? start + j : start + j - b->size;
       uint32_t w = hs[k].worker;
-      if (scratch_best_[w] == 0) scratch_seen_.push_back(w);
+      if (scratch_best_[w] != 0) continue;
       scratch_best_[w] = static_cast<uint32_t>(i + 1);
+      scratch_seen_.push_back(w);
     }
   }
   out->reserve(scratch_seen_.size());
@@ -86,8 +96,8 @@ uint32_t PrefixIndex::Touch(Model& m, uint32_t model_id, uint32_t worker, uint64
     }
   } else {
     const Holder* hs = arena_.At(b.off);
-    for (uint32_t k = 0; k < b.size; ++k) {
-      if (hs[k].worker != worker) continue;
+    uint32_t k = FindHolder(hs, b.size, worker);
+    if (k < b.size && hs[k].worker == worker) {
       uint32_t idx = hs[k].node;
       nodes_[idx].tick = tick;
       if (idx != after) {
@@ -110,6 +120,18 @@ uint32_t PrefixIndex::Touch(Model& m, uint32_t model_id, uint32_t worker, uint64
   return idx;
 }
 
+uint32_t PrefixIndex::FindHolder(const Holder* hs, uint32_t size, uint32_t worker) {
+  if (size <= 8) {  // the common case: a handful of holders, scanned
+    uint32_t k = 0;
+    while (k < size && hs[k].worker < worker) ++k;
+    return k;
+  }
+  return static_cast<uint32_t>(
+      std::lower_bound(hs, hs + size, worker,
+                       [](const Holder& h, uint32_t w) { return h.worker < w; }) -
+      hs);
+}
+
 void PrefixIndex::AddHolder(Block& b, uint32_t worker, uint32_t node) {
   if (b.size == (1u << b.cls)) {
     uint32_t off = arena_.Alloc(b.cls + 1);  // the only step that can throw
@@ -118,7 +140,11 @@ void PrefixIndex::AddHolder(Block& b, uint32_t worker, uint32_t node) {
     b.off = off;
     ++b.cls;
   }
-  *arena_.At(b.off + b.size) = Holder{worker, node};
+  // holders stay sorted by worker, so finding one is a binary search on popular blocks
+  Holder* hs = arena_.At(b.off);
+  uint32_t k = FindHolder(hs, b.size, worker);
+  std::copy_backward(hs + k, hs + b.size, hs + b.size + 1);
+  hs[k] = Holder{worker, node};
   ++b.size;
 }
 
@@ -202,13 +228,10 @@ bool PrefixIndex::HolderTick(const std::string& model, uint64_t hash, uint32_t w
   const Block* b = models_[it->second].blocks.Find(hash);
   if (b == nullptr) return false;
   const Holder* hs = arena_.At(b->off);
-  for (uint32_t k = 0; k < b->size; ++k) {
-    if (hs[k].worker == worker) {
-      *tick = nodes_[hs[k].node].tick;
-      return true;
-    }
-  }
-  return false;
+  uint32_t k = FindHolder(hs, b->size, worker);
+  if (k == b->size || hs[k].worker != worker) return false;
+  *tick = nodes_[hs[k].node].tick;
+  return true;
 }
 
 uint32_t PrefixIndex::ModelId(const std::string& model) {
@@ -299,9 +322,8 @@ void PrefixIndex::DropHolder(uint32_t idx) {
   BlockMap& map = models_[node.model].blocks;
   Block* b = map.Find(node.hash);
   Holder* hs = arena_.At(b->off);
-  uint32_t k = 0;
-  while (hs[k].node != idx) ++k;
-  hs[k] = hs[b->size - 1];  // swap-remove; holder order is irrelevant
+  uint32_t k = FindHolder(hs, b->size, node.worker);
+  std::copy(hs + k + 1, hs + b->size, hs + k);  // keeps the holders sorted by worker
   if (--b->size == 0) {
     arena_.Free(b->off, b->cls);
     map.Erase(node.hash);  // last holder gone: the block is deleted

@@ -54,10 +54,12 @@ class PrefixIndex {
   static_assert((size_t{1} << (HolderArena::kClasses - 1)) >= kMaxWorkers,
                 "a block's holder chunk must be able to hold every worker");
 
-  // Fills `out` with every worker whose match is > 0, sorted by blocks desc then worker asc.
-  // Returns n (the query's total blocks). Read-only: matching does not refresh recency.
+  // Fills `out` with the workers whose match is > 0, sorted by blocks desc then worker asc.
+  // With a limit, at most `limit` of them: the longest matches first; among workers of equal
+  // length at the cut, which ones are kept rotates from call to call. Returns n (the query's
+  // total blocks). Read-only: matching does not refresh recency.
   size_t Match(const std::string& model, const uint64_t* hashes, size_t n,
-               std::vector<WorkerMatch>* out);
+               std::vector<WorkerMatch>* out, size_t limit = SIZE_MAX);
 
   // Records `worker` as holder of hashes[0..n) (refreshing recency and tick), then evicts
   // the worker's least recently used blocks while it is over capacity.
@@ -114,6 +116,8 @@ class PrefixIndex {
   // `after` (the front if kNil); returns the holder's node.
   uint32_t Touch(Model& m, uint32_t model_id, uint32_t worker, uint64_t hash, uint64_t tick,
                  uint32_t after);
+  // Index of the first holder with worker >= `worker` (holders are sorted by worker).
+  static uint32_t FindHolder(const Holder* hs, uint32_t size, uint32_t worker);
   void AddHolder(Block& b, uint32_t worker, uint32_t node);  // may grow the chunk (throws)
   void DropHolder(uint32_t idx);  // unlinks from block + LRU lists and frees
   void EvictOverCapacity(uint32_t worker);
@@ -129,6 +133,7 @@ class PrefixIndex {
   std::unordered_map<std::string, uint32_t> model_ids_;
   std::vector<uint32_t> scratch_best_;  // per-worker match length during Match
   std::vector<uint32_t> scratch_seen_;
+  uint32_t match_calls_ = 0;  // rotates which equal-length holders a limited Match keeps
 };
 
 }  // namespace collie

@@ -185,6 +185,32 @@ void TestExtendingTheMostRecentPrompt() {
   CHECK(MatchOf(idx, "m", a, 0) == 4 && MatchOf(idx, "other", a, 0) == 0);
 }
 
+// Many holders of one prefix: the result is capped, longest first then by worker.
+void TestMatchLimit() {
+  PrefixIndex idx;
+  Hashes p = Prompt(12, 12, 0);
+  for (uint32_t w = 99; w-- > 0;) idx.Insert("m", w, p.data(), 10, 1);  // 0..98 hold 10
+  idx.Insert("m", 57, p.data(), 12, 2);                                   // 57 holds 12
+  idx.Insert("m", 99, p.data(), 4, 3);                                    // 99 holds 4
+  std::vector<WorkerMatch> out;
+  std::vector<bool> kept(100, false);
+  for (int call = 0; call < 200; ++call) {
+    idx.Match("m", p.data(), p.size(), &out, 3);
+    CHECK(out.size() == 3);
+    CHECK(out[0].worker == 57 && out[0].blocks == 12);  // the longest is always kept
+    CHECK(out[1].blocks == 10 && out[2].blocks == 10 && out[1].worker < out[2].worker);
+    kept[out[1].worker] = kept[out[2].worker] = true;
+  }
+  size_t distinct = 0;
+  for (bool k : kept) distinct += k ? 1 : 0;
+  CHECK(distinct > 50);  // equal-length holders rotate instead of always the same two
+  idx.Match("m", p.data(), p.size(), &out);  // no limit: all 100, the shortest last
+  CHECK(out.size() == 100 && out[99].worker == 99 && out[99].blocks == 4);
+  for (size_t i = 2; i < 99; ++i) CHECK(out[i].worker == i - 1 + (i - 1 >= 57 ? 1 : 0));
+  idx.Match("m", p.data(), p.size(), &out, 0);
+  CHECK(out.empty());
+}
+
 void TestEvictionIsPerWorker() {
   PrefixIndex idx;
   Hashes a = Prompt(5, 0, 1), b = Prompt(5, 0, 2);
@@ -309,6 +335,7 @@ int main() {
   TestSharedPrefixes();
   TestLruEvictionOrder();
   TestExtendingTheMostRecentPrompt();
+  TestMatchLimit();
   TestEvictionIsPerWorker();
   TestCapacity();
   TestRemoveWorker();

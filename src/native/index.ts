@@ -42,7 +42,7 @@ export interface NativePrefixIndex {
    * match() order, and returns the number of matching workers (call again with a larger
    * `out` if it exceeds out.length / 2).
    */
-  matchInto(model: string, hashes: BigUint64Array, out: Uint32Array): number;
+  matchInto(model: string, hashes: BigUint64Array, out: Uint32Array, limit?: number): number;
   /** Records the worker as holder of every block; `tick` is an integer in [0, 2^53). */
   insert(model: string, worker: number, hashes: BigUint64Array, tick: number): void;
   /** Capacity in blocks (Infinity = unlimited, the default); evicts LRU blocks at once. */

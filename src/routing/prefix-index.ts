@@ -34,7 +34,10 @@ export interface PrefixWorkerMatch {
 export interface PrefixMatch {
   /** Blocks in the query. */
   readonly totalBlocks: number;
-  /** Every worker with a match > 0: longest first, ties by slot (first-seen worker) order. */
+  /**
+   * The workers with a match > 0 (at most the limit asked for): longest first, ties by slot
+   * (first-seen worker) order.
+   */
   readonly best: readonly PrefixWorkerMatch[];
 }
 
@@ -51,7 +54,8 @@ export interface PrefixIndexStats extends Omit<NativePrefixIndexStats, 'workers'
 
 export interface PrefixIndex {
   readonly blockSize: number;
-  match(model: string, hashes: BigUint64Array): PrefixMatch;
+  /** `limit` caps the workers returned (the first of `best`'s order); default: all. */
+  match(model: string, hashes: BigUint64Array, limit?: number): PrefixMatch;
   /** Records the worker as holder of every block, refreshing its recency. */
   insert(model: string, workerId: string, hashes: BigUint64Array): void;
   /** Per-worker budget in tokens (Infinity = unlimited, the default), floored to blocks. */
@@ -134,13 +138,13 @@ export function createPrefixIndex(options: PrefixIndexOptions): PrefixIndex {
 
   return {
     blockSize,
-    match(model, hashes) {
+    match(model, hashes, limit) {
       checkModel('match', model);
       checkHashes('match', hashes);
-      let count = native.matchInto(model, hashes, pairs);
+      let count = native.matchInto(model, hashes, pairs, limit);
       if (count * 2 > pairs.length) {
         pairs = new Uint32Array(count * 4);
-        count = native.matchInto(model, hashes, pairs);
+        count = native.matchInto(model, hashes, pairs, limit);
       }
       const best: PrefixWorkerMatch[] = [];
       for (let i = 0; i < count; i++) {

@@ -13,6 +13,12 @@ export const ROUTING_TOKEN_SEED = 0x636f6c6c69652d6bn; // "collie-k"
  */
 export const MAX_TOKENIZED_CHARS = 32_768;
 
+/**
+ * Holders a decision weighs (the longest matches first): a prefix cached on every worker of
+ * a large fleet must not make each decision O(fleet).
+ */
+export const MAX_MATCHED_HOLDERS = 32;
+
 /** What routing needs of a model's tokenizer. */
 export interface RoutingTokenizer {
   encodeSync(text: string, opts: { addSpecialTokens: boolean }): Uint32Array;
@@ -159,7 +165,7 @@ export function createSharedPrefixRouting(opts: {
     hashes: hash,
     heldBlocks,
     match: (model, hashes) => {
-      const r = index.match(model, hashes);
+      const r = index.match(model, hashes, MAX_MATCHED_HOLDERS);
       return { totalBlocks: r.totalBlocks, best: r.best };
     },
     record(model, workerId, hashes) {

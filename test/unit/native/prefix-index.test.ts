@@ -251,6 +251,15 @@ void describe('prefix index: JS wrapper', () => {
       [...r.workers].map((w, i) => ({ workerId: `w${w}`, blocks: r.lengths[i] })),
       best,
     );
+    // a limit keeps that many of the longest, and the count says how many were kept
+    const two = idx.match('m', a, 2).best;
+    assert.equal(two.length, 2);
+    assert.ok(two.every((m) => m.blocks === 5));
+    assert.equal(raw.matchInto('m', a, out, 3), 3);
+    assert.deepEqual([out[1], out[3], out[5]], [5, 5, 5]);
+    assert.deepEqual(idx.match('m', a, 1000).best, best);
+    assert.throws(() => raw.matchInto('m', a, out, 0), /limit must be an integer >= 1/);
+    assert.throws(() => raw.matchInto('m', a, out, 1.5), TypeError);
   });
 
   void test('loads and works in worker threads (context-aware addon)', async () => {
