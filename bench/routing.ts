@@ -185,6 +185,11 @@ interface ConfigResult {
   readonly loadMin: number;
   readonly loadCv: number | null;
   readonly sampleErrors: readonly string[];
+  /**
+   * Per route reason (cache_aware): requests and the prompt tokens the engines had to prefill
+   * (prompt − cached), i.e. where the cache misses came from.
+   */
+  readonly byReason: Readonly<Record<string, { requests: number; uncachedTokens: number }>>;
 }
 
 function summarize(
@@ -213,6 +218,12 @@ function summarize(
   const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
   const sd = Math.sqrt(counts.reduce((a, c) => a + (c - mean) ** 2, 0) / counts.length);
   const errors = samples.filter((s) => !s.ok);
+  const byReason: Record<string, { requests: number; uncachedTokens: number }> = {};
+  for (const s of ok) {
+    const r = (byReason[s.reason ?? 'none'] ??= { requests: 0, uncachedTokens: 0 });
+    r.requests++;
+    r.uncachedTokens += s.promptTokens - s.cachedTokens;
+  }
   return {
     name,
     config,
@@ -243,6 +254,7 @@ function summarize(
     loadMax: Math.max(...counts),
     loadMin: Math.min(...counts),
     loadCv: mean > 0 ? sd / mean : null,
+    byReason,
     sampleErrors: [...new Set(errors.map((e) => e.error ?? `HTTP ${e.status}`))].slice(0, 5),
   };
 }
@@ -291,7 +303,10 @@ async function runConfig(
       result.elapsedMs,
     );
     process.stderr.write(
-      `  ${r.requests} requests, ${r.errors} errors, hit ${fmt(r.cacheHitRatio, 3)}` +
+      `  ${r.requests} requests, ${r.errors} errors, hit ${fmt(r.cacheHitRatio, 3)}; ` +
+        Object.entries(r.byReason)
+          .map(([k, v]) => `${k} ${v.requests} req/${v.uncachedTokens} uncached tok`)
+          .join(', ') +
         `${r.sampleErrors.length > 0 ? `; e.g. ${r.sampleErrors[0] ?? ''}` : ''}\n`,
     );
     return r;

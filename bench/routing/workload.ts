@@ -30,6 +30,10 @@ export interface RequestSample {
   readonly status: number;
   readonly error?: string;
   readonly worker: string | null;
+  /** x-collie-route-reason (cache_aware: hit / miss / imbalance / sticky), else null. */
+  readonly reason: string | null;
+  /** Turn of the session this request was (0 = first). */
+  readonly turn: number;
   /** Gateway index the request went to (multi-instance configs alternate). */
   readonly gateway: number;
   readonly promptTokens: number;
@@ -205,7 +209,7 @@ export async function runWorkload(
     const url = `${gatewayUrls[gateway] ?? ''}/v1/chat/completions`;
     const t0 = performance.now();
     let ttftMs: number | null = null;
-    const base = { stream, gateway };
+    const base = { stream, gateway, turn };
     try {
       const res = await request(url, {
         method: 'POST',
@@ -217,6 +221,8 @@ export async function runWorkload(
       });
       const workerHeader = res.headers['x-collie-worker'];
       const worker = typeof workerHeader === 'string' ? workerHeader : null;
+      const reasonHeader = res.headers['x-collie-route-reason'];
+      const reason = typeof reasonHeader === 'string' ? reasonHeader : null;
       let raw = '';
       for await (const chunk of res.body) {
         const str = Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
@@ -231,6 +237,7 @@ export async function runWorkload(
           status: res.statusCode,
           error: `HTTP ${res.statusCode}: ${raw.slice(0, 160)}`,
           worker,
+          reason,
           promptTokens: 0,
           cachedTokens: 0,
           ttftMs: null,
@@ -247,6 +254,7 @@ export async function runWorkload(
         status: res.statusCode,
         ...(usage === null ? { error: 'no usage in response' } : {}),
         worker,
+        reason,
         promptTokens: usage?.prompt ?? 0,
         cachedTokens: usage?.cached ?? 0,
         ttftMs,
@@ -259,6 +267,7 @@ export async function runWorkload(
         status: 0,
         error: err instanceof Error ? err.message : String(err),
         worker: null,
+        reason: null,
         promptTokens: 0,
         cachedTokens: 0,
         ttftMs: null,

@@ -57,16 +57,21 @@ void PrefixIndex::Insert(const std::string& model, uint32_t worker, const uint64
   Model& m = models_[model_id];
   Worker& w = workers_[worker];
   // The result must be the worker's LRU list starting b0, b1, ..., b(n-1) (the head of the
-  // prefix most recent, see header). Leading blocks that already sit at the head in that
-  // order (the common case: this worker served the same prefix last) only get their tick
-  // refreshed, without a map lookup; each later block is placed right after its predecessor.
+  // prefix most recent, see header). Leading blocks that already sit together in that order
+  // (the common case: this worker was given the same prefix before) are found by walking the
+  // list from b0's node, get their tick refreshed and move to the front as one segment, with
+  // no map lookup after b0's; each later block is placed right after its predecessor.
   uint32_t prev = kNil;
   size_t k = 0;
-  for (uint32_t x = w.lru_head; x != kNil && k < n; x = nodes_[x].lru_next, ++k) {
-    Node& node = nodes_[x];
-    if (node.model != model_id || node.hash != hashes[k]) break;
-    node.tick = tick;
-    prev = x;
+  uint32_t first = HolderNode(m, worker, hashes[0], w.lru_head, model_id);
+  if (first != kNil) {
+    for (uint32_t x = first; x != kNil && k < n; x = nodes_[x].lru_next, ++k) {
+      Node& node = nodes_[x];
+      if (node.model != model_id || node.hash != hashes[k]) break;
+      node.tick = tick;
+      prev = x;
+    }
+    LruMoveSegmentToFront(w, first, prev);
   }
   try {
     constexpr size_t kAhead = 8;  // overlap the blocks' cache misses
@@ -303,6 +308,29 @@ void PrefixIndex::LruPushFront(Worker& w, uint32_t idx) {
   if (w.lru_head != kNil) nodes_[w.lru_head].lru_prev = idx;
   w.lru_head = idx;
   if (w.lru_tail == kNil) w.lru_tail = idx;
+}
+
+uint32_t PrefixIndex::HolderNode(const Model& m, uint32_t worker, uint64_t hash, uint32_t hint,
+                                  uint32_t model_id) const {
+  if (hint != kNil && nodes_[hint].hash == hash && nodes_[hint].model == model_id) return hint;
+  const Block* b = m.blocks.Find(hash);
+  if (b == nullptr) return kNil;
+  const Holder* hs = arena_.At(b->off);
+  uint32_t k = FindHolder(hs, b->size, worker);
+  return k < b->size && hs[k].worker == worker ? hs[k].node : kNil;
+}
+
+void PrefixIndex::LruMoveSegmentToFront(Worker& w, uint32_t first, uint32_t last) {
+  if (first == w.lru_head) return;
+  uint32_t before = nodes_[first].lru_prev;  // not kNil: `first` is not the head
+  uint32_t after = nodes_[last].lru_next;
+  nodes_[before].lru_next = after;
+  if (after != kNil) nodes_[after].lru_prev = before;
+  else w.lru_tail = before;
+  nodes_[first].lru_prev = kNil;
+  nodes_[last].lru_next = w.lru_head;
+  nodes_[w.lru_head].lru_prev = last;
+  w.lru_head = first;
 }
 
 void PrefixIndex::LruInsertAfter(Worker& w, uint32_t after, uint32_t idx) {

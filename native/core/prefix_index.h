@@ -112,6 +112,11 @@ class PrefixIndex {
   void LruUnlink(Worker& w, uint32_t idx);
   void LruPushFront(Worker& w, uint32_t idx);
   void LruInsertAfter(Worker& w, uint32_t after, uint32_t idx);  // after == kNil: the front
+  // Moves the list segment first..last (linked, first nearer the head) to the front.
+  void LruMoveSegmentToFront(Worker& w, uint32_t first, uint32_t last);
+  // The worker's node for (model, hash), or kNil; `hint` is checked first.
+  uint32_t HolderNode(const Model& m, uint32_t worker, uint64_t hash, uint32_t hint,
+                      uint32_t model_id) const;
   // Holds (model, hash) for the worker at `tick`, placed in its LRU list right after node
   // `after` (the front if kNil); returns the holder's node.
   uint32_t Touch(Model& m, uint32_t model_id, uint32_t worker, uint64_t hash, uint64_t tick,

@@ -185,6 +185,24 @@ void TestExtendingTheMostRecentPrompt() {
   CHECK(MatchOf(idx, "m", a, 0) == 4 && MatchOf(idx, "other", a, 0) == 0);
 }
 
+// A prefix held as a contiguous run deeper in the LRU list moves to the front as a unit.
+void TestRefreshingAnOlderPrompt() {
+  PrefixIndex idx;
+  Hashes a = Prompt(4, 0, 1), b = Prompt(4, 0, 2), c = Prompt(3, 0, 3);
+  idx.Insert("m", 0, a.data(), 4, 1);
+  idx.Insert("m", 0, b.data(), 4, 2);
+  idx.Insert("m", 0, c.data(), 3, 3);  // LRU: c0 c1 c2 b0 b1 b2 b3 a0 a1 a2 a3 (tail)
+  idx.Insert("m", 0, a.data(), 4, 4);  // the tail run moves: a0..a3 c0 c1 c2 b0..b3
+  idx.Insert("m", 0, b.data(), 2, 5);  // a middle run moves: b0 b1 a0..a3 c0 c1 c2 b2 b3
+  idx.SetCapacity(0, 8);               // evicts b3, b2, c2
+  CHECK(MatchOf(idx, "m", a, 0) == 4 && MatchOf(idx, "m", b, 0) == 2);
+  CHECK(MatchOf(idx, "m", c, 0) == 2 && Held(idx, 0) == 8);
+  uint64_t tick = 0;
+  CHECK(idx.HolderTick("m", a[3], 0, &tick) && tick == 4);
+  idx.SetCapacity(0, 2);  // only the most recent run survives
+  CHECK(MatchOf(idx, "m", b, 0) == 2 && MatchOf(idx, "m", a, 0) == 0);
+}
+
 // Many holders of one prefix: the result is capped, longest first then by worker.
 void TestMatchLimit() {
   PrefixIndex idx;
@@ -335,6 +353,7 @@ int main() {
   TestSharedPrefixes();
   TestLruEvictionOrder();
   TestExtendingTheMostRecentPrompt();
+  TestRefreshingAnOlderPrompt();
   TestMatchLimit();
   TestEvictionIsPerWorker();
   TestCapacity();
