@@ -5,11 +5,12 @@ import type { CacheAwareOptions, Policy, PolicyDeps, RequestInfo } from './types
 import { randInt } from '../util/rng';
 
 /**
- * A hit leaves its holders only when the wait it saves exceeds this many times the extra
- * prefill the move causes (measured at 120 req/s on 4 engines: 2 cut TTFT p99 5× vs SMG for
- * ~1 point of hit ratio; 4 and 8 gave back most of the TTFT gain).
+ * A conversation leaves the holder of its deepest prefix only when the wait it saves exceeds
+ * this many times the extra prefill the move causes. Measured (bench:routing, 120 req/s on 4
+ * engines, 3 seeds): 2 cut TTFT p99 6× vs SMG mode but cost ~0.6 points of hit ratio (the
+ * duplicated prefixes crowd the engines' KV); 4 keeps SMG's hit ratio at ~4× lower TTFT p99.
  */
-const DIVERT_FACTOR = 2;
+export const DIVERT_FACTOR = 4;
 
 export const DEFAULT_CACHE_AWARE: CacheAwareOptions = {
   cacheThreshold: 0.3,
@@ -120,12 +121,17 @@ export function createCacheAwarePolicy(
     }
     const priced = top && totalBlocks > 0 && top.blocks / totalBlocks > opts.cacheThreshold;
     if (!priced) return annotate('miss', minWorker);
-    // A request's wait ~ prefill queued where it lands + its own uncached blocks. Take the
-    // qualifying holder where that is smallest; leave the holders for the miss target only
-    // when the time saved exceeds twice the extra prefill the move causes — once as compute
-    // everyone queued there waits for, once as KV capacity the duplicate prefix takes from
-    // other cached prefixes: q_h + u_h - (q_m + u_m) > 2 (u_m - u_h).
-    const cost = (matched: number, id: string): number => totalBlocks - matched + queued(id);
+    // A request's wait ~ prefill queued where it lands + its own uncached blocks. Every
+    // candidate (each qualifying holder, and the miss target) is priced by that wait plus a
+    // penalty for the blocks it lacks against the deepest holder, counted DIVERT_FACTOR
+    // times: the re-prefill is compute everyone queued there waits for, and the duplicate
+    // prefix takes KV capacity from other cached prefixes (hits lost later). So a conversation
+    // leaves the holder
+    // of its history (for a shallower holder or a cold worker) only when the time saved
+    // exceeds that: q_h + u_h - (q_m + u_m) > f (u_m - u_h).
+    const deepest = top.blocks;
+    const cost = (matched: number, id: string): number =>
+      totalBlocks - matched + queued(id) + DIVERT_FACTOR * (deepest - matched);
     let pick: { workerId: string; blocks: number } = top;
     let bestCost = cost(top.blocks, top.workerId);
     for (const h of holders) {
@@ -137,8 +143,7 @@ export function createCacheAwarePolicy(
       }
     }
     const minMatched = best.find((b) => b.workerId === minWorker.id)?.blocks ?? 0;
-    const extra = DIVERT_FACTOR * (pick.blocks - minMatched);
-    if (cost(minMatched, minWorker.id) + extra < bestCost) {
+    if (cost(minMatched, minWorker.id) < bestCost) {
       // the holders' queues outweigh a re-prefill: load wins over affinity
       return annotate('imbalance', minWorker);
     }

@@ -1,6 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createCacheAwarePolicy, DEFAULT_CACHE_AWARE } from '../../../src/policies/cache-aware';
+import {
+  createCacheAwarePolicy,
+  DEFAULT_CACHE_AWARE,
+  DIVERT_FACTOR,
+} from '../../../src/policies/cache-aware';
 import type { RequestInfo, RoutingDecision } from '../../../src/policies/types';
 import { createFleet, createTestDeps, makeWorkers } from './fixtures';
 import { createFakePrefix } from './fake-prefix';
@@ -72,15 +76,16 @@ describe('cache_aware', () => {
     const total = prefix.hashes(text + 'q?').length;
     prefix.record(fleet.set.model, 'w0', prefix.hashes(text));
     // moving re-prefills `total` blocks elsewhere; the holder keeps the request while its
-    // queue is at most that plus twice the extra work (3 × total here)
-    for (const queued of [total, 3 * total]) {
+    // queue is at most that plus DIVERT_FACTOR times the extra work
+    const limit = (1 + DIVERT_FACTOR) * total;
+    for (const queued of [total, limit]) {
       deps.loads.setPending('w0', queued);
       const seen: RoutingDecision[] = [];
       assert.equal(policy.select(fleet.set, request(text + 'q?', seen))?.id, 'w0');
       assert.equal(seen[0]?.reason, 'hit');
     }
-    // a longer queue: the saved wait exceeds twice the extra prefill, go elsewhere
-    deps.loads.setPending('w0', 3 * total + 1);
+    // a longer queue: the saved wait exceeds DIVERT_FACTOR times the extra prefill, go elsewhere
+    deps.loads.setPending('w0', limit + 1);
     const moved: RoutingDecision[] = [];
     const w = policy.select(fleet.set, request(text + 'q!', moved))?.id;
     assert.notEqual(w, 'w0');
@@ -90,6 +95,20 @@ describe('cache_aware', () => {
     smg.prefix.record(smg.fleet.set.model, 'w0', smg.prefix.hashes(text));
     smg.deps.loads.setPending('w0', 100 * total);
     assert.equal(smg.policy.select(smg.fleet.set, request(text + 'q!'))?.id, 'w0');
+  });
+
+  test('collie: a conversation moves to a holder of a shorter prefix only when its queue costs more than the re-prefill', () => {
+    const { policy, fleet, deps, prefix } = setup('collie');
+    const system = SYSTEM.repeat(4);
+    const history = system + ' and the conversation so far, turn after turn.'.repeat(4);
+    prefix.record(fleet.set.model, 'w1', prefix.hashes(system)); // a second holder of the system prompt
+    prefix.record(fleet.set.model, 'w0', prefix.hashes(history)); // the holder of this history
+    const lacks = prefix.hashes(history).length - prefix.hashes(system).length;
+    const ask = (): string | undefined => policy.select(fleet.set, request(history + '?'))?.id;
+    deps.loads.setPending('w0', (1 + DIVERT_FACTOR) * lacks);
+    assert.equal(ask(), 'w0'); // waiting there still beats re-prefilling the history on w1
+    deps.loads.setPending('w0', (1 + DIVERT_FACTOR) * lacks + 1);
+    assert.equal(ask(), 'w1');
   });
 
   test('collie: a miss avoids a worker that is busy prefilling at equal in-flight load', () => {
