@@ -3,22 +3,10 @@ import { test } from 'node:test';
 import { createMemoryHub } from '../../src/state/memory-bus';
 import { createSharedPrefixRouting } from '../../src/routing/prefix-routing';
 import type { Worker } from '../../src/core/worker';
+import { makeWorker } from './policies/fixtures';
 
 function engine(id: string, labels: Record<string, string>): Worker {
-  return {
-    id,
-    url: `http://127.0.0.1:9/${id}`,
-    modelId: 'm',
-    labels,
-    runtimeType: 'sglang',
-    priority: 50,
-    cost: 1,
-    status: 'ready',
-    circuit: 'closed',
-    health: {},
-    maxConnectionAttempts: 20,
-    revision: 1,
-  };
+  return { ...makeWorker(0), id, url: `http://127.0.0.1:9/${id}`, labels };
 }
 
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 10));

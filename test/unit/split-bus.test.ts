@@ -4,21 +4,9 @@ import { createSplitBus } from '../../src/state/split-bus';
 import { createMemoryHub } from '../../src/state/memory-bus';
 import type { StateMessage } from '../../src/state/bus';
 import type { Worker } from '../../src/core/worker';
+import { makeWorker } from './policies/fixtures';
 
-const worker = (id: string, url: string): Worker => ({
-  id,
-  url,
-  modelId: 'm',
-  labels: {},
-  runtimeType: 'sglang',
-  priority: 50,
-  cost: 1,
-  status: 'ready',
-  circuit: 'closed',
-  health: {},
-  maxConnectionAttempts: 20,
-  revision: 1,
-});
+const worker = (id: string, url: string): Worker => ({ ...makeWorker(0), id, url });
 
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 10));
 
