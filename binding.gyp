@@ -12,6 +12,7 @@
         "native/core/hash.cc",
         "native/core/prefix_index.cc",
         "native/binding/prefix_index_wrap.cc",
+        "native/binding/prefix_index_route.cc",
         "native/binding/addon.cc",
         "<!@(node scripts/native-sources.js tokenizer)",
         "<!@(node scripts/native-sources.js tokenizer-binding)"

@@ -9,42 +9,16 @@
 #include <utility>
 
 #include "guard.h"
+#include "prefix_index_args.h"
 
 namespace collie {
 namespace {
-
-constexpr double kMaxSafeInteger = 9007199254740991.0;  // Number.MAX_SAFE_INTEGER
 
 using binding::ThrowType;
 
 template <typename F>
 Napi::Value Guard(Napi::Env env, F&& body) {
   return binding::Guard(env, "collie native prefix index", std::forward<F>(body));
-}
-
-std::string ModelArg(const Napi::CallbackInfo& info, size_t idx, const char* usage) {
-  if (info.Length() <= idx || !info[idx].IsString()) {
-    ThrowType(info.Env(), usage, "model must be a string");
-  }
-  return info[idx].As<Napi::String>().Utf8Value();
-}
-
-// A finite integer number in [0, max]; Infinity is accepted only when allow_infinity.
-double IntegerArg(const Napi::CallbackInfo& info, size_t idx, const char* usage, const char* name,
-                  double max, bool allow_infinity = false) {
-  std::string range = std::string(name) + " must be an integer in [0, " +
-                      std::to_string(static_cast<uint64_t>(max)) + "]" +
-                      (allow_infinity ? " or Infinity" : "");
-  if (info.Length() <= idx || !info[idx].IsNumber()) ThrowType(info.Env(), usage, range);
-  double v = info[idx].As<Napi::Number>().DoubleValue();
-  if (allow_infinity && v == INFINITY) return v;
-  if (!(v >= 0 && v <= max) || v != std::floor(v)) ThrowType(info.Env(), usage, range);
-  return v;
-}
-
-uint32_t WorkerArg(const Napi::CallbackInfo& info, size_t idx, const char* usage) {
-  return static_cast<uint32_t>(
-      IntegerArg(info, idx, usage, "worker", PrefixIndex::kMaxWorkers - 1.0));
 }
 
 constexpr const char* kMatchUsage = "match(model: string, hashes: BigUint64Array)";
@@ -68,6 +42,10 @@ Napi::Function PrefixIndexWrap::Define(Napi::Env env) {
                          InstanceMethod("removeWorker", &PrefixIndexWrap::RemoveWorker),
                          InstanceMethod("clear", &PrefixIndexWrap::Clear),
                          InstanceMethod("stats", &PrefixIndexWrap::Stats),
+                         InstanceMethod("configureText", &PrefixIndexWrap::ConfigureText),
+                         InstanceMethod("lookupText", &PrefixIndexWrap::LookupText),
+                         InstanceMethod("insertLast", &PrefixIndexWrap::InsertLast),
+                         InstanceMethod("takePending", &PrefixIndexWrap::TakePending),
                      });
 }
 
@@ -124,14 +102,7 @@ Napi::Value PrefixIndexWrap::MatchInto(const Napi::CallbackInfo& info) {
         info[2].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
       ThrowType(env, kMatchIntoUsage, "out must be a Uint32Array");
     }
-    size_t limit = SIZE_MAX;
-    if (info.Length() > 3 && !info[3].IsUndefined()) {
-      double l = info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : -1;
-      if (!(l >= 1) || l != static_cast<double>(static_cast<int64_t>(l))) {
-        ThrowType(env, kMatchIntoUsage, "limit must be an integer >= 1");
-      }
-      if (l < static_cast<double>(SIZE_MAX)) limit = static_cast<size_t>(l);
-    }
+    size_t limit = LimitArg(info, 3, kMatchIntoUsage);
     index_.Match(model, hashes_.data(), hashes_.size(), &matches_, limit);
     auto out = info[2].As<Napi::Uint32Array>();
     size_t pairs = std::min(matches_.size(), out.ElementLength() / 2);
@@ -151,7 +122,7 @@ Napi::Value PrefixIndexWrap::Insert(const Napi::CallbackInfo& info) {
     std::string model = ModelArg(info, 0, kInsertUsage);
     uint32_t worker = WorkerArg(info, 1, kInsertUsage);
     CopyHashes(info, 2, kInsertUsage);
-    auto tick = static_cast<uint64_t>(IntegerArg(info, 3, kInsertUsage, "tick", kMaxSafeInteger));
+    auto tick = static_cast<uint64_t>(TickArg(info, 3, kInsertUsage));
     index_.Insert(model, worker, hashes_.data(), hashes_.size(), tick);
     return env.Undefined();
   });

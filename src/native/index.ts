@@ -52,6 +52,21 @@ export interface NativePrefixIndex {
   /** Drops all blocks (or one model's); capacities are kept. */
   clear(model?: string): void;
   stats(): NativePrefixIndexStats;
+  /** How lookupText cuts text: blocks of 4·blockSize UTF-8 bytes chained from `seed`. */
+  configureText(blockSize: number, seed: bigint): void;
+  /**
+   * Hashes `text` and matches it in one call, keeping the hashes for insertLast. Writes
+   * out[0] = the text's blocks, out[1] = the returned count of matching workers (at most
+   * `limit`), then (worker, length) pairs in match() order, as many as fit.
+   */
+  lookupText(model: string, text: string, out: Uint32Array, limit?: number): number;
+  /**
+   * Records `worker` as holder of the last lookupText/matchInto query's blocks (as insert);
+   * with `publish`, queues those hashes for takePending. Returns the number of blocks.
+   */
+  insertLast(model: string, worker: number, tick: number, publish: boolean): number;
+  /** The hashes queued by insertLast since the last call (little-endian uint64 bytes). */
+  takePending(): Buffer;
 }
 
 /** The C++ addon's surface (native/binding/addon.cc). */

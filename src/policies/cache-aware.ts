@@ -1,7 +1,7 @@
 import type { Worker, WorkerSet } from '../core/worker';
 import { createIndexedHeap } from './indexed-heap';
 import { createSetTracker, indexAvailable } from './set-tracker';
-import type { CacheAwareOptions, Policy, PolicyDeps, RequestInfo } from './types';
+import type { CacheAwareOptions, Policy, PolicyDeps, PrefixLookup, RequestInfo } from './types';
 import { randInt } from '../util/rng';
 
 /**
@@ -85,16 +85,11 @@ export function createCacheAwarePolicy(
     return best;
   }
 
-  function choose(
-    set: WorkerSet,
-    req: RequestInfo,
-    model: string,
-    hashes: BigUint64Array,
-  ): Worker | undefined {
+  function choose(set: WorkerSet, req: RequestInfo, lookup: PrefixLookup): Worker | undefined {
     const heapMin = minHeap.peek();
     if (!heapMin) return undefined;
     const minWorker = opts.mode === 'smg' ? heapMin : missTarget(set, heapMin);
-    const { totalBlocks, best } = prefix!.match(model, hashes);
+    const { totalBlocks, best } = lookup;
     const holders = best.filter((b) => byId.has(b.workerId));
     const top = holders[0];
     const annotate = (reason: 'hit' | 'miss' | 'imbalance' | 'sticky', w: Worker): Worker => {
@@ -156,9 +151,9 @@ export function createCacheAwarePolicy(
       if (set.available.length === 0) return undefined;
       tracker.ensure(set);
       const model = set.model;
-      const hashes = prefix.hashes(req.routingText, model);
-      const w = choose(set, req, model, hashes);
-      if (w && hashes.length > 0) prefix.record(model, w.id, hashes);
+      const lookup = prefix.lookup(req.routingText, model);
+      const w = choose(set, req, lookup);
+      if (w && lookup.totalBlocks > 0) prefix.recordLookup(model, w.id);
       return w;
     },
     onWorkersChanged: (set) => tracker.rebuild(set),

@@ -35,6 +35,12 @@ export interface RequestInfo {
 }
 
 /** The prefix index as a policy sees it: this process's replica, shared by events. */
+/** A prompt's blocks and the workers holding a prefix of them, longest match first. */
+export interface PrefixLookup {
+  readonly totalBlocks: number;
+  readonly best: ReadonlyArray<{ readonly workerId: string; readonly blocks: number }>;
+}
+
 export interface PrefixRouting {
   /**
    * Chained block hashes of a routing text for a model: over its tokens when a tokenizer is
@@ -43,15 +49,16 @@ export interface PrefixRouting {
    */
   hashes(text: string, model: string): BigUint64Array;
   /** Matched leading blocks per worker holding any, best first. */
-  match(
-    model: string,
-    hashes: BigUint64Array,
-  ): {
-    readonly totalBlocks: number;
-    readonly best: ReadonlyArray<{ readonly workerId: string; readonly blocks: number }>;
-  };
+  match(model: string, hashes: BigUint64Array): PrefixLookup;
   /** Records a routing decision here and shares it with the other processes and instances. */
   record(model: string, workerId: string, hashes: BigUint64Array): void;
+  /**
+   * The decision hot path: hashes(text, model) and match in one step. recordLookup then
+   * records the chosen worker for those blocks; call it before the next lookup.
+   */
+  lookup(text: string, model: string): PrefixLookup;
+  /** record() for the blocks of the last lookup(). */
+  recordLookup(model: string, workerId: string): void;
   /** Blocks the index attributes to a worker (spreads new prefixes at equal load). */
   heldBlocks?(workerId: string): number;
 }

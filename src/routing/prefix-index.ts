@@ -58,6 +58,18 @@ export interface PrefixIndex {
   match(model: string, hashes: BigUint64Array, limit?: number): PrefixMatch;
   /** Records the worker as holder of every block, refreshing its recency. */
   insert(model: string, workerId: string, hashes: BigUint64Array): void;
+  /**
+   * The routing hot path: routingHashes(text) and match in one native call; the hashes stay
+   * native for insertLast. (match() also leaves its hashes for insertLast.)
+   */
+  lookupText(model: string, text: string, limit?: number): PrefixMatch;
+  /**
+   * insert() of the last lookupText/match query's blocks; with `publish`, the hashes are also
+   * queued for takePending. Returns the number of blocks.
+   */
+  insertLast(model: string, workerId: string, publish: boolean): number;
+  /** The hashes queued by insertLast(…, true) since the last call, as little-endian bytes. */
+  takePending(): Buffer;
   /** Per-worker budget in tokens (Infinity = unlimited, the default), floored to blocks. */
   setCapacityTokens(workerId: string, tokens: number): void;
   /** Forgets the worker everywhere; returns false if it was unknown. */
@@ -132,9 +144,20 @@ export function createPrefixIndex(options: PrefixIndexOptions): PrefixIndex {
   const { blockSize } = options;
   checkBlockSize('createPrefixIndex', blockSize);
   const native: NativePrefixIndex = new (options.native ?? loadNative()).PrefixIndex();
+  native.configureText(blockSize, ROUTING_TEXT_SEED);
   const slots = createSlotTable();
   let tick = 0;
   let pairs = new Uint32Array(64); // matchInto scratch: (slot, blocks) pairs, grown on demand
+  let looked = new Uint32Array(2 + 64); // lookupText scratch: header + pairs, grown on demand
+
+  const toMatches = (from: Uint32Array, at: number, count: number): PrefixWorkerMatch[] => {
+    const best: PrefixWorkerMatch[] = [];
+    for (let i = 0; i < count; i++) {
+      const workerId = slots.idAt(from[at + 2 * i] ?? 0);
+      if (workerId !== undefined) best.push({ workerId, blocks: from[at + 2 * i + 1] ?? 0 });
+    }
+    return best;
+  };
 
   return {
     blockSize,
@@ -146,13 +169,24 @@ export function createPrefixIndex(options: PrefixIndexOptions): PrefixIndex {
         pairs = new Uint32Array(count * 4);
         count = native.matchInto(model, hashes, pairs, limit);
       }
-      const best: PrefixWorkerMatch[] = [];
-      for (let i = 0; i < count; i++) {
-        const workerId = slots.idAt(pairs[2 * i] ?? 0);
-        if (workerId !== undefined) best.push({ workerId, blocks: pairs[2 * i + 1] ?? 0 });
-      }
-      return { totalBlocks: hashes.length, best };
+      return { totalBlocks: hashes.length, best: toMatches(pairs, 0, count) };
     },
+    lookupText(model, text, limit) {
+      checkModel('lookupText', model);
+      checkText('lookupText', text);
+      let count = native.lookupText(model, text, looked, limit);
+      if (2 + count * 2 > looked.length) {
+        looked = new Uint32Array(2 + count * 4);
+        count = native.lookupText(model, text, looked, limit);
+      }
+      return { totalBlocks: looked[0] ?? 0, best: toMatches(looked, 2, count) };
+    },
+    insertLast(model, workerId, publish) {
+      checkModel('insertLast', model);
+      checkWorkerId('insertLast', workerId);
+      return native.insertLast(model, slots.acquire(workerId), ++tick, publish);
+    },
+    takePending: () => native.takePending(),
     insert(model, workerId, hashes) {
       checkModel('insert', model);
       checkWorkerId('insert', workerId);

@@ -30,10 +30,6 @@ export interface SharedPrefixRouting extends PrefixRouting {
   close(): void;
 }
 
-function encode(h: BigUint64Array): string {
-  return Buffer.from(h.buffer, h.byteOffset, h.byteLength).toString('base64');
-}
-
 function decode(s: string): BigUint64Array {
   const b = Buffer.from(s, 'base64');
   const copy = new Uint8Array(b.byteLength - (b.byteLength % 8));
@@ -69,23 +65,24 @@ export function createSharedPrefixRouting(opts: {
   const index = createPrefixIndex({ blockSize });
   const textHash = createRoutingHasher(blockSize);
   const native = loadNative();
-  const hash = (text: string, model: string): BigUint64Array => {
+  /** Token-block hashes with the model's tokenizer, or undefined to use text blocks. */
+  const tokenHashes = (text: string, model: string): BigUint64Array | undefined => {
     const tok = opts.tokenizerFor?.(model);
-    if (!tok) return textHash(text);
+    if (!tok) return undefined;
     try {
       // the head decides the route; tokenizing it inline stays well under a millisecond
       const head = text.length > MAX_TOKENIZED_CHARS ? text.slice(0, MAX_TOKENIZED_CHARS) : text;
       const ids = tok.encodeSync(head, { addSpecialTokens: false });
       return native.chainedBlockHashes(ids, blockSize, ROUTING_TOKEN_SEED);
     } catch {
-      return textHash(text); // a tokenizer closing under us: route on text this once
+      return undefined; // a tokenizer closing under us: route on text this once
     }
   };
-  // encoded at flush time, off the routing decision; hashes are copied into one pooled
-  // buffer (the hasher's output is a view it reuses), so a decision allocates nothing big
-  let pending: Array<{ model: string; worker: string; start: number; end: number }> = [];
-  let pool = new BigUint64Array(4096);
-  let used = 0;
+  const hash = (text: string, model: string): BigUint64Array =>
+    tokenHashes(text, model) ?? textHash(text);
+  // Decisions to publish, in the order of the index's native queue of their hashes (see
+  // takePending): encoded at flush time, off the routing decision.
+  let pending: Array<{ model: string; worker: string; blocks: number }> = [];
   let timer: NodeJS.Timeout | undefined;
   let known = new Set<string>();
   // routing events name workers by URL: every instance mints its own worker ids
@@ -94,15 +91,26 @@ export function createSharedPrefixRouting(opts: {
 
   const flush = (): void => {
     timer = undefined;
+    const bytes = index.takePending();
     if (pending.length === 0) return;
-    const events = pending.map((e) => ({
-      model: e.model,
-      worker: e.worker,
-      hashes: encode(pool.subarray(e.start, e.end)),
-    }));
+    let at = 0;
+    const events = pending.map((e) => {
+      const end = at + e.blocks * 8;
+      const hashes = bytes.toString('base64', at, end);
+      at = end;
+      return { model: e.model, worker: e.worker, hashes };
+    });
     pending = [];
-    used = 0;
     bus.publish({ t: 'routed', from: bus.id, events });
+  };
+
+  /** Records a decision of ours for the last query's blocks, and queues it for sharing. */
+  const recordLast = (model: string, workerId: string): void => {
+    const url = urlOf.get(workerId);
+    const blocks = index.insertLast(model, workerId, url !== undefined);
+    held.set(workerId, (held.get(workerId) ?? 0) + blocks);
+    if (url !== undefined) pending.push({ model, worker: url, blocks });
+    timer ??= setTimeout(flush, opts.flushMs ?? 5);
   };
 
   function onRegistry(workers: readonly Worker[]): void {
@@ -127,6 +135,13 @@ export function createSharedPrefixRouting(opts: {
   const heldTimer = setInterval(() => (heldStale = true), 1000);
   heldTimer.unref();
 
+  /** An empty index holds nothing: the per-worker counts restart with it. */
+  const clearLocal = (): void => {
+    index.clear();
+    held = new Map();
+    heldStale = false;
+  };
+
   const unsubscribe = bus.subscribe((msg: StateMessage) => {
     switch (msg.t) {
       case 'registry':
@@ -144,7 +159,7 @@ export function createSharedPrefixRouting(opts: {
         }
         return;
       case 'prefix-clear':
-        index.clear();
+        clearLocal();
         return;
       case 'loads':
       case 'peer-down':
@@ -168,26 +183,20 @@ export function createSharedPrefixRouting(opts: {
       const r = index.match(model, hashes, MAX_MATCHED_HOLDERS);
       return { totalBlocks: r.totalBlocks, best: r.best };
     },
+    lookup(text, model) {
+      const tokens = tokenHashes(text, model);
+      if (tokens) return index.match(model, tokens, MAX_MATCHED_HOLDERS);
+      return index.lookupText(model, text, MAX_MATCHED_HOLDERS);
+    },
+    recordLookup: recordLast,
     record(model, workerId, hashes) {
-      index.insert(model, workerId, hashes);
-      held.set(workerId, (held.get(workerId) ?? 0) + hashes.length);
-      const url = urlOf.get(workerId);
-      if (url !== undefined) {
-        if (used + hashes.length > pool.length) {
-          const grown = new BigUint64Array(Math.max(pool.length * 2, used + hashes.length));
-          grown.set(pool.subarray(0, used));
-          pool = grown;
-        }
-        pool.set(hashes, used);
-        pending.push({ model, worker: url, start: used, end: used + hashes.length });
-        used += hashes.length;
-      }
-      timer ??= setTimeout(flush, opts.flushMs ?? 5);
+      index.match(model, hashes, 1); // leaves the hashes for insertLast
+      recordLast(model, workerId);
     },
     clearEverywhere() {
-      index.clear();
+      clearLocal();
+      index.takePending();
       pending = [];
-      used = 0;
       bus.publish({ t: 'prefix-clear', from: bus.id });
     },
     close() {

@@ -133,6 +133,12 @@ describe('cache_aware routing through the gateway', () => {
         ],
       });
       seen.add(r.headers.get('x-collie-worker') ?? '');
+      console.error(
+        'DBG',
+        r.headers.get('x-collie-worker'),
+        r.headers.get('x-collie-route-reason'),
+        r.headers.get('x-collie-prefix-match'),
+      );
       await r.text();
     }
     assert.ok(seen.size >= 2, `8 distinct prompts all went to ${[...seen].join(',')}`);

@@ -14,8 +14,16 @@ export interface FakePrefix extends PrefixRouting {
 export function createFakePrefix(blockChars = 4): FakePrefix {
   const holders = new Map<string, Set<string>>(); // `${model}/${hash}` → worker ids
   const recorded: Array<{ model: string; workerId: string; blocks: number }> = [];
-  return {
+  let last: BigUint64Array = new BigUint64Array(0);
+  const prefix: FakePrefix = {
     recorded,
+    lookup(text, model) {
+      last = prefix.hashes(text, model);
+      return prefix.match(model, last);
+    },
+    recordLookup(model, workerId) {
+      prefix.record(model, workerId, last);
+    },
     hashes(text) {
       const n = Math.floor(text.length / blockChars);
       const out = new BigUint64Array(n);
@@ -47,4 +55,5 @@ export function createFakePrefix(blockChars = 4): FakePrefix {
       }
     },
   };
+  return prefix;
 }

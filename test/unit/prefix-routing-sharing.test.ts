@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createMemoryHub } from '../../src/state/memory-bus';
+import { createSharedPrefixRouting } from '../../src/routing/prefix-routing';
+import { routingHashes } from '../../src/routing/prefix-index';
+import type { StateMessage } from '../../src/state/bus';
+import { makeWorkers } from './policies/fixtures';
+
+const settle = (ms = 30): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+void test('replicas share decisions: lookup + recordLookup here is a hit there, by worker URL', async () => {
+  const hub = createMemoryHub();
+  const make = (id: string) =>
+    createSharedPrefixRouting({
+      bus: hub.join(id),
+      blockSize: 4,
+      defaultCapacityTokens: 1 << 20,
+      flushMs: 1,
+    });
+  const a = make('a');
+  const b = make('b');
+  const seen: StateMessage[] = [];
+  hub.join('spy').subscribe((m) => seen.push(m));
+  try {
+    hub.join('ctl').publish({ t: 'registry', version: 1, workers: makeWorkers(3) });
+    await settle();
+    const text = 'a system prompt, then the conversation so far. '.repeat(8);
+    const first = a.lookup(text, 'm');
+    assert.equal(first.totalBlocks, routingHashes(text, 4).length);
+    assert.deepEqual(first.best, []);
+    a.recordLookup('m', 'w1');
+    // a decision for a worker the registry does not know stays local
+    a.lookup('another prompt entirely, long enough for blocks', 'm');
+    a.recordLookup('m', 'ghost');
+    a.record('m', 'w2', routingHashes(text.slice(0, 64), 4)); // the explicit-hashes path
+    await settle();
+    const routed = seen.filter((m) => m.t === 'routed');
+    assert.equal(routed.length, 1);
+    const events = routed[0]?.t === 'routed' ? routed[0].events : [];
+    assert.deepEqual(
+      events.map((e) => [e.worker, Buffer.from(e.hashes, 'base64').length / 8]),
+      [
+        ['http://worker-1.test:8000', routingHashes(text, 4).length],
+        ['http://worker-2.test:8000', 4],
+      ],
+    );
+    assert.deepEqual(
+      Buffer.from(events[0]?.hashes ?? '', 'base64'),
+      Buffer.from(routingHashes(text, 4).buffer),
+    );
+    const there = b.lookup(text + ' and a new question', 'm');
+    assert.deepEqual(there.best, [
+      { workerId: 'w1', blocks: routingHashes(text, 4).length },
+      { workerId: 'w2', blocks: 4 },
+    ]);
+    assert.ok((a.heldBlocks?.('w1') ?? 0) > 0 && (b.heldBlocks?.('w1') ?? 0) > 0);
+    a.clearEverywhere();
+    await settle();
+    assert.deepEqual(b.lookup(text, 'm').best, []);
+    // the per-worker counts that spread new prefixes restart with the empty index
+    assert.deepEqual([a.heldBlocks?.('w1'), b.heldBlocks?.('w1')], [0, 0]);
+  } finally {
+    a.close();
+    b.close();
+  }
+});
