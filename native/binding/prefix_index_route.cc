@@ -77,11 +77,7 @@ Napi::Value PrefixIndexWrap::LookupText(const Napi::CallbackInfo& info) {
       data[0] = static_cast<uint32_t>(hashes_.size());
       data[1] = static_cast<uint32_t>(matches_.size());
     }
-    size_t pairs = room >= 2 ? std::min(matches_.size(), (room - 2) / 2) : 0;
-    for (size_t i = 0; i < pairs; ++i) {
-      data[2 + 2 * i] = matches_[i].worker;
-      data[3 + 2 * i] = matches_[i].blocks;
-    }
+    if (room > 2) WriteMatches(data + 2, room - 2);
     return Napi::Number::New(env, static_cast<double>(matches_.size()));
   });
 }

@@ -56,6 +56,14 @@ PrefixIndexWrap::PrefixIndexWrap(const Napi::CallbackInfo& info)
   }
 }
 
+void PrefixIndexWrap::WriteMatches(uint32_t* out, size_t room) const {
+  size_t pairs = std::min(matches_.size(), room / 2);
+  for (size_t i = 0; i < pairs; ++i) {
+    out[2 * i] = matches_[i].worker;
+    out[2 * i + 1] = matches_[i].blocks;
+  }
+}
+
 void PrefixIndexWrap::CopyHashes(const Napi::CallbackInfo& info, size_t idx, const char* usage) {
   if (info.Length() <= idx || !info[idx].IsTypedArray() ||
       info[idx].As<Napi::TypedArray>().TypedArrayType() != napi_biguint64_array) {
@@ -105,12 +113,7 @@ Napi::Value PrefixIndexWrap::MatchInto(const Napi::CallbackInfo& info) {
     size_t limit = LimitArg(info, 3, kMatchIntoUsage);
     index_.Match(model, hashes_.data(), hashes_.size(), &matches_, limit);
     auto out = info[2].As<Napi::Uint32Array>();
-    size_t pairs = std::min(matches_.size(), out.ElementLength() / 2);
-    uint32_t* data = out.Data();
-    for (size_t i = 0; i < pairs; ++i) {
-      data[2 * i] = matches_[i].worker;
-      data[2 * i + 1] = matches_[i].blocks;
-    }
+    WriteMatches(out.Data(), out.ElementLength());
     return Napi::Number::New(env, static_cast<double>(matches_.size()));
   });
 }

@@ -31,6 +31,8 @@ class PrefixIndexWrap : public Napi::ObjectWrap<PrefixIndexWrap> {
   Napi::Value InsertLast(const Napi::CallbackInfo& info);
   Napi::Value TakePending(const Napi::CallbackInfo& info);
 
+  // Writes as many (worker, length) pairs of matches_ as fit in `room` uint32 slots.
+  void WriteMatches(uint32_t* out, size_t room) const;
   // Copies a BigUint64Array argument into hashes_ (reused buffer).
   void CopyHashes(const Napi::CallbackInfo& info, size_t idx, const char* usage);
 
