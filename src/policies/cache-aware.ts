@@ -23,7 +23,8 @@ export const DEFAULT_CACHE_AWARE: CacheAwareOptions = {
  * cache_aware: send a request to a worker that likely holds its prompt prefix in KV cache,
  * unless that would overload it (SMG §1.1). Loads are cluster-wide in-flight counts kept in
  * a min-heap and a max-heap (O(log W) updates, O(1) reads); the prefix match comes from the
- * shared block index (O(blocks × holders)). collie mode fixes SMG's known defects:
+ * shared block index (O(blocks), at most MAX_MATCHED_HOLDERS holders weighed). collie mode
+ * fixes SMG's known defects:
  *  - among the workers holding the longest prefix, the least-loaded one wins (SMG takes
  *    whichever tenant is cached at the node);
  *  - when imbalanced, affinity is kept for holders within min-load + abs threshold instead of
@@ -31,9 +32,10 @@ export const DEFAULT_CACHE_AWARE: CacheAwareOptions = {
  *  - a stale or unavailable holder never falls back to "the first healthy worker".
  *  - a hit is priced, not taken blindly: each candidate (the holders of a qualifying prefix and
  *    the miss target) costs the blocks it would have to prefill plus the prefill work already
- *    queued there (predicted uncached blocks of requests not yet past their first byte, cluster-wide, loads.pendingBlocks), so
- *    a holder busy prefilling others is weighed against re-prefilling elsewhere and a popular
- *    prefix gets a second holder instead of one engine queueing all of it.
+ *    queued there (predicted uncached blocks of requests not yet past their first byte,
+ *    cluster-wide: loads.pendingBlocks) plus DIVERT_FACTOR × the blocks it lacks against the
+ *    deepest holder, so a holder busy prefilling others is weighed against re-prefilling
+ *    elsewhere and a popular prefix gets a second holder instead of one engine queueing it all.
  * smg mode reproduces SMG's choices for comparison benchmarks.
  */
 export function createCacheAwarePolicy(
@@ -121,9 +123,8 @@ export function createCacheAwarePolicy(
     // penalty for the blocks it lacks against the deepest holder, counted DIVERT_FACTOR
     // times: the re-prefill is compute everyone queued there waits for, and the duplicate
     // prefix takes KV capacity from other cached prefixes (hits lost later). So a conversation
-    // leaves the holder
-    // of its history (for a shallower holder or a cold worker) only when the time saved
-    // exceeds that: q_h + u_h - (q_m + u_m) > f (u_m - u_h).
+    // leaves the holder of its history (for a shallower holder or a cold worker) only when
+    // the time saved exceeds that: q_h + u_h - (q_m + u_m) > f (u_m - u_h).
     const deepest = top.blocks;
     const cost = (matched: number, id: string): number =>
       totalBlocks - matched + queued(id) + DIVERT_FACTOR * (deepest - matched);

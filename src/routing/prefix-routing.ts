@@ -135,9 +135,14 @@ export function createSharedPrefixRouting(opts: {
   const heldTimer = setInterval(() => (heldStale = true), 1000);
   heldTimer.unref();
 
-  /** An empty index holds nothing: the per-worker counts restart with it. */
+  /**
+   * An empty index holds nothing: the per-worker counts restart with it, and decisions not
+   * yet published are dropped (published after a clear, they would refill the others).
+   */
   const clearLocal = (): void => {
     index.clear();
+    index.takePending();
+    pending = [];
     held = new Map();
     heldStale = false;
   };
@@ -195,8 +200,6 @@ export function createSharedPrefixRouting(opts: {
     },
     clearEverywhere() {
       clearLocal();
-      index.takePending();
-      pending = [];
       bus.publish({ t: 'prefix-clear', from: bus.id });
     },
     close() {

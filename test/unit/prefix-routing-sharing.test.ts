@@ -64,3 +64,35 @@ void test('replicas share decisions: lookup + recordLookup here is a hit there, 
     b.close();
   }
 });
+
+void test('a clear from another replica drops the decisions not yet published here', async () => {
+  const hub = createMemoryHub();
+  const make = (id: string) =>
+    createSharedPrefixRouting({
+      bus: hub.join(id),
+      blockSize: 4,
+      defaultCapacityTokens: 1 << 20,
+      flushMs: 50,
+    });
+  const a = make('a');
+  const b = make('b');
+  const routed: StateMessage[] = [];
+  hub.join('spy').subscribe((m) => {
+    if (m.t === 'routed') routed.push(m);
+  });
+  try {
+    hub.join('ctl').publish({ t: 'registry', version: 1, workers: makeWorkers(2) });
+    await settle();
+    const text = 'a prompt decided just before somebody flushed the cache. '.repeat(4);
+    a.lookup(text, 'm');
+    a.recordLookup('m', 'w0'); // queued for the flush in 50 ms
+    b.clearEverywhere();
+    await settle(120);
+    assert.deepEqual(routed, []);
+    assert.deepEqual(a.lookup(text, 'm').best, []);
+    assert.deepEqual(b.lookup(text, 'm').best, []);
+  } finally {
+    a.close();
+    b.close();
+  }
+});
