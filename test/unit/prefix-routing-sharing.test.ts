@@ -8,22 +8,32 @@ import { makeWorkers } from './policies/fixtures';
 
 const settle = (ms = 30): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-void test('replicas share decisions: lookup + recordLookup here is a hit there, by worker URL', async () => {
+/** Two replicas on one in-process bus, the registry of `workers` published, and a spy. */
+async function replicas(flushMs: number, workers: number) {
   const hub = createMemoryHub();
   const make = (id: string) =>
     createSharedPrefixRouting({
       bus: hub.join(id),
       blockSize: 4,
       defaultCapacityTokens: 1 << 20,
-      flushMs: 1,
+      flushMs,
     });
   const a = make('a');
   const b = make('b');
   const seen: StateMessage[] = [];
   hub.join('spy').subscribe((m) => seen.push(m));
+  hub.join('ctl').publish({ t: 'registry', version: 1, workers: makeWorkers(workers) });
+  await settle();
+  const close = (): void => {
+    a.close();
+    b.close();
+  };
+  return { a, b, routed: () => seen.filter((m) => m.t === 'routed'), close };
+}
+
+void test('replicas share decisions: lookup + recordLookup here is a hit there, by worker URL', async () => {
+  const { a, b, routed: sent, close } = await replicas(1, 3);
   try {
-    hub.join('ctl').publish({ t: 'registry', version: 1, workers: makeWorkers(3) });
-    await settle();
     const text = 'a system prompt, then the conversation so far. '.repeat(8);
     const first = a.lookup(text, 'm');
     assert.equal(first.totalBlocks, routingHashes(text, 4).length);
@@ -34,7 +44,7 @@ void test('replicas share decisions: lookup + recordLookup here is a hit there, 
     a.recordLookup('m', 'ghost');
     a.record('m', 'w2', routingHashes(text.slice(0, 64), 4)); // the explicit-hashes path
     await settle();
-    const routed = seen.filter((m) => m.t === 'routed');
+    const routed = sent();
     assert.equal(routed.length, 1);
     const events = routed[0]?.t === 'routed' ? routed[0].events : [];
     assert.deepEqual(
@@ -60,39 +70,22 @@ void test('replicas share decisions: lookup + recordLookup here is a hit there, 
     // the per-worker counts that spread new prefixes restart with the empty index
     assert.deepEqual([a.heldBlocks?.('w1'), b.heldBlocks?.('w1')], [0, 0]);
   } finally {
-    a.close();
-    b.close();
+    close();
   }
 });
 
 void test('a clear from another replica drops the decisions not yet published here', async () => {
-  const hub = createMemoryHub();
-  const make = (id: string) =>
-    createSharedPrefixRouting({
-      bus: hub.join(id),
-      blockSize: 4,
-      defaultCapacityTokens: 1 << 20,
-      flushMs: 50,
-    });
-  const a = make('a');
-  const b = make('b');
-  const routed: StateMessage[] = [];
-  hub.join('spy').subscribe((m) => {
-    if (m.t === 'routed') routed.push(m);
-  });
+  const { a, b, routed, close } = await replicas(50, 2);
   try {
-    hub.join('ctl').publish({ t: 'registry', version: 1, workers: makeWorkers(2) });
-    await settle();
     const text = 'a prompt decided just before somebody flushed the cache. '.repeat(4);
     a.lookup(text, 'm');
     a.recordLookup('m', 'w0'); // queued for the flush in 50 ms
     b.clearEverywhere();
     await settle(120);
-    assert.deepEqual(routed, []);
+    assert.deepEqual(routed(), []);
     assert.deepEqual(a.lookup(text, 'm').best, []);
     assert.deepEqual(b.lookup(text, 'm').best, []);
   } finally {
-    a.close();
-    b.close();
+    close();
   }
 });
