@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { binaryVersion, findBinary } from './lib/binaries';
+import { machineInfo as baseMachineInfo, type Machine as BaseMachine } from './lib/machine';
 import { repoRoot } from './lib/paths';
 import { CLOCK_TICKS_PER_SECOND } from './lib/proc-cpu';
 import { createProcessGroup, installExitHandlers, type ProcessGroup } from './lib/processes';
@@ -58,28 +59,12 @@ function progressLine(run: RunRecord, o: ProxyBenchOptions): string {
   );
 }
 
-interface Machine {
-  readonly cpus: number;
-  readonly cpuModel: string;
-  readonly memoryBytes: number;
-  readonly platform: string;
-  readonly node: string;
+interface Machine extends BaseMachine {
   readonly clockTicksPerSecond: number;
-  /** 1, 5 and 15-minute load averages: other work on the machine skews every number. */
-  readonly loadavgAtStart: readonly number[];
-  loadavgAtEnd?: readonly number[];
 }
 
 function machineInfo(): Machine {
-  return {
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model ?? 'unknown',
-    memoryBytes: os.totalmem(),
-    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-    node: process.version,
-    clockTicksPerSecond: CLOCK_TICKS_PER_SECOND,
-    loadavgAtStart: os.loadavg(),
-  };
+  return { ...baseMachineInfo(), clockTicksPerSecond: CLOCK_TICKS_PER_SECOND };
 }
 
 interface Measured {

@@ -17,6 +17,7 @@ process.env['TOKENIZERS_PARALLELISM'] = 'false';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { machineInfo } from './lib/machine';
 import { repoRoot } from './lib/paths';
 import { ENGINE_NAMES, nativeTokenizerAddon, type TokenizerSource } from './tokenizer/contenders';
 import { measureTokenizer, type EngineResult } from './tokenizer/measure';
@@ -43,17 +44,6 @@ const POOL_THREADS = 2;
 const ROUNDS = Number(process.env['TOKENIZER_BENCH_ROUNDS'] ?? 5);
 const LOAD_SAMPLES = Number(process.env['TOKENIZER_BENCH_LOAD_SAMPLES'] ?? 3);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
-
-function machineInfo(): Record<string, unknown> {
-  return {
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model ?? 'unknown',
-    memoryBytes: os.totalmem(),
-    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-    node: process.version,
-    loadavgAtStart: os.loadavg(),
-  };
-}
 
 function packageVersion(name: string): string {
   const file = path.join(repoRoot, 'node_modules', name, 'package.json');

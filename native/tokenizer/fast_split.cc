@@ -99,6 +99,17 @@ bool FoldsTo(char32_t cp, char ascii, bool fold) {
   return CaseFoldSimple(cp) == static_cast<char32_t>(ascii);
 }
 
+// \p{N}{0,max} from i: the end of the run.
+size_t DigitRun(const Text& t, size_t i, int max) {
+  size_t j = i;
+  for (int k = 0; k < max; ++k) {
+    Ch d = t.At(j);
+    if (!(d.cls & kN) || d.len == 0) break;
+    j += d.len;
+  }
+  return j;
+}
+
 // '(s|t|re|ve|m|ll|d) after the apostrophe at i: returns the match end or 0.
 size_t Contraction(const Text& t, size_t i, bool fold) {
   if (t.Byte(i) != '\'') return 0;
@@ -161,15 +172,7 @@ size_t MatchCl100k(const Text& t, size_t i, int max_digits) {
   if (!(c.cls & (kN | kCrLf))) {
     if (t.At(i + c.len).cls & kL) return t.Run(i + c.len, kL);
   }
-  if (c.cls & kN) {
-    size_t j = i;
-    for (int k = 0; k < max_digits; ++k) {
-      Ch d = t.At(j);
-      if (!(d.cls & kN) || d.len == 0) break;
-      j += d.len;
-    }
-    return j;
-  }
+  if (c.cls & kN) return DigitRun(t, i, max_digits);
   size_t j = t.Byte(i) == ' ' ? i + 1 : i;
   Ch o = t.At(j);
   if (o.len && !(o.cls & (kL | kN | kWs))) {
@@ -218,15 +221,7 @@ size_t MatchO200k(const Text& t, size_t i) {
     size_t u_end = t.Run(p, kUpper);
     if (u_end > p) return with_contraction(t.Run(u_end, kLower));
   }
-  if (c.cls & kN) {
-    size_t j = i;
-    for (int k = 0; k < 3; ++k) {
-      Ch d = t.At(j);
-      if (!(d.cls & kN) || d.len == 0) break;
-      j += d.len;
-    }
-    return j;
-  }
+  if (c.cls & kN) return DigitRun(t, i, 3);
   size_t j = t.Byte(i) == ' ' ? i + 1 : i;
   Ch o = t.At(j);
   if (o.len && !(o.cls & (kL | kN | kWs))) {
@@ -240,15 +235,7 @@ size_t MatchO200k(const Text& t, size_t i) {
 // The matchers below may fail at i (return i): those chars go to a gap.
 
 // \p{N}{1,3}
-size_t MatchDigits3(const Text& t, size_t i) {
-  size_t j = i;
-  for (int k = 0; k < 3; ++k) {
-    Ch d = t.At(j);
-    if (!(d.cls & kN) || d.len == 0) break;
-    j += d.len;
-  }
-  return j;
-}
+size_t MatchDigits3(const Text& t, size_t i) { return DigitRun(t, i, 3); }
 
 // [一-龥぀-ゟ゠-ヿ]+ (U+4E00-U+9FA5, U+3040-U+30FF)
 size_t MatchCjk(const Text& t, size_t i) {

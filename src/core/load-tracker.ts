@@ -88,7 +88,8 @@ export function createLoadTracker(opts: {
       else m.set(id, n);
       bump(id, n - old);
       // a worker the report names without pending work has none from that peer
-      const p = n > 0 && Number.isFinite(reported.get(id)) ? Math.max(0, reported.get(id) ?? 0) : 0;
+      const r = reported.get(id) ?? 0;
+      const p = n > 0 && Number.isFinite(r) && r > 0 ? r : 0;
       addPending(id, p - (q.get(id) ?? 0));
       if (p > 0) q.set(id, p);
       else q.delete(id);

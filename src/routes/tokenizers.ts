@@ -2,18 +2,9 @@ import type { Route } from '../server/route-table';
 import type { Handler } from '../server/types';
 import type { RouteContext } from './context';
 import { guard } from './guard';
+import { relayToControl } from './control-relay';
 import { parseJsonObject } from './json-body';
-import type { Reply } from '../errors/gateway-error';
 import type { TokenizersCall } from '../control/tokenizers-api';
-
-function isReply(v: unknown): v is Reply {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof (v as Reply).status === 'number' &&
-    Array.isArray((v as Reply).headers)
-  );
-}
 
 /**
  * The tokenizer registry lives in the primary: an ingress process checks the JSON syntax
@@ -30,9 +21,7 @@ function forward(ctx: RouteContext, method: 'GET' | 'POST' | 'DELETE', status = 
       ...(status ? { status } : {}),
       ...(body !== undefined ? { body } : {}),
     };
-    const reply = await ctx.control.call('tokenizers', call);
-    if (!isReply(reply)) throw new Error('malformed control-plane reply');
-    res.send(reply.status, reply.headers, reply.body);
+    await relayToControl(ctx, res, 'tokenizers', call);
   };
 }
 

@@ -2,18 +2,9 @@ import type { Route, Method } from '../server/route-table';
 import type { Handler } from '../server/types';
 import type { RouteContext } from './context';
 import { guard } from './guard';
-import type { Reply } from '../errors/gateway-error';
+import { relayToControl } from './control-relay';
 import type { WorkersCall } from '../control/workers-api';
 import { parseJsonObject } from './json-body';
-
-function isReply(v: unknown): v is Reply {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof (v as Reply).status === 'number' &&
-    Array.isArray((v as Reply).headers)
-  );
-}
 
 /**
  * The workers API lives with the registry in the primary; an ingress process checks the
@@ -29,9 +20,7 @@ function forward(ctx: RouteContext, method: Method): Handler {
       ...(req.params['worker_id'] !== undefined ? { id: req.params['worker_id'] } : {}),
       ...(body !== undefined ? { body } : {}),
     };
-    const reply = await ctx.control.call('workers', call);
-    if (!isReply(reply)) throw new Error('malformed control-plane reply');
-    res.send(reply.status, reply.headers, reply.body);
+    await relayToControl(ctx, res, 'workers', call);
   };
 }
 

@@ -9,6 +9,7 @@ import {
   type TestGateway,
 } from '../helpers/gateway';
 import type { MockEngine } from '../../src/mock-engine';
+import { api, type ApiResponse } from '../helpers/tokenizer-api';
 
 interface WorkerInfo {
   id: string;
@@ -22,29 +23,8 @@ interface WorkerInfo {
   api_key?: string;
 }
 
-async function call(
-  gw: TestGateway,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; headers: Headers; json: unknown; text: string }> {
-  const r = await fetch(gw.url + path, {
-    method,
-    ...(body !== undefined
-      ? {
-          body: typeof body === 'string' ? body : JSON.stringify(body),
-          headers: { 'content-type': 'application/json' },
-        }
-      : {}),
-  });
-  const text = await r.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: r.status, headers: r.headers, json, text };
+function call(gw: TestGateway, method: string, path: string, body?: unknown): Promise<ApiResponse> {
+  return api(gw.url, method, path, body);
 }
 
 async function waitReady(gw: TestGateway, id: string): Promise<WorkerInfo> {
