@@ -26,7 +26,7 @@ async function launch(argv: string[]): Promise<void> {
   loadUws(); // fail fast if the native binary is missing, before forking anything
   const logger = createLogger({ level: config.logLevel, json: config.logJson });
   const gateway: Gateway =
-    config.workers === 1
+    config.ingressProcesses === 1
       ? await startSingleProcess(config, logger)
       : await startPrimary(config, logger);
   let stopping = false;

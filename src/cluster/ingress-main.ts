@@ -1,4 +1,5 @@
 import type { GatewayConfig } from '../config/config';
+import { freezeConfig } from '../config/freeze';
 import { createIpcBus, type IpcChannel } from '../state/ipc-bus';
 import { createLogger } from '../util/logger';
 import { startIngress } from './ingress';
@@ -7,7 +8,7 @@ import { setupMetrics } from './metrics-setup';
 import { ingressBus } from './shared-bus';
 import { INGRESS_ID_ENV, isSupervisorMessage, type SupervisorMessage } from './messages';
 
-/** The primary sends the config right after fork. */
+/** The primary sends the config right after fork; the structured clone is frozen again here. */
 function receiveConfig(timeoutMs: number): Promise<GatewayConfig> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no config from the primary')), timeoutMs);
@@ -15,7 +16,7 @@ function receiveConfig(timeoutMs: number): Promise<GatewayConfig> {
       if (!isSupervisorMessage(m) || m.tag !== 'collie:config') return;
       clearTimeout(timer);
       process.off('message', onMessage);
-      resolve(m.config);
+      resolve(freezeConfig(m.config));
     };
     process.on('message', onMessage);
   });

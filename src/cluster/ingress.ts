@@ -5,7 +5,7 @@ import { systemClock, type Clock } from '../util/clock';
 import { mathRng, type Rng } from '../util/rng';
 import { createLoadTracker, type LoadTracker } from '../core/load-tracker';
 import { createRouter, type Router } from '../core/router';
-import { createUpstreamPools } from '../core/upstream';
+import { createDeadlines, createEngineClients, createMetricsObserver } from '../dispatch';
 import { createPolicy } from '../policies/factory';
 import { loadNative } from '../native';
 import { RouteTable } from '../server/route-table';
@@ -25,6 +25,7 @@ import { createOutcomeReporter } from '../core/outcome-reporter';
 import { createProbeGate } from '../core/probe-gate';
 import { createSharedPrefixRouting } from '../routing/prefix-routing';
 import type { RouteContext } from '../routes/context';
+import type { PipelineDeps } from '../dispatch';
 
 export interface Ingress {
   readonly port: number;
@@ -58,7 +59,7 @@ export async function startIngress(opts: {
   const loads = createLoadTracker({ bus });
   const tokenizers = startIngressTokenizers({
     config: config.tokenizer,
-    processes: config.workers,
+    processes: config.ingressProcesses,
     call: (op, payload, timeoutMs) => opts.control.call(op, payload, timeoutMs),
     logger,
   });
@@ -92,15 +93,38 @@ export async function startIngress(opts: {
     createPolicy,
     aliases: config.modelAliases,
   });
-  const pools = createUpstreamPools();
+  const engines = createEngineClients();
   const auth = await createAuth(config.auth, { logger });
   const outcomes = createOutcomeReporter(opts.control);
   const probeGate = createProbeGate(config.circuitBreaker.halfOpenMaxProbes);
   const lifecycle = { draining: false };
+  const deadlines = createDeadlines(clock);
+  const rng = opts.rng ?? mathRng;
+  const dispatch: PipelineDeps = {
+    select: (model, info, sel) => router.select(model, info, sel),
+    acquire: (id, blocks) => loads.acquire(id, blocks),
+    admit: (w) => probeGate.tryEnter(w),
+    client: (w) => engines.forWorker(w),
+    observer: createMetricsObserver({
+      metrics: opts.metrics,
+      outcomes,
+      policy: config.policy,
+      blockSize: config.cacheAware.blockSize,
+      maxAttempts: config.retry.maxAttempts,
+    }),
+    retry: config.retry,
+    timeoutMs: config.requestTimeoutSecs * 1000,
+    deadlines,
+    rng,
+    now: () => clock.monotonic(),
+    blockSize: config.cacheAware.blockSize,
+  };
   const ctx: RouteContext = {
     router,
     loads,
-    pools,
+    engines,
+    dispatch,
+    stages: [],
     config,
     logger,
     clock,
@@ -108,7 +132,7 @@ export async function startIngress(opts: {
     lifecycle,
     metrics: opts.metrics,
     auth,
-    rng: opts.rng ?? mathRng,
+    rng,
     outcomes,
     admitProbe: (w) => probeGate.tryEnter(w),
     ...(prefix ? { prefix } : {}),
@@ -161,7 +185,8 @@ export async function startIngress(opts: {
       outcomes.close();
       prefix?.close();
       await tokenizers.close();
-      await pools.close();
+      deadlines.close();
+      await engines.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import cluster, { type Worker as ClusterWorker } from 'node:cluster';
+import cluster, { type Worker as IngressProcess } from 'node:cluster';
 import path from 'node:path';
 import type { GatewayConfig } from '../config/config';
 import type { Logger } from '../util/logger';
@@ -25,28 +25,28 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
   const hub = createIpcHub('primary');
   const control = startControlPlane({ config, bus: hub.local, logger, metrics: metrics.metrics });
   let shuttingDown = false;
-  const live = new Map<number, { id: string; worker: ClusterWorker }>();
+  const live = new Map<number, { id: string; proc: IngressProcess }>();
 
   cluster.setupPrimary({ exec: path.join(__dirname, 'ingress-main.js'), silent: false });
 
   function fork(slot: number): Promise<void> {
     const id = `ingress-${slot}-${Date.now().toString(36)}`;
-    const worker = cluster.fork({
+    const proc = cluster.fork({
       [INGRESS_ID_ENV]: id,
     });
-    live.set(slot, { id, worker });
-    worker.send({ tag: 'collie:config', config: childConfig } satisfies SupervisorMessage);
-    hub.addPeer(id, worker);
+    live.set(slot, { id, proc });
+    proc.send({ tag: 'collie:config', config: childConfig } satisfies SupervisorMessage);
+    hub.addPeer(id, proc);
     // A send racing the child's exit surfaces as an 'error' event: log it, never crash.
-    worker.on('error', (err) => logger.debug({ err, slot }, 'ingress channel error'));
-    worker.on('disconnect', () => {
+    proc.on('error', (err) => logger.debug({ err, slot }, 'ingress channel error'));
+    proc.on('disconnect', () => {
       hub.removePeer(id);
       control.peerGone(id);
     });
-    serveRpc(worker, id, control.handle);
+    serveRpc(proc, id, control.handle);
     return new Promise((resolve, reject) => {
       let ready = false;
-      worker.on('message', (m: unknown) => {
+      proc.on('message', (m: unknown) => {
         if (!isSupervisorMessage(m)) return;
         if (m.tag === 'collie:listening') {
           ready = true;
@@ -55,9 +55,9 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
           reject(new Error(m.message));
         }
       });
-      worker.on('exit', (code, signal) => {
+      proc.on('exit', (code, signal) => {
         hub.removePeer(id);
-        if (live.get(slot)?.worker === worker) live.delete(slot);
+        if (live.get(slot)?.proc === proc) live.delete(slot);
         if (!ready) reject(new Error(`ingress process exited during startup (code ${code})`));
         if (shuttingDown || !ready) return;
         logger.error({ slot, code, signal }, 'ingress process died; starting a replacement');
@@ -70,11 +70,11 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
   }
 
   try {
-    await Promise.all(Array.from({ length: config.workers }, (_, i) => fork(i)));
+    await Promise.all(Array.from({ length: config.ingressProcesses }, (_, i) => fork(i)));
   } catch (err) {
     shuttingDown = true;
     control.close();
-    for (const { worker } of live.values()) worker.kill();
+    for (const { proc } of live.values()) proc.kill();
     await metrics.close();
     throw err;
   }
@@ -82,7 +82,7 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
     config.healthCheckPort !== undefined
       ? await startProbeServer(config.host, config.healthCheckPort, control.registry)
       : undefined;
-  logger.info({ host: config.host, port, workers: config.workers }, 'collie listening');
+  logger.info({ host: config.host, port, ingressProcesses: config.ingressProcesses }, 'collie listening');
 
   return {
     port,
@@ -92,15 +92,15 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
       shuttingDown = true;
       probes?.setDraining();
       const exits = [...live.values()].map(
-        ({ worker }) =>
+        ({ proc }) =>
           new Promise<void>((resolve) => {
-            if (worker.isDead()) return resolve();
-            const kill = setTimeout(() => worker.kill('SIGKILL'), graceMs + 2000);
-            worker.once('exit', () => {
+            if (proc.isDead()) return resolve();
+            const kill = setTimeout(() => proc.kill('SIGKILL'), graceMs + 2000);
+            proc.once('exit', () => {
               clearTimeout(kill);
               resolve();
             });
-            worker.send({ tag: 'collie:shutdown', graceMs });
+            proc.send({ tag: 'collie:shutdown', graceMs });
           }),
       );
       await Promise.all(exits);

@@ -8,6 +8,7 @@ import { startIngress, type Ingress } from './ingress';
 import { claimPort } from './port-check';
 import { setupMetrics } from './metrics-setup';
 import { ingressBus } from './shared-bus';
+import { freezeConfig } from '../config/freeze';
 
 export interface Gateway {
   readonly port: number;
@@ -30,7 +31,7 @@ export async function startSingleProcess(
   const control = startControlPlane({ config, bus: controlBus, logger, metrics: metrics.metrics });
   const shared = await ingressBus(config, hub.join(`ingress-${process.pid}`), logger);
   const ingress = await startIngress({
-    config: { ...config, port },
+    config: freezeConfig({ ...config, port }),
     bus: shared.bus,
     logger,
     exclusivePort: true,
@@ -41,7 +42,7 @@ export async function startSingleProcess(
     config.healthCheckPort !== undefined
       ? await startProbeServer(config.host, config.healthCheckPort, control.registry)
       : undefined;
-  logger.info({ host: config.host, port: ingress.port, workers: 1 }, 'collie listening');
+  logger.info({ host: config.host, port: ingress.port, ingressProcesses: 1 }, 'collie listening');
   return {
     port: ingress.port,
     ingress,

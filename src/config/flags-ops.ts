@@ -1,307 +1,181 @@
-import type { FlagSpec } from './flag-spec';
+import { ConfigError } from './errors';
+import { bool, float, int, list, str } from './flag-kinds';
+import { AUTH_FLAGS } from './flags-auth';
+import { derive, type ConfigOf } from './schema';
+import { durationBuckets, healthEndpoint } from './transforms';
+
+const HEALTH_FLAGS = {
+  intervalSecs: int('--health-check-interval-secs', {
+    default: 60,
+    min: 1,
+    help: 'Probe interval per worker, seconds',
+  }),
+  timeoutSecs: int('--health-check-timeout-secs', {
+    default: 5,
+    min: 1,
+    help: 'Probe timeout, seconds',
+  }),
+  endpoint: str('--health-check-endpoint', {
+    default: '/health',
+    help: 'Path probed on each worker (any 2xx = healthy)',
+  }).to(healthEndpoint),
+  successThreshold: int('--health-success-threshold', {
+    default: 2,
+    min: 1,
+    help: 'Consecutive successes that make a worker ready',
+  }),
+  failureThreshold: int('--health-failure-threshold', {
+    default: 3,
+    min: 1,
+    help: 'Consecutive failures that make a ready worker not_ready (3x: failed)',
+  }),
+  disabled: bool('--disable-health-check', { help: 'Never probe workers (they stay ready)' }),
+  removeUnhealthy: bool('--remove-unhealthy-workers', {
+    help: 'Remove workers that reach failed',
+  }),
+  drainSettleSecs: int('--drain-settle-secs', {
+    default: 5,
+    min: 0,
+    help: 'A removed worker drains (no new traffic) this long before it leaves, seconds',
+  }),
+};
+
+const CIRCUIT_BREAKER_FLAGS = {
+  failureThreshold: int('--cb-failure-threshold', {
+    default: 10,
+    min: 1,
+    help: "Consecutive failures that open a worker's circuit",
+  }),
+  successThreshold: int('--cb-success-threshold', {
+    default: 3,
+    min: 1,
+    help: 'Consecutive half-open successes that close it',
+  }),
+  timeoutSecs: int('--cb-timeout-duration-secs', {
+    default: 60,
+    min: 1,
+    help: 'Time an open circuit waits before half-open probes, seconds',
+  }),
+  /** Accepted and kept, never read: like SMG's, the breaker counts consecutive outcomes. */
+  windowSecs: int('--cb-window-duration-secs', {
+    default: 120,
+    min: 1,
+    help: 'Accepted for SMG compatibility; like SMG, the breaker counts consecutive outcomes only',
+  }),
+  halfOpenMaxProbes: int('--cb-half-open-max-probes', {
+    default: 1,
+    min: 1,
+    help: 'collie: concurrent probe requests a half-open circuit admits per ingress process (SMG admits all traffic)',
+  }),
+  disabled: bool('--disable-circuit-breaker', { help: 'Never open circuits' }),
+};
+
+const RETRY_FLAGS = {
+  maxRetries: int('--retry-max-retries', {
+    default: 5,
+    min: 1,
+    help: 'Total attempts per request (SMG counts the first one)',
+  }),
+  initialBackoffMs: int('--retry-initial-backoff-ms', {
+    default: 50,
+    min: 0,
+    help: 'First retry delay, ms',
+  }),
+  maxBackoffMs: int('--retry-max-backoff-ms', {
+    default: 30000,
+    min: 0,
+    help: 'Retry delay cap, ms',
+  }),
+  multiplier: float('--retry-backoff-multiplier', {
+    default: 1.5,
+    min: 1,
+    help: 'Delay growth per attempt',
+  }),
+  jitter: float('--retry-jitter-factor', {
+    default: 0.2,
+    min: 0,
+    max: 1,
+    help: 'Relative jitter of each delay',
+  }),
+  disabled: bool('--disable-retries', { help: 'One attempt per request' }),
+};
+
+/** --disable-retries means one attempt; the backoff cap may not be below its start. */
+function retryConfig(r: ConfigOf<typeof RETRY_FLAGS>) {
+  if (r.maxBackoffMs < r.initialBackoffMs) {
+    throw new ConfigError('--retry-max-backoff-ms must be >= --retry-initial-backoff-ms');
+  }
+  return {
+    maxAttempts: r.disabled ? 1 : r.maxRetries,
+    initialBackoffMs: r.initialBackoffMs,
+    maxBackoffMs: r.maxBackoffMs,
+    multiplier: r.multiplier,
+    jitter: r.jitter,
+  };
+}
+
+const ADMISSION_FLAGS = {
+  maxConcurrent: int('--max-concurrent-requests', {
+    default: -1,
+    help: 'Instance-wide admission tokens (<= 0: off); a token returns when the response ends',
+  }),
+  queueSize: int('--queue-size', {
+    default: 100,
+    min: 0,
+    help: 'Requests that may wait for a token (full: 429)',
+  }),
+  queueTimeoutSecs: int('--queue-timeout-secs', {
+    default: 60,
+    min: 1,
+    help: 'Longest wait for a token (then 408), seconds',
+  }),
+  refillPerSec: float('--rate-limit-tokens-per-second', {
+    min: 0,
+    help: 'Token refill rate, tokens/s (unset: equal to --max-concurrent-requests)',
+  }),
+};
 
 /**
  * Operations flags of `collie launch` (SMG's names and defaults): shutdown, CORS, probes,
  * Prometheus, auth, health checks, circuit breakers, retries, admission, load monitor.
  */
-export const OPS_FLAGS = [
-  {
-    key: 'shutdownGracePeriodSecs',
-    flag: '--shutdown-grace-period-secs',
-    kind: 'int',
+export const OPS_FLAGS = {
+  shutdownGracePeriodSecs: int('--shutdown-grace-period-secs', {
     default: 180,
     min: 0,
     help: 'SIGTERM/SIGINT: readiness 503 at once, keep accepting for min(grace/2, 5 s), then drain in-flight requests up to the rest, seconds',
-  },
-  {
-    key: 'corsAllowedOrigins',
-    flag: '--cors-allowed-origins',
-    kind: 'list',
+  }),
+  corsAllowedOrigins: list('--cors-allowed-origins', {
     default: [],
     help: 'Origins allowed by CORS (empty: any origin)',
-  },
-  {
-    key: 'healthCheckPort',
-    flag: '--health-check-port',
-    kind: 'int',
+  }),
+  healthCheckPort: int('--health-check-port', {
     min: 0,
     max: 65535,
     help: 'Serve /liveness, /readiness, /health on this separate port too (off when unset)',
-  },
-  {
-    key: 'prometheusHost',
-    flag: '--prometheus-host',
-    kind: 'string',
+  }),
+  prometheusHost: str('--prometheus-host', {
     default: '0.0.0.0',
     help: 'Address of the Prometheus /metrics listener',
-  },
-  {
-    key: 'prometheusPort',
-    flag: '--prometheus-port',
-    kind: 'int',
+  }),
+  prometheusPort: int('--prometheus-port', {
     default: 29000,
     min: 0,
     max: 65535,
     help: 'Port of the Prometheus /metrics listener (0 = a free port); bind failure is fatal',
-  },
-  {
-    key: 'prometheusDurationBuckets',
-    flag: '--prometheus-duration-buckets',
-    kind: 'list',
+  }),
+  prometheusDurationBuckets: list('--prometheus-duration-buckets', {
     default: [],
     help: 'Histogram buckets for durations, seconds (empty: 29 buckets from 0.001 to 7200)',
-  },
-  {
-    key: 'apiKey',
-    flag: '--api-key',
-    kind: 'string',
-    help: "Shared data-plane key (Authorization: Bearer); also the admin key and the engines' key when no control-plane auth is set",
-  },
-  {
-    key: 'tenantApiKey',
-    flag: '--tenant-api-key',
-    kind: 'list',
-    default: [],
-    help: 'TENANT:KEY data-plane key per tenant (repeatable)',
-  },
-  {
-    key: 'controlPlaneApiKeys',
-    flag: '--control-plane-api-keys',
-    kind: 'list',
-    default: [],
-    help: 'ID:NAME:ROLE:KEY control-plane key, ROLE admin|user (repeatable; env CONTROL_PLANE_API_KEYS)',
-  },
-  {
-    key: 'jwtIssuer',
-    flag: '--jwt-issuer',
-    kind: 'string',
-    help: 'Control-plane JWT issuer; OIDC discovery base when --jwt-jwks-uri is unset (env JWT_ISSUER)',
-  },
-  {
-    key: 'jwtAudience',
-    flag: '--jwt-audience',
-    kind: 'string',
-    help: 'Control-plane JWT audience (env JWT_AUDIENCE)',
-  },
-  {
-    key: 'jwtJwksUri',
-    flag: '--jwt-jwks-uri',
-    kind: 'string',
-    help: 'JWKS URL for control-plane JWTs (env JWT_JWKS_URI)',
-  },
-  {
-    key: 'jwtRoleClaim',
-    flag: '--jwt-role-claim',
-    kind: 'string',
-    default: 'roles',
-    help: 'JWT claim holding the role(s)',
-  },
-  {
-    key: 'jwtRoleMapping',
-    flag: '--jwt-role-mapping',
-    kind: 'list',
-    default: [],
-    help: 'IDP_ROLE=admin|user mapping (repeatable); when set only mapped values count',
-  },
-  {
-    key: 'disableAuditLogging',
-    flag: '--disable-audit-logging',
-    kind: 'bool',
-    default: false,
-    help: 'Do not log control-plane authentication decisions',
-  },
-  {
-    key: 'healthCheckIntervalSecs',
-    flag: '--health-check-interval-secs',
-    kind: 'int',
-    default: 60,
-    min: 1,
-    help: 'Probe interval per worker, seconds',
-  },
-  {
-    key: 'healthCheckTimeoutSecs',
-    flag: '--health-check-timeout-secs',
-    kind: 'int',
-    default: 5,
-    min: 1,
-    help: 'Probe timeout, seconds',
-  },
-  {
-    key: 'healthCheckEndpoint',
-    flag: '--health-check-endpoint',
-    kind: 'string',
-    default: '/health',
-    help: 'Path probed on each worker (any 2xx = healthy)',
-  },
-  {
-    key: 'healthSuccessThreshold',
-    flag: '--health-success-threshold',
-    kind: 'int',
-    default: 2,
-    min: 1,
-    help: 'Consecutive successes that make a worker ready',
-  },
-  {
-    key: 'healthFailureThreshold',
-    flag: '--health-failure-threshold',
-    kind: 'int',
-    default: 3,
-    min: 1,
-    help: 'Consecutive failures that make a ready worker not_ready (3x: failed)',
-  },
-  {
-    key: 'disableHealthCheck',
-    flag: '--disable-health-check',
-    kind: 'bool',
-    default: false,
-    help: 'Never probe workers (they stay ready)',
-  },
-  {
-    key: 'removeUnhealthyWorkers',
-    flag: '--remove-unhealthy-workers',
-    kind: 'bool',
-    default: false,
-    help: 'Remove workers that reach failed',
-  },
-  {
-    key: 'drainSettleSecs',
-    flag: '--drain-settle-secs',
-    kind: 'int',
-    default: 5,
-    min: 0,
-    help: 'A removed worker drains (no new traffic) this long before it leaves, seconds',
-  },
-  {
-    key: 'cbFailureThreshold',
-    flag: '--cb-failure-threshold',
-    kind: 'int',
-    default: 10,
-    min: 1,
-    help: "Consecutive failures that open a worker's circuit",
-  },
-  {
-    key: 'cbSuccessThreshold',
-    flag: '--cb-success-threshold',
-    kind: 'int',
-    default: 3,
-    min: 1,
-    help: 'Consecutive half-open successes that close it',
-  },
-  {
-    key: 'cbTimeoutDurationSecs',
-    flag: '--cb-timeout-duration-secs',
-    kind: 'int',
-    default: 60,
-    min: 1,
-    help: 'Time an open circuit waits before half-open probes, seconds',
-  },
-  {
-    key: 'cbWindowDurationSecs',
-    flag: '--cb-window-duration-secs',
-    kind: 'int',
-    default: 120,
-    min: 1,
-    help: 'Accepted for SMG compatibility; like SMG, the breaker counts consecutive outcomes only',
-  },
-  {
-    key: 'cbHalfOpenMaxProbes',
-    flag: '--cb-half-open-max-probes',
-    kind: 'int',
-    default: 1,
-    min: 1,
-    help: 'collie: concurrent probe requests a half-open circuit admits per ingress process (SMG admits all traffic)',
-  },
-  {
-    key: 'disableCircuitBreaker',
-    flag: '--disable-circuit-breaker',
-    kind: 'bool',
-    default: false,
-    help: 'Never open circuits',
-  },
-  {
-    key: 'retryMaxRetries',
-    flag: '--retry-max-retries',
-    kind: 'int',
-    default: 5,
-    min: 1,
-    help: 'Total attempts per request (SMG counts the first one)',
-  },
-  {
-    key: 'retryInitialBackoffMs',
-    flag: '--retry-initial-backoff-ms',
-    kind: 'int',
-    default: 50,
-    min: 0,
-    help: 'First retry delay, ms',
-  },
-  {
-    key: 'retryMaxBackoffMs',
-    flag: '--retry-max-backoff-ms',
-    kind: 'int',
-    default: 30000,
-    min: 0,
-    help: 'Retry delay cap, ms',
-  },
-  {
-    key: 'retryBackoffMultiplier',
-    flag: '--retry-backoff-multiplier',
-    kind: 'float',
-    default: 1.5,
-    min: 1,
-    help: 'Delay growth per attempt',
-  },
-  {
-    key: 'retryJitterFactor',
-    flag: '--retry-jitter-factor',
-    kind: 'float',
-    default: 0.2,
-    min: 0,
-    max: 1,
-    help: 'Relative jitter of each delay',
-  },
-  {
-    key: 'disableRetries',
-    flag: '--disable-retries',
-    kind: 'bool',
-    default: false,
-    help: 'One attempt per request',
-  },
-  {
-    key: 'maxConcurrentRequests',
-    flag: '--max-concurrent-requests',
-    kind: 'int',
-    default: -1,
-    help: 'Instance-wide admission tokens (<= 0: off); a token returns when the response ends',
-  },
-  {
-    key: 'queueSize',
-    flag: '--queue-size',
-    kind: 'int',
-    default: 100,
-    min: 0,
-    help: 'Requests that may wait for a token (full: 429)',
-  },
-  {
-    key: 'queueTimeoutSecs',
-    flag: '--queue-timeout-secs',
-    kind: 'int',
-    default: 60,
-    min: 1,
-    help: 'Longest wait for a token (then 408), seconds',
-  },
-  {
-    key: 'rateLimitTokensPerSecond',
-    flag: '--rate-limit-tokens-per-second',
-    kind: 'float',
-    min: 0,
-    help: 'Token refill rate, tokens/s (unset: equal to --max-concurrent-requests)',
-  },
-  {
-    key: 'loadMonitorInterval',
-    flag: '--load-monitor-interval',
-    kind: 'int',
+  }).to(durationBuckets),
+  auth: AUTH_FLAGS,
+  health: HEALTH_FLAGS,
+  circuitBreaker: CIRCUIT_BREAKER_FLAGS,
+  retry: derive(RETRY_FLAGS, retryConfig),
+  admission: ADMISSION_FLAGS,
+  loadMonitorInterval: int('--load-monitor-interval', {
     default: 10,
     min: 1,
     help: 'Engine load poll interval for power_of_two/least_load, seconds',
-  },
-] as const satisfies readonly FlagSpec[];
+  }),
+};

@@ -1,79 +1,66 @@
 import { DEFAULT_INLINE_THRESHOLD } from '../tokenizer/tokenizer';
-import type { FlagSpec } from './flag-spec';
+import { hubSettingsFromEnv } from '../tokenizer/hf-cache';
+import { bool, int, str } from './flag-kinds';
+import { derive, type ConfigOf, type Env } from './schema';
+import type { TokenizerConfig } from './tokenizer-config';
 
 /** Tokenizer flags of `collie launch`: SMG's names and defaults, plus collie's hub/pool ones. */
-export const TOKENIZER_FLAGS = [
-  {
-    key: 'modelPath',
-    flag: '--model-path',
-    kind: 'string',
+const TOKENIZER_FLAGS = {
+  modelPath: str('--model-path', {
     aliases: ['--model'],
     help: 'Model directory or Hugging Face id: its tokenizer is registered at startup, named after this string (unless --tokenizer-path is set)',
-  },
-  {
-    key: 'tokenizerPath',
-    flag: '--tokenizer-path',
-    kind: 'string',
+  }),
+  tokenizerPath: str('--tokenizer-path', {
     help: 'tokenizer.json / *.tiktoken file, directory or Hugging Face id registered at startup, named after this string',
-  },
-  {
-    key: 'disableTokenizerAutoload',
-    flag: '--disable-tokenizer-autoload',
-    kind: 'bool',
-    default: false,
+  }),
+  disableAutoload: bool('--disable-tokenizer-autoload', {
     help: 'Do not register --tokenizer-path / --model-path at startup',
-  },
-  {
-    key: 'tokenizerHubDownload',
-    flag: '--tokenizer-hub-download',
-    kind: 'bool',
-    default: false,
+  }),
+  hubDownload: bool('--tokenizer-hub-download', {
     help: 'Download Hugging Face tokenizers missing from the local HF cache (HF_ENDPOINT, HF_TOKEN; cache HF_HUB_CACHE, else $HF_HOME/hub)',
-  },
-  {
-    key: 'tokenizerCacheEnableL0',
-    flag: '--tokenizer-cache-enable-l0',
-    kind: 'bool',
-    default: false,
+  }),
+  enableL0: bool('--tokenizer-cache-enable-l0', {
     help: 'Exact-match tokenization cache (text + special-token flag → ids), per ingress process',
-  },
-  {
-    key: 'tokenizerCacheL0MaxEntries',
-    flag: '--tokenizer-cache-l0-max-entries',
-    kind: 'int',
+  }),
+  l0MaxEntries: int('--tokenizer-cache-l0-max-entries', {
     default: 10000,
     min: 0,
     help: 'L0 cache bound, entries per tokenizer (LRU; also at most 256 MiB)',
-  },
-  {
-    key: 'tokenizerCacheEnableL1',
-    flag: '--tokenizer-cache-enable-l1',
-    kind: 'bool',
-    default: false,
+  }),
+  enableL1: bool('--tokenizer-cache-enable-l1', {
     help: 'Prefix tokenization cache at special-token boundaries (only suffixes are encoded on a hit)',
-  },
-  {
-    key: 'tokenizerCacheL1MaxMemory',
-    flag: '--tokenizer-cache-l1-max-memory',
-    kind: 'int',
+  }),
+  l1MaxMemory: int('--tokenizer-cache-l1-max-memory', {
     default: 52428800,
     min: 0,
     help: 'L1 cache budget per tokenizer, bytes (LRU)',
-  },
-  {
-    key: 'tokenizerInlineThreshold',
-    flag: '--tokenizer-inline-threshold',
-    kind: 'int',
+  }),
+  inlineThreshold: int('--tokenizer-inline-threshold', {
     default: DEFAULT_INLINE_THRESHOLD,
     min: 0,
     help: 'Texts up to this many UTF-16 units are tokenized on the request thread, longer ones on the tokenizer thread pool',
-  },
-  {
-    key: 'tokenizerThreads',
-    flag: '--tokenizer-threads',
-    kind: 'int',
+  }),
+  threads: int('--tokenizer-threads', {
     min: 1,
     max: 256,
     help: 'Tokenizer pool threads per ingress process (unset: CPU count / --workers, at least 1)',
-  },
-] as const satisfies readonly FlagSpec[];
+  }),
+};
+
+/** Cache sizes count only with their enable flag; the hub settings come from the environment. */
+function tokenizerConfig(v: ConfigOf<typeof TOKENIZER_FLAGS>, env: Env): TokenizerConfig {
+  const source = v.tokenizerPath ?? v.modelPath;
+  return {
+    ...(source !== undefined && !v.disableAutoload ? { startupSource: source } : {}),
+    hubDownload: v.hubDownload,
+    hub: hubSettingsFromEnv(env),
+    cache: {
+      ...(v.enableL0 ? { l0: { maxEntries: v.l0MaxEntries } } : {}),
+      ...(v.enableL1 ? { l1: { maxBytes: v.l1MaxMemory } } : {}),
+    },
+    inlineThreshold: v.inlineThreshold,
+    ...(v.threads !== undefined ? { threads: v.threads } : {}),
+  };
+}
+
+export const TOKENIZER = derive(TOKENIZER_FLAGS, tokenizerConfig);

@@ -1,189 +1,147 @@
-import { POLICY_NAMES, ASSIGNMENT_MODES } from '../policies/types';
+import { uuidv7 } from '../util/uuid';
+import { ASSIGNMENT_MODES, POLICY_NAMES } from '../policies/types';
+import { defaultIngressCount } from './config';
+import { bool, enumOf, float, int, list, map, str } from './flag-kinds';
 import { OPS_FLAGS } from './flags-ops';
-import { TOKENIZER_FLAGS } from './flags-tokenizer';
+import { TOKENIZER } from './flags-tokenizer';
+import { computed, flagsOf, type FlagSpec } from './schema';
+import {
+  implementedPolicy,
+  modelAliases,
+  redisUrl,
+  requestIdHeaders,
+  workerUrls,
+} from './transforms';
 
-import type { FlagSpec } from './flag-spec';
+export type { FlagKind, FlagSpec } from './schema';
 
-export type { FlagKind, FlagSpec } from './flag-spec';
-
-/**
- * The one flag table for `collie launch`: SMG's names and defaults for everything collie
- * implements, plus collie's own (--workers). Config types derive from it; --help and the
- * README table are built from it. Units are in each description.
- */
-const CORE_FLAGS = [
-  { key: 'host', flag: '--host', kind: 'string', default: '0.0.0.0', help: 'Address to listen on' },
-  {
-    key: 'port',
-    flag: '--port',
-    kind: 'int',
-    default: 30000,
-    min: 0,
-    max: 65535,
-    help: 'Port to listen on (0 = pick a free port)',
-  },
-  {
-    key: 'workerUrls',
-    flag: '--worker-urls',
-    kind: 'list',
-    default: [],
-    help: 'Engine base URLs (space separated, repeatable)',
-  },
-  {
-    key: 'policy',
-    flag: '--policy',
-    kind: 'enum',
-    choices: [...POLICY_NAMES, 'prefix_hash', 'bucket'],
-    default: 'cache_aware',
-    help: 'Load-balancing policy',
-  },
-  {
-    key: 'modelAlias',
-    flag: '--model-alias',
-    kind: 'map',
-    default: [],
-    help: 'ALIAS=MODEL: serve MODEL under a second name (repeatable)',
-  },
-  {
-    key: 'maxPayloadSize',
-    flag: '--max-payload-size',
-    kind: 'int',
-    default: 536870912,
-    min: 1,
-    help: 'Largest request body accepted, bytes',
-  },
-  {
-    key: 'requestTimeoutSecs',
-    flag: '--request-timeout-secs',
-    kind: 'int',
-    default: 1800,
-    min: 1,
-    help: 'Upstream timeout for a whole exchange including streams, seconds',
-  },
-  {
-    key: 'requestIdHeaders',
-    flag: '--request-id-headers',
-    kind: 'list',
-    default: ['x-request-id', 'x-correlation-id', 'x-trace-id', 'request-id'],
-    help: 'Headers searched for a client request id (replaces the list)',
-  },
-  {
-    key: 'logLevel',
-    flag: '--log-level',
-    kind: 'enum',
-    choices: ['debug', 'info', 'warn', 'error'],
-    default: 'info',
-    help: 'Log level',
-  },
-  { key: 'logJson', flag: '--log-json', kind: 'bool', default: false, help: 'Log as JSON lines' },
-  {
-    key: 'workers',
-    flag: '--workers',
-    kind: 'int',
-    min: 1,
-    max: 256,
-    help: 'Ingress processes sharing the port (1 = single process)',
-  },
-  {
-    key: 'assignmentMode',
-    flag: '--assignment-mode',
-    kind: 'enum',
-    choices: ASSIGNMENT_MODES,
-    default: 'random',
-    help: 'manual policy: how a new routing key is assigned',
-  },
-  {
-    key: 'maxIdleSecs',
-    flag: '--max-idle-secs',
-    kind: 'int',
-    default: 14400,
-    min: 1,
-    help: 'manual policy: idle sticky entries expire after, seconds',
-  },
-  {
-    key: 'evictionInterval',
-    flag: '--eviction-interval',
-    kind: 'int',
-    default: 120,
-    min: 1,
-    help: 'manual policy: idle sweep interval, seconds',
-  },
-  {
-    key: 'workerStartupTimeoutSecs',
-    flag: '--worker-startup-timeout-secs',
-    kind: 'int',
-    default: 1800,
-    min: 1,
-    help: 'How long a startup worker may take to become reachable, seconds',
-  },
-  {
-    key: 'workerStartupCheckInterval',
-    flag: '--worker-startup-check-interval',
-    kind: 'int',
-    default: 30,
-    min: 1,
-    help: 'Upper bound of the retry interval while a startup worker is unreachable, seconds',
-  },
-  {
-    key: 'cacheThreshold',
-    flag: '--cache-threshold',
-    kind: 'float',
+const CACHE_AWARE_FLAGS = {
+  cacheThreshold: float('--cache-threshold', {
     default: 0.3,
     min: 0,
     max: 1,
     help: 'cache_aware: a prefix hit needs matched/total above this',
-  },
-  {
-    key: 'balanceAbsThreshold',
-    flag: '--balance-abs-threshold',
-    kind: 'int',
+  }),
+  balanceAbsThreshold: int('--balance-abs-threshold', {
     default: 64,
     min: 0,
     help: 'cache_aware: imbalanced when max − min in-flight exceeds this …',
-  },
-  {
-    key: 'balanceRelThreshold',
-    flag: '--balance-rel-threshold',
-    kind: 'float',
+  }),
+  balanceRelThreshold: float('--balance-rel-threshold', {
     default: 1.5,
     min: 1,
     help: '… and max exceeds this × min',
-  },
-  {
-    key: 'blockSize',
-    flag: '--block-size',
-    kind: 'int',
+  }),
+  blockSize: int('--block-size', {
     default: 16,
     min: 1,
     max: 4096,
     help: 'cache_aware: prefix block size, tokens',
-  },
-  {
-    key: 'maxTreeSize',
-    flag: '--max-tree-size',
-    kind: 'int',
+  }),
+  maxTreeSize: int('--max-tree-size', {
     default: 67108864,
     min: 1,
     help: 'cache_aware: per-worker prefix capacity, tokens, when the engine does not report max_total_num_tokens',
-  },
-  {
-    key: 'cacheAwareMode',
-    flag: '--cache-aware-mode',
-    kind: 'enum',
-    choices: ['collie', 'smg'],
+  }),
+  mode: enumOf('--cache-aware-mode', ['collie', 'smg'], {
     default: 'collie',
     help: 'cache_aware: collie (load-aware holder choice) or smg (SMG-faithful, for comparison)',
-  },
-  {
-    key: 'redisUrl',
-    flag: '--redis-url',
-    kind: 'string',
-    help: 'Share routing state (prefix index, loads) with every instance on this Redis (redis://host:port/db) or Redis Cluster (redis+cluster://host:port[,host:port…] seed nodes); unset: this instance only',
-  },
-] as const satisfies readonly FlagSpec[];
+  }),
+};
 
-/** Every flag of `collie launch`: serving/routing ones here, operations ones in flags-ops.ts. */
-export const LAUNCH_FLAGS: readonly FlagSpec[] = [...CORE_FLAGS, ...OPS_FLAGS, ...TOKENIZER_FLAGS];
+/** Serving and routing flags: listener, engines, policy, logging, ingress processes. */
+const CORE_FLAGS = {
+  host: str('--host', { default: '0.0.0.0', help: 'Address to listen on' }),
+  port: int('--port', {
+    default: 30000,
+    min: 0,
+    max: 65535,
+    help: 'Port to listen on (0 = pick a free port)',
+  }),
+  workerUrls: list('--worker-urls', {
+    default: [],
+    help: 'Engine base URLs (space separated, repeatable)',
+  }).to(workerUrls),
+  policy: enumOf('--policy', [...POLICY_NAMES, 'prefix_hash', 'bucket'], {
+    default: 'cache_aware',
+    help: 'Load-balancing policy',
+  }).to(implementedPolicy),
+  modelAliases: map('--model-alias', {
+    entry: 'ALIAS=MODEL',
+    help: 'ALIAS=MODEL: serve MODEL under a second name (repeatable)',
+  }).to(modelAliases),
+  maxPayloadSize: int('--max-payload-size', {
+    default: 536870912,
+    min: 1,
+    help: 'Largest request body accepted, bytes',
+  }),
+  requestTimeoutSecs: int('--request-timeout-secs', {
+    default: 1800,
+    min: 1,
+    help: 'Upstream timeout for a whole exchange including streams, seconds',
+  }),
+  /** Lower-case header names, searched in order. */
+  requestIdHeaders: list('--request-id-headers', {
+    default: ['x-request-id', 'x-correlation-id', 'x-trace-id', 'request-id'],
+    help: 'Headers searched for a client request id (replaces the list)',
+  }).to(requestIdHeaders),
+  logLevel: enumOf('--log-level', ['debug', 'info', 'warn', 'error'], {
+    default: 'info',
+    help: 'Log level',
+  }),
+  logJson: bool('--log-json', { help: 'Log as JSON lines' }),
+  /** Ingress processes sharing the port (the flag keeps SMG-style naming: --workers). */
+  ingressProcesses: int('--workers', {
+    min: 1,
+    max: 256,
+    defaultLabel: 'CPU count',
+    help: 'Ingress processes sharing the port (1 = single process)',
+  }).to((n) => n ?? defaultIngressCount()),
+  assignmentMode: enumOf('--assignment-mode', ASSIGNMENT_MODES, {
+    default: 'random',
+    help: 'manual policy: how a new routing key is assigned',
+  }),
+  maxIdleSecs: int('--max-idle-secs', {
+    default: 14400,
+    min: 1,
+    help: 'manual policy: idle sticky entries expire after, seconds',
+  }),
+  evictionInterval: int('--eviction-interval', {
+    default: 120,
+    min: 1,
+    help: 'manual policy: idle sweep interval, seconds',
+  }),
+  workerStartupTimeoutSecs: int('--worker-startup-timeout-secs', {
+    default: 1800,
+    min: 1,
+    help: 'How long a startup worker may take to become reachable, seconds',
+  }),
+  workerStartupCheckInterval: int('--worker-startup-check-interval', {
+    default: 30,
+    min: 1,
+    help: 'Upper bound of the retry interval while a startup worker is unreachable, seconds',
+  }),
+  cacheAware: CACHE_AWARE_FLAGS,
+  redisUrl: str('--redis-url', {
+    help: 'Share routing state (prefix index, loads) with every instance on this Redis (redis://host:port/db) or Redis Cluster (redis+cluster://host:port[,host:port…] seed nodes); unset: this instance only',
+  }).to(redisUrl),
+};
+
+/**
+ * The launch schema: the shape of GatewayConfig, and the one flag table for `collie launch`
+ * (SMG's names and defaults for everything collie implements, plus collie's own such as
+ * --workers). --help and the README table are built from it; units are in each help text.
+ */
+export const LAUNCH_SCHEMA = {
+  ...CORE_FLAGS,
+  ...OPS_FLAGS,
+  tokenizer: TOKENIZER,
+  /** Random per start; names this instance's participants on shared buses. */
+  instanceId: computed(() => uuidv7()),
+};
+
+/** Every flag of `collie launch`, in table order. */
+export const LAUNCH_FLAGS: readonly FlagSpec[] = flagsOf(LAUNCH_SCHEMA);
 
 /**
  * SMG flags that collie does not implement yet. They are refused with a message naming

@@ -1,7 +1,7 @@
-import { hubSettingsFromEnv, type HubSettings } from '../tokenizer/hf-cache';
+import type { HubSettings } from '../tokenizer/hf-cache';
 import type { TokenizerCacheOptions } from '../tokenizer/cached-encoder';
 
-/** The tokenizer part of the gateway configuration. */
+/** The tokenizer part of the gateway configuration (built in flags-tokenizer.ts). */
 export interface TokenizerConfig {
   /** --tokenizer-path, else --model-path; registered at startup unless autoload is off. */
   readonly startupSource?: string;
@@ -13,34 +13,4 @@ export interface TokenizerConfig {
   readonly inlineThreshold: number;
   /** Pool threads per ingress process; undefined = CPU count / processes. */
   readonly threads?: number;
-}
-
-type Values = Readonly<Record<string, string | number | boolean | string[]>>;
-
-export function tokenizerConfig(
-  values: Values,
-  env: Readonly<Record<string, string | undefined>>,
-): TokenizerConfig {
-  const str = (k: string): string | undefined => {
-    const v = values[k];
-    return typeof v === 'string' && v !== '' ? v : undefined;
-  };
-  const source = str('tokenizerPath') ?? str('modelPath');
-  const autoload = values['disableTokenizerAutoload'] !== true;
-  const threads = values['tokenizerThreads'];
-  return {
-    ...(source !== undefined && autoload ? { startupSource: source } : {}),
-    hubDownload: values['tokenizerHubDownload'] === true,
-    hub: hubSettingsFromEnv(env),
-    cache: {
-      ...(values['tokenizerCacheEnableL0'] === true
-        ? { l0: { maxEntries: values['tokenizerCacheL0MaxEntries'] as number } }
-        : {}),
-      ...(values['tokenizerCacheEnableL1'] === true
-        ? { l1: { maxBytes: values['tokenizerCacheL1MaxMemory'] as number } }
-        : {}),
-    },
-    inlineThreshold: values['tokenizerInlineThreshold'] as number,
-    ...(typeof threads === 'number' ? { threads } : {}),
-  };
 }

@@ -3,17 +3,22 @@ import type { Logger } from '../util/logger';
 import type { StateBus } from '../state/bus';
 import { createWorkerRegistry, type WorkerRegistry } from '../core/registry';
 import { WorkerManager } from './worker-manager';
-import { handleWorkersCall, type WorkersCall } from './workers-api';
-import type { RpcHandler } from '../cluster/rpc';
+import { handleWorkersCall } from './workers-api';
+import {
+  createControlServer,
+  type ControlHandlers,
+  type ControlServer,
+} from '../cluster/control-protocol';
+import { syncHandler } from '../cluster/replicated';
 import type { GatewayMetrics } from '../metrics';
 import { systemClock, type Clock } from '../util/clock';
 import { HealthChecker } from './health-checker';
 import { CircuitBreakers } from './circuit-breakers';
 import { AdmissionService } from './admission-service';
 import { startLoadMonitor } from './load-monitor';
-import type { OutcomeBatch } from '../core/outcome-reporter';
+import { createEngineClients } from '../dispatch/engine-client';
 import { TokenizerRegistry, validateTokenizerFile } from './tokenizer-registry';
-import { handleTokenizersCall, type TokenizersCall } from './tokenizers-api';
+import { handleTokenizersCall } from './tokenizers-api';
 
 export interface ControlPlane {
   readonly registry: WorkerRegistry;
@@ -24,8 +29,8 @@ export interface ControlPlane {
    * startup tokenizer (--tokenizer-path / --model-path) is registered or failed.
    */
   readonly startupDone: Promise<void>;
-  /** Answers control-plane calls from ingress processes. */
-  readonly handle: RpcHandler;
+  /** Answers control-plane calls from ingress processes (payloads checked per op). */
+  readonly handle: ControlServer;
   /** An ingress process went away (its admission tokens return). */
   peerGone(peer: string): void;
   close(): void;
@@ -59,10 +64,13 @@ export function startControlPlane(opts: {
   const { config, logger, metrics } = opts;
   const clock = opts.clock ?? systemClock;
   const registry = createWorkerRegistry(opts.bus);
+  // the primary's own clients: discovery, health probes, load polls
+  const engines = createEngineClients();
   let health: HealthChecker | undefined = undefined;
   let breakers: CircuitBreakers | undefined = undefined;
   const manager = new WorkerManager({
     registry,
+    engines,
     logger,
     probeTimeoutMs: config.health.timeoutSecs * 1000,
     retryCapMs: config.workerStartupCheckInterval * 1000,
@@ -89,7 +97,7 @@ export function startControlPlane(opts: {
   const admission = new AdmissionService(config.admission, clock, metrics);
   const stopLoadMonitor =
     config.policy === 'power_of_two' || config.policy === 'least_load'
-      ? startLoadMonitor(opts.bus, registry, config.loadMonitorInterval)
+      ? startLoadMonitor(opts.bus, registry, config.loadMonitorInterval, engines)
       : () => undefined;
   breakers = new CircuitBreakers(config.circuitBreaker, manager, metrics, clock, logger);
   const tokenizers = new TokenizerRegistry({
@@ -116,34 +124,7 @@ export function startControlPlane(opts: {
     tokenizers.sweep();
   }, 60_000).unref();
 
-  const ticketOf = (payload: unknown): string => {
-    const t = (payload as { ticket?: unknown } | null)?.ticket;
-    return typeof t === 'string' ? t : '';
-  };
-  const handle: RpcHandler = (op, payload, peer) => {
-    switch (op) {
-      case 'admit':
-        return admission.admit(peer, ticketOf(payload));
-      case 'admit-cancel':
-        admission.cancel(peer, ticketOf(payload));
-        return Promise.resolve(null);
-      case 'release':
-        admission.release(peer);
-        return Promise.resolve(null);
-    }
-    if (op === 'workers') {
-      return Promise.resolve(handleWorkersCall(manager, payload as WorkersCall));
-    }
-    if (op === 'tokenizers') {
-      return Promise.resolve(handleTokenizersCall(tokenizers, payload as TokenizersCall, peer));
-    }
-    if (op === 'cb-outcomes') {
-      if (typeof payload === 'object' && payload !== null)
-        breakers?.record(payload as OutcomeBatch);
-      return Promise.resolve(null);
-    }
-    return Promise.reject(new Error(`unknown control-plane operation '${op}'`));
-  };
+  const handle = createControlServer(controlHandlers({ admission, manager, tokenizers, breakers }));
 
   return {
     registry,
@@ -163,6 +144,37 @@ export function startControlPlane(opts: {
       manager.close();
       health?.close();
       breakers?.close();
+      void engines.close();
     },
+  };
+}
+
+const DONE = Promise.resolve(null);
+
+/** The primary's answer to every control op (payloads are already checked). */
+function controlHandlers(deps: {
+  admission: AdmissionService;
+  manager: WorkerManager;
+  tokenizers: TokenizerRegistry;
+  breakers: CircuitBreakers;
+}): ControlHandlers {
+  const { admission, manager, tokenizers, breakers } = deps;
+  return {
+    admit: ({ ticket }, peer) => admission.admit(peer, ticket),
+    'admit-cancel': ({ ticket }, peer) => {
+      admission.cancel(peer, ticket);
+      return DONE;
+    },
+    release: (_, peer) => {
+      admission.release(peer);
+      return DONE;
+    },
+    workers: (call) => Promise.resolve(handleWorkersCall(manager, call)),
+    tokenizers: (call) => Promise.resolve(handleTokenizersCall(tokenizers, call)),
+    'cb-outcomes': (batch) => {
+      breakers.record(batch);
+      return DONE;
+    },
+    'sync:tokenizers': syncHandler(tokenizers.replicated),
   };
 }

@@ -86,7 +86,11 @@ export class HealthChecker {
     await this.slot();
     let ok: boolean;
     try {
-      ok = await probeHealth(worker.url, timeoutMs, current.apiKey, this.cfg.endpoint);
+      ok = await probeHealth(
+        this.manager.engines.forWorker({ url: worker.url, apiKey: current.apiKey }),
+        timeoutMs,
+        this.cfg.endpoint,
+      );
     } finally {
       this.freeSlot();
     }

@@ -1,6 +1,7 @@
 import type { StateBus } from '../state/bus';
 import type { WorkerRegistry } from '../core/registry';
 import { fetchWorkerLoad } from '../core/engine-loads';
+import type { EngineClients } from '../dispatch/engine-client';
 
 /**
  * Polls every worker's engine-reported load every `intervalSecs` (SMG --load-monitor-interval,
@@ -11,6 +12,7 @@ export function startLoadMonitor(
   bus: StateBus,
   registry: WorkerRegistry,
   intervalSecs: number,
+  engines: EngineClients,
 ): () => void {
   let running = false;
   const poll = async (): Promise<void> => {
@@ -19,7 +21,9 @@ export function startLoadMonitor(
     try {
       const workers = registry.list().filter((w) => w.status === 'ready');
       const loads = await Promise.all(
-        workers.map(async (w) => [w.id, await fetchWorkerLoad(w, 5000)] as const),
+        workers.map(
+          async (w) => [w.id, await fetchWorkerLoad(w, engines.forWorker(w), 5000)] as const,
+        ),
       );
       const entries = loads
         .filter(([, l]) => l.tokenUsage !== undefined)

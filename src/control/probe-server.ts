@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WorkerRegistry } from '../core/registry';
+import { errorReply, GatewayError } from '../errors/gateway-error';
 
 /** Readiness body and status from the registry (SMG §5.1); shared by both listeners. */
 export function readinessReply(
@@ -26,6 +27,12 @@ export function readinessReply(
   };
 }
 
+/** The probe listener's error replies, through the one serializer. */
+function sendError(res: http.ServerResponse, err: GatewayError): void {
+  const r = errorReply(err);
+  res.writeHead(r.status, Object.fromEntries(r.headers)).end(r.body);
+}
+
 export interface ProbeServer {
   readonly port: number;
   setDraining(): void;
@@ -46,11 +53,14 @@ export function startProbeServer(
     const path = (req.url ?? '/').split('?', 1)[0];
     const known = path === '/liveness' || path === '/health' || path === '/readiness';
     if (!known) {
-      res.writeHead(404).end();
+      sendError(res, new GatewayError('route_not_found', ''));
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET,HEAD' }).end();
+      sendError(
+        res,
+        new GatewayError('method_not_allowed', '', { headers: [['allow', 'GET,HEAD']] }),
+      );
       return;
     }
     if (path === '/readiness') {

@@ -5,7 +5,8 @@ import { systemClock, type Clock } from '../util/clock';
 import type { HubSettings } from '../tokenizer/hf-cache';
 import { resolveTokenizerSource } from '../tokenizer/source';
 import { tokenizerAddon } from '../tokenizer/native';
-import type { TokenizerRecord, TokenizerSnapshot } from '../tokenizer/replica';
+import type { TokenizerRecord } from '../tokenizer/replica';
+import { Replicated } from '../cluster/replicated';
 
 export type JobStatus = 'pending' | 'processing' | 'failed';
 
@@ -40,29 +41,28 @@ export type SubmitResult =
   | { readonly kind: 'duplicate'; readonly id: string }
   | { readonly kind: 'busy' };
 
-interface Watcher {
-  readonly peer: string;
-  readonly resolve: (s: TokenizerSnapshot) => void;
-  readonly timer: NodeJS.Timeout;
-}
-
 /**
  * The instance's tokenizer registry, owned by the primary (SMG §7): registration jobs
- * (resolve the source, download when allowed, load once to validate), the registered
- * tokenizers, and their replication to the ingress processes. Each ingress process
- * long-polls `watch` and loads every registered tokenizer itself from its resolved file.
+ * (resolve the source, download when allowed, load once to validate) and the registered
+ * tokenizers, replicated to the ingress processes as a `Replicated` list sorted by name
+ * (control op 'sync:tokenizers'). Each ingress process loads every registered tokenizer
+ * itself from its resolved file.
  */
 export class TokenizerRegistry {
   private readonly records = new Map<string, TokenizerRecord>();
   private readonly jobs = new Map<string, TokenizerJob>();
-  private readonly watchers = new Set<Watcher>();
   private readonly running = new Set<Promise<void>>();
   private readonly clock: Clock;
-  private version = 1;
   private closed = false;
+  /** What the ingress processes replicate: `list()` after every change. */
+  readonly replicated: Replicated<readonly TokenizerRecord[]>;
 
   constructor(private readonly opts: TokenizerRegistryOptions) {
     this.clock = opts.clock ?? systemClock;
+    this.replicated = new Replicated<readonly TokenizerRecord[]>(
+      [],
+      opts.watchMs !== undefined ? { watchMs: opts.watchMs } : {},
+    );
   }
 
   /** Starts a registration job (202), or names the tokenizer that already has `name` (409). */
@@ -114,27 +114,9 @@ export class TokenizerRegistry {
     return r;
   }
 
-  snapshot(): TokenizerSnapshot {
-    return { version: this.version, tokenizers: this.list() };
-  }
-
-  /** The snapshot once its version is above `since` (at once if it already is), or after watchMs. */
-  watch(since: number, peer: string): Promise<TokenizerSnapshot> {
-    if (this.version > since || this.closed) return Promise.resolve(this.snapshot());
-    return new Promise((resolve) => {
-      const w: Watcher = {
-        peer,
-        resolve,
-        timer: setTimeout(() => this.answer(w), this.opts.watchMs ?? 20_000),
-      };
-      w.timer.unref();
-      this.watchers.add(w);
-    });
-  }
-
   /** An ingress process went away: answer its watch now. */
   peerGone(peer: string): void {
-    for (const w of this.watchers) if (w.peer === peer) this.answer(w);
+    this.replicated.peerGone(peer);
   }
 
   /** Forgets failed jobs older than the TTL. */
@@ -147,7 +129,7 @@ export class TokenizerRegistry {
 
   close(): void {
     this.closed = true;
-    for (const w of this.watchers) this.answer(w);
+    this.replicated.close();
   }
 
   private byName(name: string): TokenizerRecord | undefined {
@@ -235,14 +217,7 @@ export class TokenizerRegistry {
   }
 
   private changed(): void {
-    this.version++;
-    for (const w of this.watchers) this.answer(w);
-  }
-
-  private answer(w: Watcher): void {
-    clearTimeout(w.timer);
-    this.watchers.delete(w);
-    w.resolve(this.snapshot());
+    this.replicated.set(this.list());
   }
 }
 

@@ -1,21 +1,19 @@
-import type { Reply } from '../errors/gateway-error';
-import type { TokenizerRecord, TokenizerSnapshot } from '../tokenizer/replica';
+import { errorReply, GatewayError, type Reply } from '../errors/gateway-error';
+import type { TokenizerRecord } from '../tokenizer/replica';
 import type { TokenizerRegistry } from './tokenizer-registry';
 
-/** What an ingress process asks the primary about tokenizers (RPC op 'tokenizers'). */
-export type TokenizersCall =
-  /** A /v1/tokenizers request; `id` from the path, `status` for /{id}/status. */
-  | {
-      readonly kind: 'api';
-      readonly method: 'GET' | 'POST' | 'DELETE';
-      readonly id?: string;
-      readonly status?: boolean;
-      readonly body?: unknown;
-    }
-  /** Long-poll for a registry newer than `since`. */
-  | { readonly kind: 'watch'; readonly since: number }
-  /** The registry now. */
-  | { readonly kind: 'snapshot' };
+/**
+ * A /v1/tokenizers request as an ingress process hands it to the primary (control op
+ * 'tokenizers'); `id` from the path, `status` for /{id}/status. The registry itself reaches
+ * the ingress processes through replication (control op 'sync:tokenizers').
+ */
+export interface TokenizersCall {
+  readonly kind: 'api';
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly id?: string;
+  readonly status?: boolean;
+  readonly body?: unknown;
+}
 
 const JSON_CT = [['content-type', 'application/json']] as const;
 
@@ -25,11 +23,12 @@ function json(status: number, body: unknown): Reply {
 
 /** axum's Json rejection for a body of the wrong shape (422, plain text). */
 function shapeRejection(detail: string): Reply {
-  return {
-    status: 422,
-    headers: [['content-type', 'text/plain; charset=utf-8']],
-    body: `Failed to deserialize the JSON body into the target type: ${detail}`,
-  };
+  return errorReply(
+    new GatewayError(
+      'json_data_error',
+      `Failed to deserialize the JSON body into the target type: ${detail}`,
+    ),
+  );
 }
 
 function info(r: TokenizerRecord) {
@@ -76,22 +75,7 @@ function checkAddBody(body: unknown): AddTokenizerBody | string {
 }
 
 /** SMG's tokenizer registry API (§7) over the primary's registry. */
-export function handleTokenizersCall(
-  registry: TokenizerRegistry,
-  call: TokenizersCall,
-  peer: string,
-): Promise<Reply | TokenizerSnapshot> | Reply | TokenizerSnapshot {
-  switch (call.kind) {
-    case 'watch':
-      return registry.watch(call.since, peer);
-    case 'snapshot':
-      return registry.snapshot();
-    case 'api':
-      return api(registry, call);
-  }
-}
-
-function api(registry: TokenizerRegistry, call: Extract<TokenizersCall, { kind: 'api' }>): Reply {
+export function handleTokenizersCall(registry: TokenizerRegistry, call: TokenizersCall): Reply {
   if (call.id === undefined) {
     if (call.method === 'POST') return add(registry, call.body);
     return json(200, { tokenizers: registry.list().map(info) });
@@ -101,14 +85,18 @@ function api(registry: TokenizerRegistry, call: Extract<TokenizersCall, { kind: 
     const removed = registry.remove(call.id);
     return removed
       ? json(200, { success: true, message: `Tokenizer '${removed.name}' removed successfully` })
-      : json(404, { success: false, message: `Tokenizer '${call.id}' not found` });
+      : errorReply(
+          new GatewayError('tokenizer_delete_not_found', `Tokenizer '${call.id}' not found`),
+        );
   }
   const r = registry.find(call.id);
   return r
     ? json(200, info(r))
-    : json(404, {
-        error: { message: `Tokenizer '${call.id}' not found`, type: 'tokenizer_not_found' },
-      });
+    : errorReply(
+        new GatewayError('tokenizer_not_found', `Tokenizer '${call.id}' not found`, {
+          status: 404,
+        }),
+      );
 }
 
 function add(registry: TokenizerRegistry, body: unknown): Reply {
@@ -116,26 +104,25 @@ function add(registry: TokenizerRegistry, body: unknown): Reply {
   if (typeof checked === 'string') return shapeRejection(checked);
   // collie: names and sources must be non-empty (SMG accepts them and fails later or never)
   if (checked.name.trim() === '' || checked.source.trim() === '') {
-    return json(400, {
-      id: '',
-      status: 'failed',
-      message: 'Tokenizer name and source must not be empty',
-    });
+    return errorReply(
+      new GatewayError('invalid_tokenizer_request', 'Tokenizer name and source must not be empty'),
+    );
   }
   const r = registry.submit(checked.name, checked.source, checked.chat_template_path);
   switch (r.kind) {
     case 'duplicate':
-      return json(409, {
-        id: r.id,
-        status: 'failed',
-        message: `Tokenizer '${checked.name}' already exists`,
-      });
+      return errorReply(
+        new GatewayError('tokenizer_already_exists', `Tokenizer '${checked.name}' already exists`, {
+          jobId: r.id,
+        }),
+      );
     case 'busy':
-      return json(503, {
-        id: '',
-        status: 'failed',
-        message: 'Failed to submit tokenizer registration job: too many registrations in progress',
-      });
+      return errorReply(
+        new GatewayError(
+          'tokenizer_queue_full',
+          'Failed to submit tokenizer registration job: too many registrations in progress',
+        ),
+      );
     case 'accepted':
       return json(202, {
         id: r.id,
@@ -157,7 +144,7 @@ function status(registry: TokenizerRegistry, id: string): Reply {
   }
   const job = registry.job(id);
   if (job) return json(200, { id: job.id, status: job.status, message: job.message });
-  return json(404, {
-    error: { message: `Tokenizer '${id}' not found and no pending job`, type: 'not_found' },
-  });
+  return errorReply(
+    new GatewayError('tokenizer_job_not_found', `Tokenizer '${id}' not found and no pending job`),
+  );
 }

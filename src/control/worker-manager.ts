@@ -2,6 +2,7 @@ import type { Logger } from '../util/logger';
 import type { Worker, WorkerStatus, HealthOverrides, CircuitState } from '../core/worker';
 import type { WorkerRegistry } from '../core/registry';
 import { discoverWorker, probeHealth } from '../core/discovery';
+import type { EngineClients } from '../dispatch/engine-client';
 import { createJobTable, type JobTable } from './jobs';
 
 export interface RegistrationInput {
@@ -18,6 +19,8 @@ export interface RegistrationInput {
 
 export interface WorkerManagerOptions {
   readonly registry: WorkerRegistry;
+  /** Discovery and health probes go through the engines' clients. */
+  readonly engines: EngineClients;
   readonly logger: Logger;
   /** Probe/discovery timeout, ms (SMG: health timeout, 5 s). */
   readonly probeTimeoutMs: number;
@@ -45,6 +48,14 @@ export class WorkerManager {
 
   get registry(): WorkerRegistry {
     return this.o.registry;
+  }
+
+  get engines(): EngineClients {
+    return this.o.engines;
+  }
+
+  private client(url: string, apiKey: string | undefined) {
+    return this.o.engines.forWorker({ url, apiKey });
   }
 
   byUrl(url: string): Worker | undefined {
@@ -80,7 +91,7 @@ export class WorkerManager {
     this.jobs.set(url, type, 'processing');
     for (let attempt = 0; ; attempt++) {
       if (this.closed || this.cancelled.has(url)) return;
-      if (await probeHealth(url, this.o.probeTimeoutMs, input.apiKey)) break;
+      if (await probeHealth(this.client(url, input.apiKey), this.o.probeTimeoutMs)) break;
       const wait = Math.min(1000 * 2 ** attempt, this.o.retryCapMs);
       const outOfTime =
         opts.deadlineMs !== undefined
@@ -95,7 +106,7 @@ export class WorkerManager {
       this.o.logger.warn({ worker: url, retryInMs: wait }, 'worker not reachable yet');
       await this.sleep(wait);
     }
-    const found = await discoverWorker(url, this.o.probeTimeoutMs, input.apiKey);
+    const found = await discoverWorker(this.client(url, input.apiKey), this.o.probeTimeoutMs);
     if (this.closed || this.cancelled.has(url)) return;
     const prev = this.o.registry.get(id);
     const apiKey = input.apiKey ?? prev?.apiKey;

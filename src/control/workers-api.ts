@@ -1,4 +1,5 @@
-import type { Reply } from '../errors/gateway-error';
+import { errorReply, GatewayError, type Reply } from '../errors/gateway-error';
+import type { FixedStatusCode } from '../errors/codes';
 import { validateWorkerUrl } from '../core/worker-url';
 import type { WorkerManager } from './worker-manager';
 import {
@@ -27,25 +28,32 @@ function json(status: number, body: unknown, extra: Array<readonly [string, stri
   return { status, headers: [...JSON_CT, ...extra], body: JSON.stringify(body) };
 }
 
-function apiError(status: number, code: string, message: string): Reply {
-  return json(status, { error: message, code });
+/** A workers-API error in its table row's shape ({"error","code"}, or axum's 422 text). */
+function fail(code: FixedStatusCode, message: string): Reply {
+  return errorReply(new GatewayError(code, message));
 }
 
 /** axum's Json rejection for a body of the wrong shape (422, plain text). */
 function shapeRejection(detail: string): Reply {
-  return {
-    status: 422,
-    headers: [['content-type', 'text/plain; charset=utf-8']],
-    body: `Failed to deserialize the JSON body into the target type: ${detail}`,
-  };
+  return fail(
+    'json_data_error',
+    `Failed to deserialize the JSON body into the target type: ${detail}`,
+  );
+}
+
+function notAllowed(allow: string): Reply {
+  return errorReply(new GatewayError('method_not_allowed', '', { headers: [['allow', allow]] }));
+}
+
+function notFound(id: string): Reply {
+  return fail('worker_not_found', `Worker ${id} not found`);
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function badId(raw: string): Reply {
-  return apiError(
-    400,
-    'BAD_REQUEST',
+  return fail(
+    'invalid_worker_id',
     `Invalid worker_id '${raw}' (expected UUID). Error: invalid character or length`,
   );
 }
@@ -53,7 +61,7 @@ function badId(raw: string): Reply {
 function urlProblem(url: string): Reply | undefined {
   const why = validateWorkerUrl(url);
   return why
-    ? apiError(400, 'BAD_REQUEST', `Invalid value for field 'worker_url': ${url} - ${why}`)
+    ? fail('invalid_worker_url', `Invalid value for field 'worker_url': ${url} - ${why}`)
     : undefined;
 }
 
@@ -83,7 +91,7 @@ export function handleWorkersCall(m: WorkerManager, call: WorkersCall): Reply {
   if (call.id === undefined) {
     if (call.method === 'GET') return list(m, call.query);
     if (call.method === 'POST') return create(m, call.body);
-    return { status: 405, headers: [['allow', 'GET,POST']], body: '' };
+    return notAllowed('GET,POST');
   }
   if (!UUID_RE.test(call.id)) return badId(call.id);
   switch (call.method) {
@@ -96,7 +104,7 @@ export function handleWorkersCall(m: WorkerManager, call: WorkersCall): Reply {
     case 'DELETE':
       return remove(m, call.id);
     case 'POST':
-      return { status: 405, headers: [['allow', 'GET,PUT,PATCH,DELETE']], body: '' };
+      return notAllowed('GET,PUT,PATCH,DELETE');
   }
 }
 
@@ -119,17 +127,15 @@ function create(m: WorkerManager, body: unknown): Reply {
   const url = normalizeUrl(spec.url);
   const existing = m.byUrl(url);
   if (existing) {
-    return apiError(
-      409,
-      'WORKER_ALREADY_EXISTS',
+    return fail(
+      'worker_already_exists',
       `Worker already exists at URL '${url}' with ID ${existing.id}. Use PUT /workers/${existing.id} to replace or PATCH /workers/${existing.id} to update.`,
     );
   }
   if (m.jobs.active(url)) {
     const id = m.registry.reserveId(url);
-    return apiError(
-      409,
-      'WORKER_ALREADY_EXISTS',
+    return fail(
+      'worker_already_exists',
       `A registration for URL '${url}' is already in progress with ID ${id}. Poll GET /workers/${id}.`,
     );
   }
@@ -154,7 +160,7 @@ function get(m: WorkerManager, id: string): Reply {
   const url = m.registry.reservedUrl(id);
   const job = url !== undefined ? m.jobs.get(url) : undefined;
   if (job) return json(200, pendingInfo(id, job));
-  return apiError(404, 'WORKER_NOT_FOUND', `Worker ${id} not found`);
+  return notFound(id);
 }
 
 function replace(m: WorkerManager, id: string, body: unknown): Reply {
@@ -162,12 +168,11 @@ function replace(m: WorkerManager, id: string, body: unknown): Reply {
   if (shape) return shapeRejection(shape);
   const spec = body as WorkerSpec;
   const w = m.registry.get(id);
-  if (!w) return apiError(404, 'WORKER_NOT_FOUND', `Worker ${id} not found`);
+  if (!w) return notFound(id);
   const url = normalizeUrl(spec.url);
   if (url !== w.url) {
-    return apiError(
-      400,
-      'BAD_REQUEST',
+    return fail(
+      'worker_url_mismatch',
       `URL mismatch: worker has URL '${w.url}' but request body has '${spec.url}'. URL changes are not supported via PUT. Use DELETE + POST instead.`,
     );
   }
@@ -190,7 +195,7 @@ function patch(m: WorkerManager, id: string, body: unknown): Reply {
     ...(u.api_key !== undefined ? { apiKey: u.api_key } : {}),
     ...(u.health !== undefined ? { health: healthOverrides(u.health) } : {}),
   });
-  if (!updated) return apiError(404, 'WORKER_NOT_FOUND', `Worker ${id} not found`);
+  if (!updated) return notFound(id);
   return json(202, {
     status: 'accepted',
     worker_id: id,
@@ -199,8 +204,7 @@ function patch(m: WorkerManager, id: string, body: unknown): Reply {
 }
 
 function remove(m: WorkerManager, id: string): Reply {
-  if (m.remove(id) === 'not_found')
-    return apiError(404, 'WORKER_NOT_FOUND', `Worker ${id} not found`);
+  if (m.remove(id) === 'not_found') return notFound(id);
   return json(202, {
     status: 'accepted',
     worker_id: id,

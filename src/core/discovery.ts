@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import type { EngineClient } from '../dispatch/engine-client';
 
 /** What probing an engine teaches us (SMG §6.2 steps 3–4). */
 export interface DiscoveredWorker {
@@ -35,39 +35,28 @@ const MODEL_INFO_KEYS = [
   'architectures',
 ] as const;
 
-function authHeaders(apiKey: string | undefined): Record<string, string> {
-  return apiKey ? { authorization: `Bearer ${apiKey}` } : {};
-}
-
 async function getJson(
-  url: string,
+  client: EngineClient,
+  path: string,
   timeoutMs: number,
-  apiKey?: string,
 ): Promise<{ status: number; json: unknown }> {
-  const res = await request(url, {
-    headers: authHeaders(apiKey),
-    method: 'GET',
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const text = await res.body.text();
+  const res = await client.call({ path, timeoutMs });
   let json: unknown = undefined;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(res.text);
   } catch {
     // not JSON: status alone is informative (e.g. /health answering "OK")
   }
-  return { status: res.statusCode, json };
+  return { status: res.status, json };
 }
 
 async function tryJson(
-  url: string,
+  client: EngineClient,
+  path: string,
   timeoutMs: number,
-  apiKey?: string,
 ): Promise<Record<string, unknown> | undefined> {
   try {
-    const r = await getJson(url, timeoutMs, apiKey);
+    const r = await getJson(client, path, timeoutMs);
     if (r.status >= 200 && r.status < 300 && typeof r.json === 'object' && r.json !== null) {
       return r.json as Record<string, unknown>;
     }
@@ -98,23 +87,15 @@ function copyLabels(
   }
 }
 
-/** Liveness probe: resolves true on a 2xx from `<url>/health`. */
+/** Liveness probe: resolves true on a 2xx from the engine's `path` (default /health). */
 export async function probeHealth(
-  url: string,
+  client: EngineClient,
   timeoutMs: number,
-  apiKey?: string,
   path = '/health',
 ): Promise<boolean> {
   try {
-    const r = await request(`${url}${path}`, {
-      headers: authHeaders(apiKey),
-      method: 'GET',
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await r.body.dump();
-    return r.statusCode >= 200 && r.statusCode < 300;
+    const r = await client.call({ path, timeoutMs });
+    return r.status >= 200 && r.status < 300;
   } catch {
     return false;
   }
@@ -122,17 +103,16 @@ export async function probeHealth(
 
 /** Reads model id, runtime and labels from a reachable engine. Never throws. */
 export async function discoverWorker(
-  url: string,
+  client: EngineClient,
   timeoutMs = 5000,
-  apiKey?: string,
 ): Promise<DiscoveredWorker> {
   const [models, serverInfo, modelInfo] = await Promise.all([
-    tryJson(`${url}/v1/models`, timeoutMs, apiKey),
-    tryJson(`${url}/get_server_info`, timeoutMs, apiKey).then(
-      (r) => r ?? tryJson(`${url}/server_info`, timeoutMs, apiKey),
+    tryJson(client, '/v1/models', timeoutMs),
+    tryJson(client, '/get_server_info', timeoutMs).then(
+      (r) => r ?? tryJson(client, '/server_info', timeoutMs),
     ),
-    tryJson(`${url}/get_model_info`, timeoutMs, apiKey).then(
-      (r) => r ?? tryJson(`${url}/model_info`, timeoutMs, apiKey),
+    tryJson(client, '/get_model_info', timeoutMs).then(
+      (r) => r ?? tryJson(client, '/model_info', timeoutMs),
     ),
   ]);
   const labels: Record<string, string> = {};

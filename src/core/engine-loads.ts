@@ -1,5 +1,5 @@
-import { request } from 'undici';
 import type { Worker } from './worker';
+import type { EngineClient } from '../dispatch/engine-client';
 
 /** One worker's engine-reported load (SMG `WorkerLoadResponse` in `details`). */
 export interface WorkerLoad {
@@ -17,17 +17,13 @@ interface RankLoad {
 }
 
 async function getText(
-  url: string,
-  apiKey: string | undefined,
+  client: EngineClient,
+  path: string,
   timeoutMs: number,
 ): Promise<string | undefined> {
   try {
-    const r = await request(url, {
-      headers: apiKey !== undefined ? { authorization: `Bearer ${apiKey}` } : {},
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await r.body.text();
-    return r.statusCode >= 200 && r.statusCode < 300 ? text : undefined;
+    const r = await client.call({ path, timeoutMs });
+    return r.status >= 200 && r.status < 300 ? r.text : undefined;
   } catch {
     return undefined;
   }
@@ -78,16 +74,16 @@ function fromMetrics(text: string): WorkerLoad {
  * SMG's load fetch (§5.7): vLLM → /metrics; SGLang/other → /v1/loads?include=… then
  * /metrics. Never throws; an engine that answers nothing reports load -1.
  */
-export async function fetchWorkerLoad(w: Worker, timeoutMs: number): Promise<WorkerLoad> {
+export async function fetchWorkerLoad(
+  w: Pick<Worker, 'runtimeType'>,
+  client: EngineClient,
+  timeoutMs: number,
+): Promise<WorkerLoad> {
   if (w.runtimeType !== 'vllm') {
-    const text = await getText(
-      `${w.url}/v1/loads?include=core,disagg,queues,memory`,
-      w.apiKey,
-      timeoutMs,
-    );
+    const text = await getText(client, '/v1/loads?include=core,disagg,queues,memory', timeoutMs);
     const parsed = text !== undefined ? fromLoadsJson(text) : undefined;
     if (parsed) return parsed;
   }
-  const metrics = await getText(`${w.url}/metrics`, w.apiKey, timeoutMs);
+  const metrics = await getText(client, '/metrics', timeoutMs);
   return metrics !== undefined ? fromMetrics(metrics) : { load: -1 };
 }

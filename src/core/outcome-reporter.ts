@@ -1,4 +1,4 @@
-import type { RpcClient } from '../cluster/rpc';
+import type { ControlClient } from '../cluster/control-protocol';
 
 /** Outcomes of finished attempts per worker, in order: 'S' success, 'F' failure. */
 export type OutcomeBatch = Record<string, string>;
@@ -13,7 +13,7 @@ export interface OutcomeReporter {
   close(): void;
 }
 
-export function createOutcomeReporter(control: RpcClient, intervalMs = 5): OutcomeReporter {
+export function createOutcomeReporter(control: ControlClient, intervalMs = 5): OutcomeReporter {
   let batch: OutcomeBatch = {};
   let timer: NodeJS.Timeout | undefined;
   const flush = (): void => {

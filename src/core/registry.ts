@@ -1,11 +1,13 @@
 import type { Worker, WorkerStatus } from './worker';
 import type { StateBus } from '../state/bus';
 import { uuidv7 } from '../util/uuid';
+import { Replicated, type ReplicaSource, type Versioned } from '../cluster/replicated';
 
 /**
  * The authoritative worker registry of an instance. It lives in one place (the primary, or
- * the single process) and publishes a versioned snapshot on every change; ingress
- * processes only ever hold replicas.
+ * the single process) and is a `Replicated` list: every change publishes the next versioned
+ * snapshot (see cluster/replicated.ts for the consistency rule); ingress processes only
+ * ever hold replicas (the router's).
  */
 export interface WorkerRegistry {
   /** The id reserved for `url` (minted on first use, reused until the worker is removed). */
@@ -28,14 +30,11 @@ export function createWorkerRegistry(
 ): WorkerRegistry {
   const workers = new Map<string, Worker>();
   const idByUrl = new Map<string, string>();
-  let version = 0;
-
-  function publish(): void {
-    version++;
-    bus.publish({ t: 'registry', version, workers: [...workers.values()] });
-  }
-  // An initial (possibly empty) snapshot, so a replica can tell "no workers" from "not synced".
-  publish();
+  // Version 1 is the initial (empty) snapshot, so a replica can tell "no workers" from
+  // "not synced"; it goes out at once.
+  const state = new Replicated<readonly Worker[]>([]);
+  publishRegistry(state, bus);
+  const publish = (): void => void state.set([...workers.values()]);
 
   return {
     reserveId(url) {
@@ -74,9 +73,30 @@ export function createWorkerRegistry(
       return true;
     },
     get: (id) => workers.get(id),
-    list: () => [...workers.values()],
+    list: () => state.value,
     get version() {
-      return version;
+      return state.version;
     },
+  };
+}
+
+/**
+ * The registry's transport: its snapshots ride the state bus as 'registry' messages (the IPC
+ * hub, or the in-memory one), whose hubs retain the newest for a process that joins late.
+ * The message keeps its shape, so the bus implementations and Redis encoding are unchanged.
+ */
+export function publishRegistry(state: Replicated<readonly Worker[]>, bus: StateBus): () => void {
+  return state.subscribe((s) =>
+    bus.publish({ t: 'registry', version: s.version, workers: s.value }),
+  );
+}
+
+/** The ingress side of that transport: registry snapshots from the bus, as a replica source. */
+export function registrySource(bus: StateBus): ReplicaSource<readonly Worker[]> {
+  return {
+    subscribe: (deliver: (s: Versioned<readonly Worker[]>) => void) =>
+      bus.subscribe((m) => {
+        if (m.t === 'registry') deliver({ version: m.version, value: m.workers });
+      }),
   };
 }

@@ -1,5 +1,7 @@
 import type { Worker, WorkerSet } from './worker';
-import type { StateBus, StateMessage } from '../state/bus';
+import type { StateBus } from '../state/bus';
+import { Replica } from '../cluster/replicated';
+import { registrySource } from './registry';
 import type { LoadTracker } from './load-tracker';
 import type {
   Policy,
@@ -8,6 +10,7 @@ import type {
   PolicyDeps,
   PolicyFactory,
   RequestInfo,
+  RoutingDecision,
 } from '../policies/types';
 import { GatewayError } from '../errors/gateway-error';
 
@@ -47,10 +50,13 @@ export interface SelectOptions {
   readonly admit?: (w: Worker) => (() => void) | undefined;
 }
 
+/** A routing decision, as a value. */
 export interface Selection {
   readonly worker: Worker;
   /** Releases the admission (probe slot); idempotent. */
   readonly release: () => void;
+  /** Why the policy chose this worker (cache_aware); absent for a fallback pick. */
+  readonly routing?: RoutingDecision;
 }
 
 const NOOP = (): void => undefined;
@@ -71,7 +77,6 @@ interface MutableSet extends WorkerSet {
 }
 
 export function createRouter(deps: RouterDeps): Router {
-  let version = 0;
   let ordered: Worker[] = [];
   let sets = new Map<string, MutableSet>();
   let modelOf = new Map<string, string>();
@@ -80,8 +85,6 @@ export function createRouter(deps: RouterDeps): Router {
   const policies = new Map<string, Policy>();
   const aliases = new Map(Object.entries(deps.aliases));
   const policyDeps: PolicyDeps = { ...deps.policyDeps, loads: deps.loads };
-  let markSynced: () => void = () => undefined;
-  const syncedPromise = new Promise<void>((resolve) => (markSynced = resolve));
 
   function policyFor(key: string, set: WorkerSet): Policy {
     let p = policies.get(key);
@@ -93,10 +96,8 @@ export function createRouter(deps: RouterDeps): Router {
     return p;
   }
 
-  function apply(snapshotVersion: number, workers: readonly Worker[]): void {
-    if (snapshotVersion <= version) return;
-    version = snapshotVersion;
-    markSynced();
+  /** A newer registry snapshot arrived (the replica drops older and equal versions). */
+  function apply(workers: readonly Worker[]): void {
     const next = new Map<string, MutableSet>();
     const setOf = (key: string): MutableSet => {
       let s = next.get(key);
@@ -140,16 +141,20 @@ export function createRouter(deps: RouterDeps): Router {
     policies.get(ANY_SET)?.onLoadChanged?.(id, load);
   });
 
-  const unsubscribe = deps.bus.subscribe((msg: StateMessage) => {
-    if (msg.t === 'registry') apply(msg.version, msg.workers);
-  });
+  const replica = new Replica(registrySource(deps.bus), { name: 'workers' });
+  replica.onChange(apply);
 
   const canonicalModel = (model: string): string => aliases.get(model) ?? model;
 
-  function accept(w: Worker, opts: SelectOptions): Selection | undefined {
+  function accept(
+    w: Worker,
+    opts: SelectOptions,
+    routing?: RoutingDecision,
+  ): Selection | undefined {
     if (opts.exclude?.has(w.id)) return undefined;
     const release = opts.admit ? opts.admit(w) : NOOP;
-    return release ? { worker: w, release } : undefined;
+    if (!release) return undefined;
+    return routing ? { worker: w, release, routing } : { worker: w, release };
   }
 
   /**
@@ -176,8 +181,17 @@ export function createRouter(deps: RouterDeps): Router {
       if (!set || set.all.length === 0) {
         throw new GatewayError('model_not_found', `No worker available for model '${model}'`);
       }
-      const picked = set.available.length > 0 ? policyFor(key, set).select(set, req) : undefined;
-      const chosen = picked && accept(picked, opts);
+      let picked: Worker | undefined;
+      let routing: RoutingDecision | undefined;
+      if (set.available.length > 0) {
+        const policy = policyFor(key, set);
+        if (policy.decide) {
+          const c = policy.decide(set, req);
+          picked = c?.worker;
+          routing = c?.decision;
+        } else picked = policy.select(set, req);
+      }
+      const chosen = picked && accept(picked, opts, routing);
       // no pick at all (e.g. an explicit X-SMG-Target-Worker that is down) has no fallback, as in SMG
       const result = chosen ?? (picked ? fallback(set, opts) : undefined);
       if (!result) {
@@ -193,11 +207,11 @@ export function createRouter(deps: RouterDeps): Router {
     firstReady: () => ordered.find((w) => w.status === 'ready'),
     modelIds: () => models,
     get version() {
-      return version;
+      return replica.version;
     },
-    synced: () => syncedPromise,
+    synced: () => replica.synced(),
     close() {
-      unsubscribe();
+      replica.close();
       for (const p of policies.values()) p.close?.();
       policies.clear();
     },

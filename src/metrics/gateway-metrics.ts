@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import { createFamilies, type Families } from './families';
+import { boundCounter, boundHistogram, BoundCache } from './bound';
 import {
   BACKEND_TYPE,
   CB_OUTCOMES,
@@ -107,20 +108,39 @@ export function createGatewayMetrics(
   const buckets = [...(opts.durationBuckets ?? DEFAULT_DURATION_BUCKETS)];
   validateBuckets(buckets);
   const f = createFamilies(registry, buckets);
-  return { ...httpPart(f), ...routerPart(f), ...workerPart(f), ...breakerPart(f) };
+  return {
+    ...httpPart(f, buckets),
+    ...routerPart(f, buckets),
+    ...workerPart(f),
+    ...breakerPart(f),
+  };
 }
 
 type Part<K extends keyof GatewayMetrics> = Pick<GatewayMetrics, K>;
 
+/** Series bound per label values on first use; the per-request path allocates no labels. */
 function httpPart(
   f: Families,
+  buckets: readonly number[],
 ): Part<'httpRequest' | 'connectionsActive' | 'rateLimit' | 'queueDepth'> {
+  const byRoute = new BoundCache((k) => {
+    const [method = '', path = ''] = k.split('\0');
+    const labels = { method, path };
+    return {
+      req: boundCounter(f.httpRequests, labels),
+      dur: boundHistogram(f.httpDuration, labels, buckets),
+    };
+  });
+  const byStatus = new BoundCache((k) => {
+    const [path = '', status_code = '', error_code = ''] = k.split('\0');
+    return boundCounter(f.httpResponses, { path, status_code, error_code });
+  });
   return {
     httpRequest(method, path, status, errorCode, seconds) {
-      const labels = { method: methodLabel(method), path };
-      f.httpRequests.inc(labels);
-      f.httpDuration.observe(labels, seconds);
-      f.httpResponses.inc({ path, status_code: String(status), error_code: errorCode ?? '' });
+      const r = byRoute.get(`${methodLabel(method)}\0${path}`);
+      r.req();
+      r.dur(seconds);
+      byStatus.get(`${path}\0${status}\0${errorCode ?? ''}`)();
     },
     connectionsActive: (delta) => f.connectionsActive.inc(delta),
     rateLimit: (result) => f.rateLimit.inc({ result }),
@@ -142,8 +162,14 @@ function inferenceLabels({ model, endpoint }: RouteKey) {
   return { router_type: ROUTER_TYPE, backend_type: BACKEND_TYPE, model, endpoint };
 }
 
+function routeKeyOf(k: string): RouteKey {
+  const [model = '', endpoint = ''] = k.split('\0');
+  return { model, endpoint: endpoint as Endpoint };
+}
+
 function routerPart(
   f: Families,
+  buckets: readonly number[],
 ): Part<
   | 'routerRequest'
   | 'routerDuration'
@@ -152,18 +178,32 @@ function routerPart(
   | 'ttft'
   | 'generationDuration'
 > {
+  const route = new BoundCache((k) => {
+    const key = routeKeyOf(k);
+    const labels = routerLabels(key);
+    const inference = inferenceLabels(key);
+    return {
+      streaming: boundCounter(f.routerRequests, { ...labels, streaming: 'true' }),
+      plain: boundCounter(f.routerRequests, { ...labels, streaming: 'false' }),
+      duration: boundHistogram(f.routerDuration, labels, buckets),
+      ttft: boundHistogram(f.ttft, inference, buckets),
+    };
+  });
+  const upstream = new BoundCache((k) => {
+    const [status_code = '', error_code = ''] = k.split('\0');
+    return boundCounter(f.upstreamResponses, { router_type: ROUTER_TYPE, status_code, error_code });
+  });
+  const keyOf = ({ model, endpoint }: RouteKey): string => `${model}\0${endpoint}`;
   return {
-    routerRequest: (key) =>
-      f.routerRequests.inc({ ...routerLabels(key), streaming: key.streaming ? 'true' : 'false' }),
-    routerDuration: (key, seconds) => f.routerDuration.observe(routerLabels(key), seconds),
+    routerRequest: (key) => {
+      const r = route.get(keyOf(key));
+      if (key.streaming) r.streaming();
+      else r.plain();
+    },
+    routerDuration: (key, seconds) => route.get(keyOf(key)).duration(seconds),
     routerError: (key) => f.routerErrors.inc({ ...routerLabels(key), error_type: key.errorType }),
-    upstreamResponse: (status, errorCode) =>
-      f.upstreamResponses.inc({
-        router_type: ROUTER_TYPE,
-        status_code: String(status),
-        error_code: errorCode ?? '',
-      }),
-    ttft: (key, seconds) => f.ttft.observe(inferenceLabels(key), seconds),
+    upstreamResponse: (status, errorCode) => upstream.get(`${status}\0${errorCode ?? ''}`)(),
+    ttft: (key, seconds) => route.get(keyOf(key)).ttft(seconds),
     generationDuration: (key, seconds) =>
       f.generationDuration.observe(inferenceLabels(key), seconds),
   };
@@ -184,20 +224,27 @@ function workerPart(
   | 'retriesExhausted'
   | 'retryBackoff'
 > {
+  const selection = new BoundCache((k) => {
+    const [model = '', policy = ''] = k.split('\0');
+    return boundCounter(f.selection, {
+      worker_type: WORKER_TYPE,
+      connection_mode: CONNECTION_MODE,
+      model,
+      policy,
+    });
+  });
+  const decision = new BoundCache((k) => {
+    const [model = '', reason = ''] = k.split('\0');
+    return boundCounter(f.routeDecisions, { model, reason });
+  });
   return {
     workerPoolSize: (model, n) =>
       f.poolSize.set({ worker_type: WORKER_TYPE, connection_mode: CONNECTION_MODE, model }, n),
     workerRequestsActive: (worker, n) => f.requestsActive.set({ worker }, n),
     workerHealth: (worker, healthy) => f.health.set({ worker }, healthy ? 1 : 0),
     healthCheck: (result) => f.healthChecks.inc({ worker_type: WORKER_TYPE, result }),
-    workerSelection: ({ model, policy }) =>
-      f.selection.inc({
-        worker_type: WORKER_TYPE,
-        connection_mode: CONNECTION_MODE,
-        model,
-        policy,
-      }),
-    routeDecision: (model, reason) => f.routeDecisions.inc({ model, reason }),
+    workerSelection: ({ model, policy }) => selection.get(`${model}\0${policy}`)(),
+    routeDecision: (model, reason) => decision.get(`${model}\0${reason}`)(),
     routingPrecision: (model, predicted, reported) => {
       f.predictedCached.inc({ model }, predicted);
       f.reportedCached.inc({ model }, reported);

@@ -1,7 +1,15 @@
 import type { Worker, WorkerSet } from '../core/worker';
 import { createIndexedHeap } from './indexed-heap';
 import { createSetTracker, indexAvailable } from './set-tracker';
-import type { CacheAwareOptions, Policy, PolicyDeps, PrefixLookup, RequestInfo } from './types';
+import type {
+  CacheAwareOptions,
+  Choice,
+  Policy,
+  PolicyDeps,
+  PrefixLookup,
+  RequestInfo,
+  RoutingDecision,
+} from './types';
 import { randInt } from '../util/rng';
 
 /**
@@ -87,17 +95,16 @@ export function createCacheAwarePolicy(
     return best;
   }
 
-  function choose(set: WorkerSet, req: RequestInfo, lookup: PrefixLookup): Worker | undefined {
+  function choose(set: WorkerSet, lookup: PrefixLookup): Choice | undefined {
     const heapMin = minHeap.peek();
     if (!heapMin) return undefined;
     const minWorker = opts.mode === 'smg' ? heapMin : missTarget(set, heapMin);
     const { totalBlocks, best } = lookup;
     const holders = best.filter((b) => byId.has(b.workerId));
     const top = holders[0];
-    const annotate = (reason: 'hit' | 'miss' | 'imbalance' | 'sticky', w: Worker): Worker => {
-      const matched = best.find((b) => b.workerId === w.id)?.blocks ?? 0;
-      req.annotate?.({ reason, matchedBlocks: matched, totalBlocks });
-      return w;
+    const annotate = (reason: RoutingDecision['reason'], worker: Worker): Choice => {
+      const matched = best.find((b) => b.workerId === worker.id)?.blocks ?? 0;
+      return { worker, decision: { reason, matchedBlocks: matched, totalBlocks } };
     };
     const isImbalanced = imbalanced();
     if (opts.mode === 'smg') {
@@ -146,17 +153,21 @@ export function createCacheAwarePolicy(
     return annotate('hit', byId.get(pick.workerId) as Worker);
   }
 
+  /** The choice with its reason and prefix match, as a value (routing transparency). */
+  const decide = (set: WorkerSet, req: RequestInfo): Choice | undefined => {
+    if (set.available.length === 0) return undefined;
+    tracker.ensure(set);
+    const model = set.model;
+    const lookup = prefix.lookup(req.routingText, model);
+    const c = choose(set, lookup);
+    if (c && lookup.totalBlocks > 0) prefix.recordLookup(model, c.worker.id);
+    return c;
+  };
+
   return {
     name: 'cache_aware',
-    select(set, req) {
-      if (set.available.length === 0) return undefined;
-      tracker.ensure(set);
-      const model = set.model;
-      const lookup = prefix.lookup(req.routingText, model);
-      const w = choose(set, req, lookup);
-      if (w && lookup.totalBlocks > 0) prefix.recordLookup(model, w.id);
-      return w;
-    },
+    decide,
+    select: (set, req) => decide(set, req)?.worker,
     onWorkersChanged: (set) => tracker.rebuild(set),
     onLoadChanged(workerId, l) {
       const v = Number.isFinite(l) ? l : 0;

@@ -30,8 +30,12 @@ export interface RequestInfo {
   header(name: string): string | undefined;
   /** Text used for routing (prompt / role-tagged message text / query); may be empty. */
   readonly routingText: string;
-  /** A policy that can explain its choice reports it here. */
-  annotate?(d: RoutingDecision): void;
+}
+
+/** A pick with the reason for it (policies that can explain their choice). */
+export interface Choice {
+  readonly worker: Worker;
+  readonly decision: RoutingDecision;
 }
 
 /** The prefix index as a policy sees it: this process's replica, shared by events. */
@@ -116,6 +120,8 @@ export interface Policy {
   readonly name: PolicyName;
   /** Picks a worker from `set.available` (or, for a direct target, `set.all`), or undefined. */
   select(set: WorkerSet, req: RequestInfo): Worker | undefined;
+  /** select() with the reason, as a value; the router prefers it when present. */
+  decide?(set: WorkerSet, req: RequestInfo): Choice | undefined;
   /** The model's worker set changed (registry or availability); rebuild rings/heaps here. */
   onWorkersChanged?(set: WorkerSet): void;
   /** A worker's cluster-wide in-flight count changed. */

@@ -1,4 +1,3 @@
-import { request } from 'undici';
 import type { Route } from '../server/route-table';
 import type { Handler } from '../server/types';
 import type { RouteContext } from './context';
@@ -8,10 +7,6 @@ import { fetchWorkerLoad } from '../core/engine-loads';
 
 const JSON_CT = [['content-type', 'application/json']] as const;
 
-function authHeaders(w: Worker): Record<string, string> {
-  return w.apiKey !== undefined ? { authorization: `Bearer ${w.apiKey}` } : {};
-}
-
 /** POST /flush_cache: fan out to every worker (45 s each); 200 all ok, 206 partial (SMG §5.7). */
 function flushCache(ctx: RouteContext): Handler {
   return async (_req, _body, res) => {
@@ -20,17 +15,14 @@ function flushCache(ctx: RouteContext): Handler {
     const results = await Promise.all(
       workers.map(async (w) => {
         try {
-          const r = await request(`${w.url}/flush_cache`, {
-            method: 'POST',
-            headers: authHeaders(w),
-            signal: AbortSignal.timeout(45_000),
-          });
-          const text = await r.body.text();
-          if (r.statusCode >= 200 && r.statusCode < 300) return { url: w.url, ok: true as const };
+          const r = await ctx.engines
+            .forWorker(w)
+            .call({ method: 'POST', path: '/flush_cache', timeoutMs: 45_000 });
+          if (r.status >= 200 && r.status < 300) return { url: w.url, ok: true as const };
           return {
             url: w.url,
             ok: false as const,
-            error: `flush_cache failed for worker ${w.url}: HTTP ${r.statusCode} ${text.slice(0, 200)}`,
+            error: `flush_cache failed for worker ${w.url}: HTTP ${r.status} ${r.text.slice(0, 200)}`,
           };
         } catch (err) {
           return {
@@ -77,7 +69,7 @@ function getLoads(ctx: RouteContext): Handler {
     const workers = ctx.router.workers();
     const loads = await Promise.all(
       workers.map(async (w) => {
-        const l = await fetchWorkerLoad(w, 5000);
+        const l = await fetchWorkerLoad(w, ctx.engines.forWorker(w), 5000);
         return {
           worker: w.url,
           load: l.load,

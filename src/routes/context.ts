@@ -1,6 +1,6 @@
 import type { Router } from '../core/router';
 import type { LoadTracker } from '../core/load-tracker';
-import type { UpstreamPools } from '../core/upstream';
+import type { EngineClients, PipelineDeps, Stage } from '../dispatch';
 import type { GatewayConfig } from '../config/config';
 import type { Logger } from '../util/logger';
 import type { Clock } from '../util/clock';
@@ -16,7 +16,12 @@ import type { SharedPrefixRouting } from '../routing/prefix-routing';
 export interface RouteContext {
   readonly router: Router;
   readonly loads: LoadTracker;
-  readonly pools: UpstreamPools;
+  /** One engine client per worker: every call to an engine goes through it. */
+  readonly engines: EngineClients;
+  /** The request pipeline's dependencies, built once per process. */
+  readonly dispatch: PipelineDeps;
+  /** Pipeline stages every inference route runs (WASM middleware, parsers…), in order. */
+  readonly stages: readonly Stage[];
   readonly config: GatewayConfig;
   readonly logger: Logger;
   readonly clock: Clock;

@@ -1,10 +1,15 @@
 import type { Handler } from '../server/types';
 import type { RouteContext } from './context';
+import { errorReply, GatewayError } from '../errors/gateway-error';
+import type { AdmissionResult } from '../resilience/admission';
 
 /** SMG's route groups (§3): public (no auth), protected (data plane), admin (control plane). */
 export type RouteGroup = 'public' | 'protected' | 'admin';
 
-const REJECT_STATUS: Record<string, number> = { queue_full: 429, timeout: 408, closed: 500 };
+/** Error-table rows of the rejections (empty 429/408; anything else an empty 500). */
+const REJECT_CODE: Partial<
+  Record<AdmissionResult, 'admission_queue_full' | 'admission_queue_timeout'>
+> = { queue_full: 'admission_queue_full', timeout: 'admission_queue_timeout' };
 
 /**
  * Instance-wide admission (SMG's legacy limiter): a token from the primary before the
@@ -19,10 +24,13 @@ function withAdmission(ctx: RouteContext, handler: Handler): Handler {
     const onAbort = (): void =>
       void ctx.control.call('admit-cancel', { ticket }).catch(() => undefined);
     res.onAbort(onAbort);
-    const result = await ctx.control.call('admit', { ticket }, waitMs).catch(() => 'closed');
+    const result = await ctx.control
+      .call('admit', { ticket }, waitMs)
+      .catch((): AdmissionResult => 'closed');
     if (result !== 'admitted') {
       if (result !== 'aborted') ctx.metrics.rateLimit('rejected');
-      res.send(REJECT_STATUS[String(result)] ?? 500, [], '');
+      const r = errorReply(new GatewayError(REJECT_CODE[result] ?? 'admission_unavailable', ''));
+      res.send(r.status, r.headers, r.body);
       return;
     }
     ctx.metrics.rateLimit('allowed');

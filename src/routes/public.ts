@@ -1,9 +1,8 @@
-import { request } from 'undici';
 import type { Route } from '../server/route-table';
 import type { Handler } from '../server/types';
 import type { RouteContext } from './context';
 import { GatewayError } from '../errors/gateway-error';
-import { forwardedHeaders, proxyToWorker } from '../core/proxy';
+import { forwardedHeaders, relay, RequestScope } from '../dispatch';
 import { mergeEngineMetrics } from './engine-metrics';
 import { readinessReply } from '../control/probe-server';
 
@@ -24,26 +23,28 @@ function infoPassthrough(ctx: RouteContext, path: string): Handler {
   return async (req, _body, res) => {
     const w = ctx.router.firstReady();
     if (!w) throw new GatewayError('no_workers', 'No workers are available');
-    await proxyToWorker({
-      pools: ctx.pools,
-      origin: w.url,
-      method: 'GET',
-      path,
-      headers: forwardedHeaders(req.headers, w.apiKey),
-      stream: false,
-      sink: res,
-      timeoutMs: ctx.config.requestTimeoutSecs * 1000,
-    });
+    const { deadlines, timeoutMs } = ctx.dispatch;
+    const scope = RequestScope.forRequest(res, deadlines, performance.now(), timeoutMs);
+    try {
+      const outcome = await relay({
+        client: ctx.engines.forWorker(w),
+        request: { method: 'GET', path, headers: forwardedHeaders(req.headers) },
+        clientAuthorization: req.headers.get('authorization'),
+        sink: res,
+        scope,
+        stream: false,
+      });
+      if (outcome.kind === 'failed') throw outcome.error;
+    } finally {
+      scope.dispose();
+    }
   };
 }
 
 function models(ctx: RouteContext): Handler {
   return (_req, _body, res) => {
     const ids = ctx.router.modelIds();
-    if (ids.length === 0) {
-      res.send(503, TEXT, 'No models available');
-      return;
-    }
+    if (ids.length === 0) throw new GatewayError('no_models', 'No models available');
     const data = ids.map((id) => ({ id, object: 'model', created: 0, owned_by: 'self_hosted' }));
     res.send(200, JSON_CT, JSON.stringify({ object: 'list', data }));
   };
@@ -51,17 +52,15 @@ function models(ctx: RouteContext): Handler {
 
 function engineMetrics(ctx: RouteContext): Handler {
   return async (_req, _body, res) => {
-    const urls = [...new Set(ctx.router.workers().map((w) => w.url))];
-    if (urls.length === 0) {
-      res.send(500, TEXT, 'No available workers');
-      return;
+    const byUrl = new Map(ctx.router.workers().map((w) => [w.url, w]));
+    if (byUrl.size === 0) {
+      throw new GatewayError('engine_metrics_no_workers', 'No available workers');
     }
     const scrapes = await Promise.all(
-      urls.map(async (url) => {
+      [...byUrl].map(async ([url, w]) => {
         try {
-          const r = await request(`${url}/metrics`, { signal: AbortSignal.timeout(5000) });
-          const text = await r.body.text();
-          return r.statusCode >= 200 && r.statusCode < 300 ? { url, text } : undefined;
+          const r = await ctx.engines.forWorker(w).call({ path: '/metrics', timeoutMs: 5000 });
+          return r.status >= 200 && r.status < 300 ? { url, text: r.text } : undefined;
         } catch {
           return undefined;
         }
@@ -69,8 +68,7 @@ function engineMetrics(ctx: RouteContext): Handler {
     );
     const ok = scrapes.filter((s): s is { url: string; text: string } => s !== undefined);
     if (ok.length === 0) {
-      res.send(500, TEXT, 'All backend requests failed');
-      return;
+      throw new GatewayError('engine_metrics_failed', 'All backend requests failed');
     }
     res.send(
       200,

@@ -1,5 +1,5 @@
 import { GatewayError } from '../errors/gateway-error';
-import type { BufferedReply } from '../core/proxy';
+import type { BufferedReply } from '../dispatch';
 import type { JsonObject } from './json-body';
 
 interface RerankItem {

@@ -27,8 +27,12 @@ export interface DetokenizeBody {
   readonly skipSpecialTokens: boolean;
 }
 
-/** A request the limits refuse: 413 in the tokenizer routes' envelope. */
-export class TooLarge extends Error {}
+/** A request the limits refuse: 413 request_too_large in the tokenizer routes' envelope. */
+export class TooLarge extends GatewayError {
+  constructor(message: string) {
+    super('request_too_large', message);
+  }
+}
 
 const UNTAGGED_PROMPT = 'prompt: data did not match any variant of untagged enum StringOrArray';
 

@@ -5,6 +5,7 @@ import { UwsSink } from './uws-sink';
 import type { CorsPolicy } from './cors';
 import { resolveRequestId } from './request-id';
 import { GatewayError, errorReply } from '../errors/gateway-error';
+import { reasonPhrase } from '../errors/codes';
 import type { Logger } from '../util/logger';
 
 export interface HttpServerOptions {
@@ -159,7 +160,7 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
           : new GatewayError('method_not_allowed', '', { headers: [['allow', found.allow]] }),
       );
       res.cork(() => {
-        res.writeStatus(`${r.status} ${r.status === 404 ? 'Not Found' : 'Method Not Allowed'}`);
+        res.writeStatus(`${r.status} ${reasonPhrase(r.status)}`);
         for (const [k, v] of r.headers) res.writeHeader(k, v);
         res.end(r.body);
       });

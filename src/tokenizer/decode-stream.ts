@@ -1,9 +1,10 @@
 import type { NativeDecodeStream, NativeTokenizerAddon } from '../native/tokenizer-addon';
+import { withCode } from './errors';
 
 /**
  * Incremental detokenizer (the addon's DecodeStream: holds back incomplete UTF-8 and
  * emits only newly completed text). Ids are checked here so a bad id is a RangeError
- * with its value, whatever the engine does.
+ * with its value and code `invalid_token_ids`, whatever the engine does.
  */
 export class DecodeStream {
   private readonly native: NativeDecodeStream;
@@ -41,9 +42,13 @@ export class DecodeStream {
 
 export function checkId(id: number, vocabSize: number, where = 'id'): void {
   if (!Number.isInteger(id) || id < 0) {
-    throw new RangeError(`${where}: token id must be a non-negative integer, got ${id}`);
+    throw badId(`${where}: token id must be a non-negative integer, got ${id}`);
   }
   if (id >= vocabSize) {
-    throw new RangeError(`${where}: token id ${id} is out of range (vocab size ${vocabSize})`);
+    throw badId(`${where}: token id ${id} is out of range (vocab size ${vocabSize})`);
   }
+}
+
+function badId(message: string): RangeError {
+  return withCode(new RangeError(message), 'invalid_token_ids');
 }

@@ -27,3 +27,9 @@ export type { L1CacheOptions } from './cache-l1';
 export { resolveTokenizerSource, type ResolveSourceOptions, type ResolvedSource } from './source';
 export { hubSettingsFromEnv, type HubSettings } from './hf-cache';
 export { TokenizerSourceError, type TokenizerSourceErrorCode } from './source-errors';
+export {
+  TOKENIZER_ERROR_CODES,
+  tokenizerErrorCode,
+  type CodedError,
+  type TokenizerErrorCode,
+} from './errors';

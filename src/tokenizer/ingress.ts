@@ -1,27 +1,16 @@
 import os from 'node:os';
 import type { Logger } from '../util/logger';
 import type { TokenizerConfig } from '../config/tokenizer-config';
-import type { TokenizersCall } from '../control/tokenizers-api';
+import type { ControlCall } from '../cluster/control-protocol';
+import { pollSource } from '../cluster/replicated';
 import { createTokenizerPool, type TokenizerPool } from './pool';
 import { loadTokenizer } from './load';
-import { TokenizerReplica, type TokenizerSnapshot } from './replica';
+import { TokenizerReplica } from './replica';
 
 export interface IngressTokenizers {
   readonly replica: TokenizerReplica;
   readonly pool: TokenizerPool;
   close(): Promise<void>;
-}
-
-/** A control-plane call (the ingress process's RPC client). */
-export type ControlCall = (op: string, payload: unknown, timeoutMs?: number) => Promise<unknown>;
-
-function isSnapshot(v: unknown): v is TokenizerSnapshot {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof (v as TokenizerSnapshot).version === 'number' &&
-    Array.isArray((v as TokenizerSnapshot).tokenizers)
-  );
 }
 
 /**
@@ -32,6 +21,7 @@ export function startIngressTokenizers(opts: {
   config: TokenizerConfig;
   /** Ingress processes of the instance (the pool gets its share of the CPUs). */
   processes: number;
+  /** The control-plane client's call (the registry replicates over 'sync:tokenizers'). */
   call: ControlCall;
   logger: Logger;
 }): IngressTokenizers {
@@ -40,14 +30,8 @@ export function startIngressTokenizers(opts: {
     config.threads ??
     Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, opts.processes)));
   const pool = createTokenizerPool({ threads });
-  const ask = async (payload: TokenizersCall, timeoutMs?: number): Promise<TokenizerSnapshot> => {
-    const s = await opts.call('tokenizers', payload, timeoutMs);
-    if (!isSnapshot(s)) throw new Error('malformed tokenizer registry snapshot');
-    return s;
-  };
   const replica = new TokenizerReplica({
-    watch: (since) => ask({ kind: 'watch', since }, 60_000),
-    fetch: () => ask({ kind: 'snapshot' }),
+    ...pollSource((req, timeoutMs) => opts.call('sync:tokenizers', req, timeoutMs)),
     load: (file) =>
       loadTokenizer(file, {
         pool,

@@ -1,5 +1,6 @@
 import type { NativeTokenizerAddon } from '../native/tokenizer-addon';
 import type { TokenizerCacheOptions } from './cached-encoder';
+import { withCode } from './errors';
 import { tokenizerAddon } from './native';
 import { createTokenizerPool, type TokenizerPool } from './pool';
 import { resolveTokenizerSource, type ResolveSourceOptions } from './source';
@@ -29,7 +30,10 @@ export async function loadTokenizer(
 ): Promise<Tokenizer> {
   const addon = options.addon ?? tokenizerAddon();
   const { file } = await resolveTokenizerSource(source, options);
-  const handle = await addon.tokenizerLoad(file);
+  // the engine's rejection names the file and the problem; the code says what kind it is
+  const handle = await addon.tokenizerLoad(file).catch((err: unknown) => {
+    throw err instanceof Error ? withCode(err, 'tokenizer_load_failed') : err;
+  });
   const ownsPool = options.pool === undefined;
   const pool =
     options.pool ??

@@ -27,3 +27,44 @@ export interface PoolResults {
   decode: string;
   ping: 'ok';
 }
+
+/**
+ * A failed task as it crosses back to the calling thread. A structured clone keeps an
+ * Error's class and message but drops its own properties, the `code` among them: the pool
+ * thread throws this plain object instead and the calling thread rebuilds the error.
+ */
+export interface PoolFailure {
+  readonly kind: 'pool_failure';
+  /** 'TypeError' | 'RangeError' | anything else (rebuilt as Error). */
+  readonly name: string;
+  readonly message: string;
+  readonly code?: string;
+  readonly stack?: string;
+}
+
+/** What a pool thread throws for `err`. */
+export function toPoolFailure(err: unknown): PoolFailure {
+  if (!(err instanceof Error)) return { kind: 'pool_failure', name: 'Error', message: String(err) };
+  const code: unknown = (err as Error & { code?: unknown }).code;
+  return {
+    kind: 'pool_failure',
+    name: err.name,
+    message: err.message,
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(err.stack !== undefined ? { stack: err.stack } : {}),
+  };
+}
+
+function isPoolFailure(v: unknown): v is PoolFailure {
+  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'pool_failure';
+}
+
+/** The calling thread's error for what a pool task rejected with (other values unchanged). */
+export function fromPoolFailure(v: unknown): unknown {
+  if (!isPoolFailure(v)) return v;
+  const Ctor = v.name === 'TypeError' ? TypeError : v.name === 'RangeError' ? RangeError : Error;
+  const err = new Ctor(v.message);
+  if (v.code !== undefined) Object.assign(err, { code: v.code });
+  if (v.stack !== undefined) err.stack = v.stack;
+  return err;
+}

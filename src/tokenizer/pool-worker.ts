@@ -1,11 +1,22 @@
 import { tokenizerAddon } from './native';
-import type { PoolTask, PoolResults } from './pool-messages';
+import { toPoolFailure, type PoolTask, type PoolResults } from './pool-messages';
 
 // Loaded once per pool thread; the addon is context-aware and its handles are process-wide.
 const addon = tokenizerAddon();
 
-/** The piscina task handler. Native argument errors (TypeError/RangeError) reject the task. */
+/**
+ * The piscina task handler. An error rejects the task as a PoolFailure, so its `code`
+ * (native/errors.ts) reaches the calling thread.
+ */
 export default function run(task: PoolTask): PoolResults[PoolTask['op']] {
+  try {
+    return execute(task);
+  } catch (err) {
+    throw toPoolFailure(err);
+  }
+}
+
+function execute(task: PoolTask): PoolResults[PoolTask['op']] {
   switch (task.op) {
     case 'encode':
       return addon.tokenizerEncode(task.handle, task.text, task.add);

@@ -1,7 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import Piscina from 'piscina';
-import type { PoolTask, PoolResults } from './pool-messages';
+import { withCode } from './errors';
+import { fromPoolFailure, type PoolTask, type PoolResults } from './pool-messages';
 
 /**
  * A thread pool for tokenizer work, shared by every tokenizer of a process (handles are
@@ -40,7 +41,7 @@ export function createTokenizerPool(opts: TokenizerPoolOptions = {}): TokenizerP
   let closed = false;
   let pending = 0;
   const get = (): Piscina<PoolTask, unknown> => {
-    if (closed) throw new Error('the tokenizer pool is closed');
+    if (closed) throw withCode(new Error('the tokenizer pool is closed'), 'tokenizer_closed');
     piscina ??= new Piscina<PoolTask, unknown>({
       filename: path.join(__dirname, 'pool-worker.js'),
       minThreads: threads,
@@ -58,6 +59,8 @@ export function createTokenizerPool(opts: TokenizerPoolOptions = {}): TokenizerP
     pending++;
     try {
       return (await p.run(task)) as PoolResults[K];
+    } catch (err) {
+      throw fromPoolFailure(err);
     } finally {
       pending--;
     }

@@ -1,5 +1,6 @@
 import type { Logger } from '../util/logger';
 import type { Tokenizer } from './tokenizer';
+import { Replica, type ReplicaSource, type Versioned } from '../cluster/replicated';
 
 /** One registered tokenizer as the primary replicates it (JSON over IPC). */
 export interface TokenizerRecord {
@@ -13,17 +14,13 @@ export interface TokenizerRecord {
   readonly chat_template_path?: string;
 }
 
-export interface TokenizerSnapshot {
-  /** Grows with every change of the registry. */
-  readonly version: number;
-  readonly tokenizers: readonly TokenizerRecord[];
-}
+/** The registry as the primary replicates it: its records sorted by name, versioned. */
+export type TokenizerSnapshot = Versioned<readonly TokenizerRecord[]>;
 
-export interface ReplicaDeps {
-  /** Long-poll: the snapshot once newer than `since` (or after the primary's watch period). */
-  watch(since: number): Promise<TokenizerSnapshot>;
-  /** The current snapshot, now. */
-  fetch(): Promise<TokenizerSnapshot>;
+/** The pull transport to the primary's registry (long-poll `watch`, `fetch` now). */
+export interface ReplicaDeps extends Required<
+  Pick<ReplicaSource<readonly TokenizerRecord[]>, 'watch' | 'fetch'>
+> {
   /** Loads a resolved file in this process. */
   load(file: string): Promise<Tokenizer>;
   readonly logger: Logger;
@@ -42,20 +39,20 @@ interface LocalLoad {
 }
 
 /**
- * An ingress process's copy of the registry. Every registered tokenizer is loaded here
- * from its resolved file (records with the same file share one load). A lookup that
- * misses asks the primary for the current registry before answering "not found", and a
- * lookup of a tokenizer still loading waits for the load.
+ * An ingress process's copy of the registry (a `Replica` following the primary's). Every
+ * registered tokenizer is loaded here from its resolved file (records with the same file
+ * share one load). A lookup that misses asks the primary for the current registry before
+ * answering "not found", and a lookup of a tokenizer still loading waits for the load.
  */
 export class TokenizerReplica {
-  private version = 0;
+  private readonly state: Replica<readonly TokenizerRecord[]>;
   private records: readonly TokenizerRecord[] = [];
   private readonly loads = new Map<string, LocalLoad>();
-  private refreshing: Promise<void> | undefined;
   private closed = false;
 
   constructor(private readonly deps: ReplicaDeps) {
-    void this.follow();
+    this.state = new Replica(deps, { logger: deps.logger, name: 'tokenizers' });
+    this.state.onChange((records) => this.apply(records));
   }
 
   /** SMG §5.6: by name, then id; '' or 'unknown' = the first by name. */
@@ -88,11 +85,7 @@ export class TokenizerReplica {
 
   /** Applies the primary's current snapshot now (coalesced). */
   refresh(): Promise<void> {
-    this.refreshing ??= this.deps
-      .fetch()
-      .then((s) => this.apply(s))
-      .finally(() => (this.refreshing = undefined));
-    return this.refreshing;
+    return this.state.refresh();
   }
 
   /** Resolves once every registered tokenizer finished loading here (or failed to). */
@@ -102,6 +95,7 @@ export class TokenizerReplica {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.state.close();
     const all = [...this.loads.values()];
     this.loads.clear();
     this.records = [];
@@ -120,25 +114,10 @@ export class TokenizerReplica {
     return `Tokenizer for model '${model}' not found. Available: ${this.records.map((r) => r.name).join(', ')}`;
   }
 
-  /** The watch loop; errors (primary busy, channel closed) back off and retry. */
-  private async follow(): Promise<void> {
-    while (!this.closed) {
-      try {
-        this.apply(await this.deps.watch(this.version));
-      } catch (err) {
-        if (this.closed) return;
-        this.deps.logger.debug({ err }, 'tokenizer registry watch failed; retrying');
-        await new Promise((r) => setTimeout(r, 1000).unref());
-      }
-    }
-  }
-
-  private apply(s: TokenizerSnapshot): void {
-    if (this.closed || s.version <= this.version) return;
-    this.version = s.version;
-    this.records = [...s.tokenizers].sort((a, b) =>
-      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-    );
+  /** A newer registry arrived (the replica applies newer versions only). */
+  private apply(records: readonly TokenizerRecord[]): void {
+    if (this.closed) return;
+    this.records = [...records].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const files = new Set(this.records.map((r) => r.file));
     for (const r of this.records) this.loadFor(r);
     for (const file of [...this.loads.keys()]) if (!files.has(file)) this.release(file);

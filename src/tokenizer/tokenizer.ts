@@ -6,6 +6,7 @@ import {
   type TokenizerCacheStats,
 } from './cached-encoder';
 import { DecodeStream, checkId } from './decode-stream';
+import { withCode } from './errors';
 import type { TokenizerPool } from './pool';
 
 export interface EncodeOptions {
@@ -134,7 +135,7 @@ export class Tokenizer {
   async encodeBatch(texts: readonly string[], opts: EncodeOptions = {}): Promise<Uint32Array[]> {
     this.alive();
     const list: unknown = texts;
-    if (!Array.isArray(list)) throw new TypeError('texts must be an array of strings');
+    if (!Array.isArray(list)) throw argumentError('texts must be an array of strings');
     for (const t of texts) checkText(t);
     const add = opts.addSpecialTokens ?? true;
     const cache = this.cache;
@@ -281,7 +282,7 @@ export class Tokenizer {
       return ids;
     }
     if (!Array.isArray(ids))
-      throw new TypeError('ids must be a Uint32Array or an array of integers');
+      throw argumentError('ids must be a Uint32Array or an array of integers');
     const out = new Uint32Array(ids.length);
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i] as number;
@@ -292,12 +293,16 @@ export class Tokenizer {
   }
 
   private alive(): void {
-    if (this.closing) throw new Error('the tokenizer is closed');
+    if (this.closing) throw withCode(new Error('the tokenizer is closed'), 'tokenizer_closed');
   }
 }
 
 function checkText(text: unknown): asserts text is string {
-  if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${typeof text}`);
+  if (typeof text !== 'string') throw argumentError(`text must be a string, got ${typeof text}`);
+}
+
+function argumentError(message: string): TypeError {
+  return withCode(new TypeError(message), 'invalid_argument');
 }
 
 function threshold(v: number | undefined, def: number, name: string): number {

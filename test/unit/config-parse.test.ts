@@ -24,7 +24,7 @@ test('defaults follow SMG where collie implements the flag', () => {
   ]);
   assert.equal(c.logLevel, 'info');
   assert.equal(c.policy, 'cache_aware');
-  assert.ok(c.workers >= 1);
+  assert.ok(c.ingressProcesses >= 1);
   assert.ok(Object.isFrozen(c));
 });
 
@@ -49,7 +49,7 @@ test('lists take every following value, repeat, and accept --flag=value', () => 
   assert.equal(c.port, 8080);
   assert.deepEqual(c.modelAliases, { fast: 'llama', big: 'qwen' });
   assert.equal(c.logJson, true);
-  assert.equal(c.workers, 2);
+  assert.equal(c.ingressProcesses, 2);
   assert.deepEqual(c.requestIdHeaders, ['custom-trace-id']);
 });
 

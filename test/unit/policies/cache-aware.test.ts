@@ -5,12 +5,29 @@ import {
   DEFAULT_CACHE_AWARE,
   DIVERT_FACTOR,
 } from '../../../src/policies/cache-aware';
-import type { RequestInfo, RoutingDecision } from '../../../src/policies/types';
+import type { Policy, RequestInfo, RoutingDecision } from '../../../src/policies/types';
 import { createFleet, createTestDeps, makeWorkers } from './fixtures';
 import { createFakePrefix } from './fake-prefix';
 
-function request(text: string, seen: RoutingDecision[] = []): RequestInfo {
-  return { header: () => undefined, routingText: text, annotate: (d) => seen.push(d) };
+/** A request whose decision (the value decide() returns) is collected into `seen`. */
+interface SeenRequest extends RequestInfo {
+  readonly seen: RoutingDecision[];
+}
+
+function request(text: string, seen: RoutingDecision[] = []): SeenRequest {
+  return { header: () => undefined, routingText: text, seen };
+}
+
+/** select() through decide(), so tests see the decision value. */
+function explained(policy: Policy): Policy {
+  return {
+    ...policy,
+    select(set, req) {
+      const c = policy.decide?.(set, req);
+      if (c) (req as SeenRequest).seen.push(c.decision);
+      return c?.worker;
+    },
+  };
 }
 
 const SYSTEM = 'You are a helpful assistant. Answer briefly and precisely. ';
@@ -19,7 +36,9 @@ function setup(mode: 'collie' | 'smg' = 'collie', n = 4) {
   const deps = createTestDeps(7);
   const prefix = createFakePrefix(4);
   const fleet = createFleet(makeWorkers(n));
-  const policy = createCacheAwarePolicy({ ...deps, prefix }, { ...DEFAULT_CACHE_AWARE, mode });
+  const policy = explained(
+    createCacheAwarePolicy({ ...deps, prefix }, { ...DEFAULT_CACHE_AWARE, mode }),
+  );
   policy.onWorkersChanged?.(fleet.set);
   const setLoad = (id: string, v: number): void => {
     deps.loads.set(id, v);

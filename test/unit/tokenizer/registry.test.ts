@@ -5,8 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { TokenizerRegistry } from '../../../src/control/tokenizer-registry';
 import { handleTokenizersCall, type TokenizersCall } from '../../../src/control/tokenizers-api';
-import type { Reply } from '../../../src/errors/gateway-error';
-import type { TokenizerSnapshot } from '../../../src/tokenizer/replica';
+import { syncHandler } from '../../../src/cluster/replicated';
 import { silentLogger } from '../../../src/util/logger';
 
 let tmp: string;
@@ -37,17 +36,19 @@ function registry(
   });
 }
 
-async function call(
-  r: TokenizerRegistry,
-  c: TokenizersCall,
-): Promise<{ status: number; body: unknown }> {
-  const reply = (await handleTokenizersCall(r, c, 'p1')) as Reply;
-  return {
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+function call(r: TokenizerRegistry, c: TokenizersCall): Promise<Answer> {
+  const reply = handleTokenizersCall(r, c);
+  return Promise.resolve<Answer>({
     status: reply.status,
     body: reply.headers.some(([k, v]) => k === 'content-type' && v === 'application/json')
       ? JSON.parse(reply.body)
       : reply.body,
-  };
+  });
 }
 
 const post = (body: unknown): TokenizersCall => ({ kind: 'api', method: 'POST', body });
@@ -233,44 +234,26 @@ describe('registry API (SMG §7 shapes)', () => {
 describe('replication: watch / snapshot', () => {
   test('a watch answers at once when behind, on change, or after the watch period', async () => {
     const r = registry({ watchMs: 30 });
+    const sync = syncHandler(r.replicated); // the 'sync:tokenizers' control op
     const keepAlive = setTimeout(() => undefined, 5000); // watch timers are unref'd
-    const s0 = (await handleTokenizersCall(
-      r,
-      { kind: 'watch', since: 0 },
-      'p1',
-    )) as TokenizerSnapshot;
-    assert.deepEqual(s0, { version: 1, tokenizers: [] });
-    const pending = handleTokenizersCall(
-      r,
-      { kind: 'watch', since: 1 },
-      'p1',
-    ) as Promise<TokenizerSnapshot>;
+    const s0 = await sync({ since: 0 }, 'p1');
+    assert.deepEqual(s0, { version: 1, value: [] });
+    const pending = sync({ since: 1 }, 'p1');
     r.submit('m', fileA);
     const s1 = await pending;
     assert.equal(s1.version, 2);
     assert.deepEqual(
-      s1.tokenizers.map((t) => [t.name, t.file, t.vocab_size]),
+      s1.value.map((t) => [t.name, t.file, t.vocab_size]),
       [['m', fileA, 32000]],
     );
     const t0 = Date.now();
-    const idle = (await handleTokenizersCall(
-      r,
-      { kind: 'watch', since: 2 },
-      'p1',
-    )) as TokenizerSnapshot;
+    const idle = await sync({ since: 2 }, 'p1');
     assert.equal(idle.version, 2);
     assert.ok(Date.now() - t0 >= 25);
-    const gone = handleTokenizersCall(
-      r,
-      { kind: 'watch', since: 2 },
-      'p2',
-    ) as Promise<TokenizerSnapshot>;
+    const gone = sync({ since: 2 }, 'p2');
     r.peerGone('p2');
     assert.equal((await gone).version, 2);
-    assert.equal(
-      ((await handleTokenizersCall(r, { kind: 'snapshot' }, 'p1')) as TokenizerSnapshot).version,
-      2,
-    );
+    assert.equal((await sync({}, 'p1')).version, 2);
     r.close();
     clearTimeout(keepAlive);
   });

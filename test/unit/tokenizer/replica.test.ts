@@ -18,7 +18,7 @@ const rec = (name: string, file = `/t/${name}.json`): TokenizerRecord => ({
 
 /** A primary stand-in: snapshots on demand, long-polls that wait for set(). */
 function fakePrimary() {
-  let snap: TokenizerSnapshot = { version: 1, tokenizers: [] };
+  let snap: TokenizerSnapshot = { version: 1, value: [] };
   let waiters: Array<(s: TokenizerSnapshot) => void> = [];
   let fetches = 0;
   return {
@@ -26,7 +26,7 @@ function fakePrimary() {
       return fetches;
     },
     set(tokenizers: TokenizerRecord[], notify = true) {
-      snap = { version: snap.version + 1, tokenizers };
+      snap = { version: snap.version + 1, value: tokenizers };
       if (!notify) return;
       const ws = waiters;
       waiters = [];

@@ -1,0 +1,106 @@
+import { Type as T, type Static, type TSchema } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { AdmissionResult } from '../resilience/admission';
+import type { Reply } from '../errors/gateway-error';
+import type { WorkersCall } from '../control/workers-api';
+import type { TokenizersCall } from '../control/tokenizers-api';
+import type { OutcomeBatch } from '../core/outcome-reporter';
+import type { TokenizerRecord } from '../tokenizer/replica';
+import type { SyncRequest, Versioned } from './replicated';
+import {
+  createRpcServer,
+  type PayloadGuard,
+  type PayloadGuards,
+  type RpcClient,
+  type RpcHandlers,
+  type RpcServer,
+} from './rpc';
+
+/**
+ * The control protocol between ingress processes and the primary (which owns admission,
+ * the registries and the circuit breakers): op → { payload, result }. Payloads are checked
+ * at the primary against the schemas below before a handler sees them.
+ *
+ * Adding an op: an entry here, its schema in `GUARDS`, its handler in the control plane —
+ * the compiler names whichever is missing.
+ */
+export type ControlOps = {
+  /** Instance-wide admission: a token, or why not. `ticket` is unique within the process. */
+  admit: { payload: Ticket; result: AdmissionResult };
+  /** The client of a queued `admit` left: drop it from the queue. */
+  'admit-cancel': { payload: Ticket; result: null };
+  /** Returns one token this process holds. */
+  release: { payload: null; result: null };
+  /** A /workers request, answered by the workers API in the primary. */
+  workers: { payload: WorkersCall; result: Reply };
+  /** A /v1/tokenizers request, answered by the tokenizer registry API. */
+  tokenizers: { payload: TokenizersCall; result: Reply };
+  /** Request outcomes per worker for the circuit breakers. */
+  'cb-outcomes': { payload: OutcomeBatch; result: null };
+  /** Replication of the tokenizer registry (see replicated.ts). */
+  'sync:tokenizers': { payload: SyncRequest; result: Versioned<readonly TokenizerRecord[]> };
+};
+
+export type ControlOp = keyof ControlOps;
+export type ControlClient = RpcClient<ControlOps>;
+export type ControlHandlers = RpcHandlers<ControlOps>;
+export type ControlServer = RpcServer<ControlOps>;
+/** A typed control-plane call (an ingress process's client's `call`). */
+export type ControlCall = ControlClient['call'];
+
+const TicketSchema = T.Object({ ticket: T.String({ maxLength: 4096 }) });
+type Ticket = Static<typeof TicketSchema>;
+
+const Method = <M extends string>(methods: readonly M[]) =>
+  T.Union(methods.map((m) => T.Literal(m)));
+
+const WorkersCallSchema = T.Object({
+  method: Method(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const),
+  id: T.Optional(T.String()),
+  query: T.String(),
+  body: T.Optional(T.Unknown()),
+});
+
+const TokenizersCallSchema = T.Object({
+  kind: T.Literal('api'),
+  method: Method(['GET', 'POST', 'DELETE'] as const),
+  id: T.Optional(T.String()),
+  status: T.Optional(T.Boolean()),
+  body: T.Optional(T.Unknown()),
+});
+
+/** 'S' success, 'F' failure, in order, per worker id. */
+const OutcomeBatchSchema = T.Record(T.String(), T.String({ pattern: '^[SF]*$' }));
+
+const SyncRequestSchema = T.Object({ since: T.Optional(T.Integer({ minimum: 0 })) });
+
+/** A compiled TypeBox check as a payload guard (the first error names the field). */
+function guardOf<S extends TSchema>(schema: S): PayloadGuard<Static<S>> {
+  const check = TypeCompiler.Compile(schema);
+  return {
+    is: (v): v is Static<S> => check.Check(v),
+    why(v) {
+      const e = check.Errors(v).First();
+      return e ? `${e.path || '/'}: ${e.message}` : 'invalid';
+    },
+  };
+}
+
+/**
+ * One guard per op. Each is typed by the op's payload, so a schema that drifts from the
+ * payload type (say, a new required field of WorkersCall) does not compile.
+ */
+const GUARDS: PayloadGuards<ControlOps> = {
+  admit: guardOf(TicketSchema),
+  'admit-cancel': guardOf(TicketSchema),
+  release: guardOf(T.Null()),
+  workers: guardOf(WorkersCallSchema),
+  tokenizers: guardOf(TokenizersCallSchema),
+  'cb-outcomes': guardOf(OutcomeBatchSchema),
+  'sync:tokenizers': guardOf(SyncRequestSchema),
+};
+
+/** The primary's side of the protocol: handlers behind the payload guards. */
+export function createControlServer(handlers: ControlHandlers): ControlServer {
+  return createRpcServer(handlers, GUARDS);
+}

@@ -1,0 +1,78 @@
+import type { Clock } from '../util/clock';
+
+/** A pending deadline; cancel() is idempotent and O(1). */
+export interface DeadlineHandle {
+  cancel(): void;
+}
+
+/**
+ * Request deadlines without a timer per request: entries fall into buckets of `resolutionMs`
+ * and one shared timer fires each due bucket. Deadlines may fire up to one resolution late,
+ * never early. The timer runs only while entries exist and never keeps the process alive.
+ */
+export interface Deadlines {
+  /** Calls `cb` once at (or up to one resolution after) `atMs` on the clock's monotonic scale. */
+  at(atMs: number, cb: () => void): DeadlineHandle;
+  /** Pending entries (tests). */
+  readonly size: number;
+  close(): void;
+}
+
+class Entry implements DeadlineHandle {
+  constructor(
+    readonly cb: () => void,
+    public bucket: Set<Entry> | undefined,
+  ) {}
+
+  cancel(): void {
+    this.bucket?.delete(this);
+    this.bucket = undefined;
+  }
+}
+
+export function createDeadlines(clock: Clock, resolutionMs = 50): Deadlines {
+  const buckets = new Map<number, Set<Entry>>();
+  let timer: NodeJS.Timeout | undefined;
+
+  function fire(): void {
+    const now = Math.floor(clock.monotonic() / resolutionMs);
+    for (const [slot, set] of buckets) {
+      if (slot > now) continue;
+      buckets.delete(slot);
+      for (const e of set) {
+        e.bucket = undefined;
+        e.cb();
+      }
+    }
+    if (buckets.size === 0 && timer) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  }
+
+  return {
+    at(atMs, cb) {
+      // ceil: a deadline never fires early
+      const slot = Math.ceil(atMs / resolutionMs);
+      let set = buckets.get(slot);
+      if (!set) buckets.set(slot, (set = new Set()));
+      const e = new Entry(cb, set);
+      set.add(e);
+      if (!timer) {
+        timer = setInterval(fire, resolutionMs);
+        timer.unref();
+      }
+      return e;
+    },
+    get size() {
+      let n = 0;
+      for (const set of buckets.values()) n += set.size;
+      return n;
+    },
+    close() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      buckets.clear();
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import type { GatewayMetrics, RouteKey } from '../metrics';
+import type { RouterErrorType } from '../metrics/labels';
+import type { OutcomeReporter } from '../core/outcome-reporter';
+import type { Selection } from '../core/router';
+import type { Worker } from '../core/worker';
+import { GatewayError } from '../errors/gateway-error';
+import { RETRYABLE_STATUSES } from '../resilience';
+import type { DispatchExchange, DispatchResult } from './stages';
+
+/**
+ * Everything the pipeline reports, in one interface: metrics, circuit-breaker outcomes and
+ * the routing-precision check. The pipeline calls it at fixed points and never touches a
+ * metric itself.
+ */
+export interface DispatchObserver {
+  started(x: DispatchExchange): void;
+  selected(x: DispatchExchange, sel: Selection): void;
+  /** An attempt got a status line (`status`) or failed in transport (`error`). */
+  attemptEnded(x: DispatchExchange, worker: Worker, status: number, error?: GatewayError): void;
+  firstByte(x: DispatchExchange, seconds: number): void;
+  /** A buffered 2xx answer of a cache-aware decision (precision: predicted vs reported). */
+  answered(x: DispatchExchange, sel: Selection, body: Buffer): void;
+  /** Attempt `attempt` (≥ 1) is about to start: a retry. */
+  retrying(x: DispatchExchange, attempt: number): void;
+  /** Waiting `backoffMs` before attempt `attempt`. */
+  backoff(x: DispatchExchange, attempt: number, backoffMs: number): void;
+  finished(x: DispatchExchange, result: DispatchResult, seconds: number): void;
+}
+
+export interface MetricsObserverDeps {
+  readonly metrics: GatewayMetrics;
+  readonly outcomes: OutcomeReporter;
+  readonly policy: string;
+  readonly blockSize: number;
+  readonly maxAttempts: number;
+}
+
+const CACHED = Buffer.from('"cached_tokens"');
+
+/**
+ * cached_tokens an engine reported in a JSON answer (OpenAI usage.prompt_tokens_details or
+ * SGLang meta_info): found by scanning the bytes, not by parsing the whole answer.
+ */
+export function reportedCachedTokens(body: Buffer): number | undefined {
+  const at = body.indexOf(CACHED);
+  if (at < 0) return undefined;
+  let i = at + CACHED.length;
+  while (
+    i < body.length &&
+    (body[i] === 0x20 || body[i] === 0x3a || body[i] === 0x0a || body[i] === 0x09)
+  )
+    i++;
+  let end = i;
+  while (end < body.length && (body[end] as number) >= 0x30 && (body[end] as number) <= 0x39) end++;
+  if (end === i) return undefined;
+  return Number(body.toString('latin1', i, end));
+}
+
+function errorType(err: GatewayError | undefined): RouterErrorType {
+  if (err?.code === 'no_available_workers' || err?.code === 'model_not_found') return 'no_workers';
+  if (err?.code === 'call_upstream_timeout') return 'timeout';
+  return 'backend_error';
+}
+
+export function createMetricsObserver(d: MetricsObserverDeps): DispatchObserver {
+  const { metrics } = d;
+  const keys = new Map<string, RouteKey>();
+  const keyOf = (x: DispatchExchange): RouteKey => {
+    const k = `${x.model}\0${x.endpoint}`;
+    let key = keys.get(k);
+    if (!key) keys.set(k, (key = { model: x.model, endpoint: x.endpoint }));
+    return key;
+  };
+  const selection = (model: string) => ({ model, policy: d.policy });
+  return {
+    started(x) {
+      metrics.routerRequest(
+        x.stream ? { ...keyOf(x), streaming: true } : { ...keyOf(x), streaming: false },
+      );
+    },
+    selected(x, sel) {
+      if (sel.routing) metrics.routeDecision(x.model, sel.routing.reason);
+      metrics.workerSelection(selection(x.model));
+    },
+    attemptEnded(_x, worker, status, error) {
+      if (error) {
+        if (error.status >= 500) d.outcomes.record(worker.id, false); // transport failure
+        return;
+      }
+      metrics.upstreamResponse(status);
+      d.outcomes.record(worker.id, !RETRYABLE_STATUSES.has(status));
+    },
+    firstByte(x, seconds) {
+      metrics.ttft(keyOf(x), seconds);
+    },
+    answered(x, sel, body) {
+      const reported = sel.routing ? reportedCachedTokens(body) : undefined;
+      if (sel.routing && reported !== undefined) {
+        metrics.routingPrecision(x.model, sel.routing.matchedBlocks * d.blockSize, reported);
+      }
+    },
+    retrying(x) {
+      metrics.retry(x.endpoint);
+    },
+    backoff(_x, attempt, backoffMs) {
+      metrics.retryBackoff(attempt, backoffMs / 1000);
+    },
+    finished(x, result, seconds) {
+      const key = keyOf(x);
+      if (result.exhausted && d.maxAttempts > 1) metrics.retriesExhausted(x.endpoint);
+      if (result.error) metrics.routerError({ ...key, errorType: errorType(result.error) });
+      metrics.routerDuration(key, seconds);
+    },
+  };
+}

@@ -1,0 +1,244 @@
+import type { ResponseSink } from '../server/types';
+import type { RequestInfo } from '../policies/types';
+import type { Selection, SelectOptions } from '../core/router';
+import type { LoadLease } from '../core/load-tracker';
+import type { Worker } from '../core/worker';
+import type { Rng } from '../util/rng';
+import { GatewayError } from '../errors/gateway-error';
+import {
+  RETRYABLE_STATUSES,
+  backoffMs,
+  normalizeMaxAttempts,
+  type BackoffConfig,
+} from '../resilience';
+import type { EngineClient } from './engine-client';
+import type { BufferedReply } from './exchange';
+import { forwardedHeaders } from './headers';
+import type { DispatchObserver } from './observer';
+import { relay, type RelayHooks, type RelayOutcome } from './relay';
+import { RequestScope, sleepInScope } from './scope';
+import type { Deadlines } from './deadlines';
+import { stageHooks, type DispatchExchange, type DispatchResult, type StagePlan } from './stages';
+
+/** What the pipeline needs from the rest of the process (all injectable for tests). */
+export interface PipelineDeps {
+  select(model: string, info: RequestInfo, opts: SelectOptions): Selection;
+  acquire(workerId: string, blocks: number): LoadLease;
+  admit(w: Worker): (() => void) | undefined;
+  client(w: Worker): EngineClient;
+  readonly observer: DispatchObserver;
+  readonly retry: BackoffConfig & { readonly maxAttempts: number };
+  /** One deadline for the whole exchange: all attempts, backoffs and the stream, ms. */
+  readonly timeoutMs: number;
+  readonly deadlines: Deadlines;
+  readonly rng: Rng;
+  /** Monotonic ms. */
+  now(): number;
+  /** Backoff wait; ends early when the scope aborts. Default: a timer. */
+  sleep?(ms: number, scope: RequestScope): Promise<void>;
+  /** cache_aware: routing transparency headers carry block counts × this. */
+  readonly blockSize: number;
+}
+
+/** One request's input to the pipeline (the route parsed it). */
+export interface DispatchInput {
+  readonly x: DispatchExchange;
+  readonly info: RequestInfo;
+  readonly stages: StagePlan;
+  readonly sink: ResponseSink;
+}
+
+/** What the client gets if no further attempt follows. */
+type Last =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'held'; readonly reply: BufferedReply }
+  | { readonly kind: 'error'; readonly error: GatewayError };
+
+type Step =
+  | { readonly kind: 'done'; readonly status: number }
+  | { readonly kind: 'retry'; readonly last: Last; readonly workerId?: string };
+
+/** Routing transparency: which worker, and for cache_aware why and how much prefix matched. */
+function routingHeaders(sel: Selection, blockSize: number): Array<readonly [string, string]> {
+  const out: Array<readonly [string, string]> = [['x-collie-worker', sel.worker.id]];
+  const d = sel.routing;
+  if (d) {
+    out.push(['x-collie-route-reason', d.reason]);
+    out.push([
+      'x-collie-prefix-match',
+      `${d.matchedBlocks * blockSize}/${d.totalBlocks * blockSize}`,
+    ]);
+  }
+  return out;
+}
+
+/**
+ * The request pipeline (SMG §5.3.5 semantics): select → lease (load, probe slot) → attempt
+ * through the worker's engine client → classify → record → retry with backoff, re-selecting
+ * and avoiding workers that failed this request. One scope per request (client gone or the
+ * deadline) stops backoff, retries and the upstream exchange. A retryable answer is held
+ * back while attempts remain; nothing is retried once a byte reached the client. Resolves
+ * when the answer was written; rejects with a GatewayError while nothing was written.
+ */
+export async function runPipeline(deps: PipelineDeps, input: DispatchInput): Promise<void> {
+  const { x, sink, stages } = input;
+  const scope = RequestScope.forRequest(sink, deps.deadlines, x.startedMs, deps.timeoutMs);
+  deps.observer.started(x);
+  const p: Progress = { attempts: 0, exhausted: false, status: 0 };
+  let error: GatewayError | undefined;
+  try {
+    for (const s of stages.beforeRouting) s.beforeRouting?.(x);
+    await attempts(deps, input, scope, p);
+  } catch (err) {
+    error =
+      err instanceof GatewayError
+        ? err
+        : new GatewayError('internal_error', 'Internal error', { cause: err });
+    p.status = error.status;
+    throw err;
+  } finally {
+    scope.dispose();
+    const result: DispatchResult = { ...p, ...(error ? { error } : {}) };
+    for (const s of stages.onComplete) s.onComplete?.(x, result);
+    deps.observer.finished(x, result, (deps.now() - x.startedMs) / 1000);
+  }
+}
+
+interface Progress {
+  attempts: number;
+  exhausted: boolean;
+  status: number;
+}
+
+async function attempts(
+  deps: PipelineDeps,
+  input: DispatchInput,
+  scope: RequestScope,
+  p: Progress,
+): Promise<void> {
+  const max = normalizeMaxAttempts(deps.retry.maxAttempts);
+  const excluded = new Set<string>();
+  for (let k = 0; ; k++) {
+    if (k > 0) deps.observer.retrying(input.x, k);
+    const isLast = k + 1 >= max;
+    p.attempts = k + 1;
+    const step = await attempt(deps, input, scope, excluded, isLast);
+    if (step.kind === 'done') {
+      p.status = step.status;
+      // the last attempt relayed a retryable answer: the budget is spent all the same
+      p.exhausted = isLast && max > 1 && RETRYABLE_STATUSES.has(step.status);
+      return;
+    }
+    if (step.workerId !== undefined) excluded.add(step.workerId);
+    if (isLast) {
+      p.exhausted = true;
+      return finishWith(input, step.last, p);
+    }
+    if (scope.aborted) break;
+    const delay = backoffMs(k, deps.retry, deps.rng);
+    deps.observer.backoff(input.x, k + 1, delay);
+    await (deps.sleep ? deps.sleep(delay, scope) : sleepInScope(scope, delay));
+    if (scope.aborted) break;
+  }
+  if (scope.reason === 'deadline') {
+    throw new GatewayError('call_upstream_timeout', 'Upstream request timed out');
+  }
+}
+
+/** No attempt left: send the held answer or raise the last error. */
+function finishWith(input: DispatchInput, last: Last, p: Progress): void {
+  if (last.kind === 'held') {
+    input.sink.send(last.reply.status, last.reply.headers, last.reply.body);
+    p.status = last.reply.status;
+  } else if (last.kind === 'error') throw last.error;
+}
+
+async function attempt(
+  deps: PipelineDeps,
+  input: DispatchInput,
+  scope: RequestScope,
+  excluded: ReadonlySet<string>,
+  isLast: boolean,
+): Promise<Step> {
+  const { x } = input;
+  let sel: Selection;
+  try {
+    sel = deps.select(x.requested, input.info, { exclude: excluded, admit: deps.admit });
+  } catch (err) {
+    // SMG retries its own 503
+    if (err instanceof GatewayError && err.code === 'no_available_workers')
+      return { kind: 'retry', last: { kind: 'error', error: err } };
+    throw err;
+  }
+  const { worker } = sel;
+  deps.observer.selected(x, sel);
+  for (const s of input.stages.afterSelection) s.afterSelection?.(x, sel);
+  const d = sel.routing;
+  const lease = deps.acquire(worker.id, d ? d.totalBlocks - d.matchedBlocks : 0);
+  try {
+    const outcome = await relay({
+      client: deps.client(worker),
+      request: {
+        method: 'POST',
+        path: x.upstreamPath,
+        headers: forwardedHeaders(x.req.headers),
+        body: x.body,
+      },
+      clientAuthorization: x.req.headers.get('authorization'),
+      sink: input.sink,
+      scope,
+      stream: x.stream,
+      hold: isLast ? undefined : RETRYABLE_STATUSES,
+      extraHeaders: routingHeaders(sel, deps.blockSize),
+      hooks: stageHooks(input.stages, x, sel, attemptHooks(deps, x, sel, lease)),
+    });
+    return classify(deps, x, worker, outcome);
+  } finally {
+    lease();
+    sel.release();
+  }
+}
+
+function attemptHooks(
+  deps: PipelineDeps,
+  x: DispatchExchange,
+  sel: Selection,
+  lease: LoadLease,
+): RelayHooks {
+  const { observer } = deps;
+  return {
+    onStatus: (status) => observer.attemptEnded(x, sel.worker, status),
+    onFirstByte: () => {
+      lease.prefilled(); // the engine has prefilled this prompt: no longer queued work
+      observer.firstByte(x, (deps.now() - x.startedMs) / 1000);
+    },
+    ...(sel.routing
+      ? {
+          onAnswer: (reply: BufferedReply) => {
+            observer.answered(x, sel, reply.body);
+            return reply;
+          },
+        }
+      : {}),
+  };
+}
+
+function classify(
+  deps: PipelineDeps,
+  x: DispatchExchange,
+  worker: Worker,
+  o: RelayOutcome,
+): Step {
+  switch (o.kind) {
+    case 'relayed':
+      return { kind: 'done', status: o.status };
+    case 'aborted':
+      return { kind: 'done', status: 0 };
+    case 'held':
+      return { kind: 'retry', workerId: worker.id, last: { kind: 'held', reply: o.reply } };
+    case 'failed':
+      deps.observer.attemptEnded(x, worker, 0, o.error);
+      if (!RETRYABLE_STATUSES.has(o.error.status)) throw o.error;
+      return { kind: 'retry', workerId: worker.id, last: { kind: 'error', error: o.error } };
+  }
+}

@@ -1,0 +1,179 @@
+import type { ResponseSink } from '../server/types';
+import { GatewayError, sseErrorEvent } from '../errors/gateway-error';
+import type { EngineClient } from './engine-client';
+import type { BufferedReply, EngineRequest, ExchangeHandler } from './exchange';
+import { responseHeaders } from './headers';
+import type { RequestScope } from './scope';
+import { transportError } from './transport-errors';
+
+/** How one attempt ended, as a value (the pipeline classifies it; nothing calls back). */
+export type RelayOutcome =
+  /** The answer (any status) went to the client, whole or streamed. */
+  | { readonly kind: 'relayed'; readonly status: number }
+  /** A status in `hold` came back: buffered, nothing written (a retry may follow). */
+  | { readonly kind: 'held'; readonly reply: BufferedReply }
+  /** Nothing was written: transport failure, timeout, or a failing response hook. */
+  | { readonly kind: 'failed'; readonly error: GatewayError }
+  /** The client went away. */
+  | { readonly kind: 'aborted' };
+
+/** Response-path hooks of one attempt (the pipeline builds them from its stages). */
+export interface RelayHooks {
+  /** The engine's status line arrived. */
+  onStatus?(status: number, raw: readonly Buffer[]): void;
+  /** First body byte of a streamed 2xx answer (TTFT; prefill done). */
+  onFirstByte?(): void;
+  /** A streamed 2xx chunk; returns what to send (may be empty). */
+  onChunk?(chunk: Buffer): Buffer;
+  /** A buffered 2xx answer before it is sent; may reshape it or throw a GatewayError. */
+  onAnswer?(reply: BufferedReply): BufferedReply;
+}
+
+export interface RelayRequest {
+  readonly client: EngineClient;
+  readonly request: EngineRequest;
+  readonly clientAuthorization?: string | undefined;
+  readonly sink: ResponseSink;
+  readonly scope: RequestScope;
+  /** Relay a 2xx body as SSE while it arrives. */
+  readonly stream: boolean;
+  /** Statuses held back instead of relayed. */
+  readonly hold?: ReadonlySet<number> | undefined;
+  /** Headers added to the relayed answer (routing transparency). */
+  readonly extraHeaders?: ReadonlyArray<readonly [string, string]> | undefined;
+  readonly hooks?: RelayHooks | undefined;
+}
+
+const NO_HOOKS: RelayHooks = {};
+
+/**
+ * Relays one exchange to the client. A streamed 2xx goes out chunk by chunk with
+ * backpressure: when the client's socket is backed up, reading the engine pauses until the
+ * sink drains. After SSE headers went out, a failure (or the deadline) ends the stream with
+ * an error event; before that, it is an outcome the pipeline may retry.
+ */
+export function relay(r: RelayRequest): Promise<RelayOutcome> {
+  return new Promise((resolve) => {
+    const h = new Relay(r, resolve);
+    if (r.scope.aborted) return h.abortedBeforeStart();
+    r.client.exchange(r.request, h, r.clientAuthorization);
+  });
+}
+
+class Relay implements ExchangeHandler {
+  private status = 0;
+  private raw: readonly Buffer[] = [];
+  private streaming = false;
+  private sawData = false;
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private settled = false;
+  private abortUpstream: ((reason: Error) => void) | undefined;
+  private resume: (() => void) | undefined;
+  private readonly off: () => void;
+  private readonly hooks: RelayHooks;
+
+  constructor(
+    private readonly r: RelayRequest,
+    private readonly resolve: (o: RelayOutcome) => void,
+  ) {
+    this.hooks = r.hooks ?? NO_HOOKS;
+    this.off = r.scope.onAbort((reason) => this.abortUpstream?.(new Error(reason)));
+  }
+
+  abortedBeforeStart(): void {
+    const deadline = this.r.scope.reason === 'deadline';
+    this.finish(
+      deadline ? { kind: 'failed', error: this.failure(new Error('deadline')) } : ABORTED,
+    );
+  }
+
+  onStart(abort: (reason: Error) => void): void {
+    this.abortUpstream = abort;
+    const reason = this.r.scope.reason;
+    if (reason !== undefined) abort(new Error(reason));
+  }
+
+  onHead(status: number, raw: Buffer[], resume: () => void): void {
+    this.status = status;
+    this.raw = raw;
+    this.resume = resume;
+    this.hooks.onStatus?.(status, raw);
+    if (this.r.stream && status >= 200 && status < 300) {
+      this.streaming = true;
+      const headers = responseHeaders(raw, true);
+      headers.push(['content-type', 'text/event-stream']);
+      if (this.r.extraHeaders) headers.push(...this.r.extraHeaders);
+      this.r.sink.writeHead(status, headers);
+    }
+  }
+
+  onBody(chunk: Buffer): boolean {
+    if (!this.streaming) {
+      this.chunks.push(chunk);
+      this.size += chunk.length;
+      return true;
+    }
+    if (!this.sawData) {
+      this.sawData = true;
+      this.hooks.onFirstByte?.();
+    }
+    const out = this.hooks.onChunk ? this.hooks.onChunk(chunk) : chunk;
+    if (out.length === 0 || this.r.sink.write(out)) return true;
+    void this.r.sink.waitDrain().then(() => this.resume?.());
+    return false;
+  }
+
+  onEnd(): void {
+    const { sink } = this.r;
+    if (this.streaming) {
+      sink.end();
+      return this.finish({ kind: 'relayed', status: this.status });
+    }
+    const body =
+      this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size);
+    let reply: BufferedReply = { status: this.status, headers: responseHeaders(this.raw), body };
+    if (this.r.hold?.has(reply.status)) return this.finish({ kind: 'held', reply });
+    if (this.hooks.onAnswer && reply.status >= 200 && reply.status < 300) {
+      try {
+        reply = this.hooks.onAnswer(reply);
+      } catch (err) {
+        const e =
+          err instanceof GatewayError
+            ? err
+            : new GatewayError('internal_error', 'Internal error', { cause: err });
+        return this.finish({ kind: 'failed', error: e });
+      }
+    }
+    if (this.r.extraHeaders) reply.headers.push(...this.r.extraHeaders);
+    sink.send(reply.status, reply.headers, reply.body);
+    this.finish({ kind: 'relayed', status: reply.status });
+  }
+
+  onError(err: Error): void {
+    const { sink, scope } = this.r;
+    if (sink.aborted || scope.reason === 'client') return this.finish(ABORTED);
+    const e = this.failure(err);
+    if (!this.streaming) return this.finish({ kind: 'failed', error: e });
+    const streamErr = new GatewayError(
+      e.code === 'call_upstream_timeout' ? e.code : 'call_upstream_body_error',
+      `Upstream stream ended abnormally: ${e.message}`,
+    );
+    sink.write(sseErrorEvent(streamErr));
+    sink.end();
+    this.finish({ kind: 'relayed', status: this.status });
+  }
+
+  private failure(err: Error): GatewayError {
+    return transportError(err, this.r.scope.reason === 'deadline');
+  }
+
+  private finish(o: RelayOutcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.off();
+    this.resolve(o);
+  }
+}
+
+const ABORTED: RelayOutcome = { kind: 'aborted' };

@@ -1,0 +1,97 @@
+import type { IncomingRequest } from '../server/types';
+import type { Endpoint } from '../metrics';
+import type { Selection } from '../core/router';
+import type { BufferedReply } from './exchange';
+import type { RelayHooks } from './relay';
+import type { GatewayError } from '../errors/gateway-error';
+
+/** One routed request as the pipeline and its stages see it. */
+export interface DispatchExchange {
+  readonly req: IncomingRequest;
+  /** The model as the client named it, and its canonical id (alias resolved). */
+  readonly requested: string;
+  readonly model: string;
+  readonly endpoint: Endpoint;
+  readonly stream: boolean;
+  readonly upstreamPath: string;
+  /** Bytes sent to the engine; a stage may rewrite them before routing. */
+  body: Buffer | string;
+  /** Monotonic ms when the pipeline started. */
+  readonly startedMs: number;
+}
+
+/** How a request ended, for onComplete stages and the observer. */
+export interface DispatchResult {
+  /** Final status written to the client (0 when the client went away first). */
+  readonly status: number;
+  readonly attempts: number;
+  /** The retry budget ran out on a retryable answer. */
+  readonly exhausted: boolean;
+  readonly error?: GatewayError;
+}
+
+/**
+ * Named hook points of the pipeline, in request order. WASM middleware, response parsers
+ * and PD dispatch plug in here instead of adding callbacks to the route:
+ *  - beforeRouting: may rewrite `x.body` or throw a GatewayError to reject (the engine is
+ *    never called);
+ *  - afterSelection: sees each attempt's decision (adds headers, PD pairing…);
+ *  - onAnswer: a buffered 2xx answer, may reshape it (rerank) or throw;
+ *  - onChunk: each streamed 2xx chunk, returns what to send;
+ *  - onComplete: once, after the response ended (also on errors).
+ * Stages run in array order at every point.
+ */
+export interface Stage {
+  readonly name: string;
+  beforeRouting?(x: DispatchExchange): void;
+  afterSelection?(x: DispatchExchange, sel: Selection): void;
+  onAnswer?(x: DispatchExchange, sel: Selection, reply: BufferedReply): BufferedReply;
+  onChunk?(x: DispatchExchange, sel: Selection, chunk: Buffer): Buffer;
+  onComplete?(x: DispatchExchange, result: DispatchResult): void;
+}
+
+/** The stages of a route, pre-split by hook so the request path skips empty points. */
+export interface StagePlan {
+  readonly beforeRouting: readonly Stage[];
+  readonly afterSelection: readonly Stage[];
+  readonly onAnswer: readonly Stage[];
+  readonly onChunk: readonly Stage[];
+  readonly onComplete: readonly Stage[];
+}
+
+export function planStages(stages: readonly Stage[]): StagePlan {
+  return {
+    beforeRouting: stages.filter((s) => s.beforeRouting),
+    afterSelection: stages.filter((s) => s.afterSelection),
+    onAnswer: stages.filter((s) => s.onAnswer),
+    onChunk: stages.filter((s) => s.onChunk),
+    onComplete: stages.filter((s) => s.onComplete),
+  };
+}
+
+/** The relay hooks of one attempt: stage hooks bound to it, or none at all. */
+export function stageHooks(
+  plan: StagePlan,
+  x: DispatchExchange,
+  sel: Selection,
+  base: RelayHooks,
+): RelayHooks {
+  if (plan.onAnswer.length === 0 && plan.onChunk.length === 0) return base;
+  const hooks: RelayHooks = { ...base };
+  if (plan.onAnswer.length > 0) {
+    const outer = base.onAnswer;
+    hooks.onAnswer = (reply) => {
+      let r = outer ? outer(reply) : reply;
+      for (const s of plan.onAnswer) r = s.onAnswer?.(x, sel, r) ?? r;
+      return r;
+    };
+  }
+  if (plan.onChunk.length > 0) {
+    hooks.onChunk = (chunk) => {
+      let c = chunk;
+      for (const s of plan.onChunk) c = s.onChunk?.(x, sel, c) ?? c;
+      return c;
+    };
+  }
+  return hooks;
+}

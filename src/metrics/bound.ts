@@ -1,0 +1,106 @@
+import type { Counter, Histogram, LabelValues } from 'prom-client';
+
+/*
+ * Series bound once to a fixed label set, for the per-request path. prom-client hashes and
+ * validates the label object on every inc/observe (its `labels()` children too); a bound
+ * series finds its entry in the metric's table once and then adds to it directly. The table
+ * layout is prom-client 15's (`hashMap[hash] = {value, labels}` for counters,
+ * `{labels, bucketValues, sum, count}` for histograms); test/unit/metrics/bound.test.ts pins
+ * it by comparing bound and plain series, and a binding that cannot find its entry falls back
+ * to the plain call. An entry replaced behind our back (remove/reset) is found again.
+ */
+
+interface CounterEntry {
+  value: number;
+}
+interface HistogramEntry {
+  bucketValues: Record<number, number>;
+  sum: number;
+  count: number;
+}
+interface Table<E> {
+  hashMap?: Record<string, E>;
+}
+
+function sameLabels(
+  a: Readonly<Record<string, unknown>>,
+  b: Readonly<Record<string, unknown>>,
+): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (String(a[k]) !== String(b[k])) return false;
+  return true;
+}
+
+function findKey<E extends { labels?: Record<string, unknown> }>(
+  table: Table<E>,
+  labels: Readonly<Record<string, unknown>>,
+): string | undefined {
+  const map = table.hashMap;
+  if (!map) return undefined;
+  for (const [k, e] of Object.entries(map)) if (e.labels && sameLabels(e.labels, labels)) return k;
+  return undefined;
+}
+
+/** A counter series for one label set: `inc(v = 1)`. */
+export function boundCounter<T extends string>(
+  c: Counter<T>,
+  labels: LabelValues<T>,
+): (v?: number) => void {
+  const table = c as unknown as Table<CounterEntry & { labels?: Record<string, unknown> }>;
+  let key: string | undefined;
+  let entry: CounterEntry | undefined;
+  const bind = (): void => {
+    c.inc(labels, 0);
+    key = findKey(table, labels);
+    entry = key !== undefined ? table.hashMap?.[key] : undefined;
+  };
+  return (v = 1) => {
+    if (entry === undefined || key === undefined || table.hashMap?.[key] !== entry) bind();
+    if (entry) entry.value += v;
+    else c.inc(labels, v);
+  };
+}
+
+/** A histogram series for one label set: `observe(v)`. `buckets` are the metric's bounds. */
+export function boundHistogram<T extends string>(
+  h: Histogram<T>,
+  labels: LabelValues<T>,
+  buckets: readonly number[],
+): (v: number) => void {
+  const table = h as unknown as Table<HistogramEntry & { labels?: Record<string, unknown> }>;
+  let key: string | undefined;
+  let entry: HistogramEntry | undefined;
+  const bind = (): void => {
+    if (findKey(table, labels) === undefined) h.zero(labels);
+    key = findKey(table, labels);
+    entry = key !== undefined ? table.hashMap?.[key] : undefined;
+  };
+  return (v) => {
+    if (entry === undefined || key === undefined || table.hashMap?.[key] !== entry) bind();
+    if (!entry || !Number.isFinite(v)) {
+      h.observe(labels, v);
+      return;
+    }
+    entry.sum += v;
+    entry.count += 1;
+    for (let i = 0; i < buckets.length; i++) {
+      const b = buckets[i] as number;
+      if (v <= b) {
+        entry.bucketValues[b] = (entry.bucketValues[b] ?? 0) + 1;
+        break;
+      }
+    }
+  };
+}
+
+/** Memoises bound series by a string key (label values joined). */
+export class BoundCache<S> {
+  private readonly map = new Map<string, S>();
+  constructor(private readonly make: (key: string) => S) {}
+  get(key: string): S {
+    let s = this.map.get(key);
+    if (s === undefined) this.map.set(key, (s = this.make(key)));
+    return s;
+  }
+}

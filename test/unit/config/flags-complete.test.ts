@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseLaunchArgs } from '../../../src/config/parse';
+import { LAUNCH_FLAGS, UNSUPPORTED_SMG_FLAGS } from '../../../src/config/flags';
+import type { Env, FlagSpec } from '../../../src/config/schema';
+
+/**
+ * Every flag of the table must reach the config: for each one, some valid value changes the
+ * parsed config (a flag whose value a builder drops fails here). The reverse, a config slot
+ * without a flag, cannot be written: the GatewayConfig type is the schema's.
+ */
+
+/** Flags that only count together with others (SMG's rules), and the environment they need. */
+const CONTEXT: Readonly<Record<string, { args?: string[]; env?: Env }>> = {
+  '--tokenizer-cache-l0-max-entries': { args: ['--tokenizer-cache-enable-l0'] },
+  '--tokenizer-cache-l1-max-memory': { args: ['--tokenizer-cache-enable-l1'] },
+  '--disable-tokenizer-autoload': { args: ['--model-path', 'org/m'] },
+  '--jwt-issuer': { env: { JWT_ISSUER: 'https://e', JWT_AUDIENCE: 'aud' } },
+  '--jwt-audience': { env: { JWT_ISSUER: 'https://e', JWT_AUDIENCE: 'aud' } },
+  '--jwt-jwks-uri': { env: { JWT_ISSUER: 'https://e', JWT_AUDIENCE: 'aud' } },
+  '--jwt-role-claim': { env: { JWT_ISSUER: 'https://e', JWT_AUDIENCE: 'aud' } },
+  '--jwt-role-mapping': { env: { JWT_ISSUER: 'https://e', JWT_AUDIENCE: 'aud' } },
+};
+
+/** Values in a shape the flag accepts. */
+const SAMPLES: Readonly<Record<string, string[]>> = {
+  '--worker-urls': ['http://a:1'],
+  '--model-alias': ['fast=llama'],
+  '--redis-url': ['redis://h:1/0'],
+  '--health-check-endpoint': ['/h'],
+  '--prometheus-duration-buckets': ['0.5'],
+  '--tenant-api-key': ['t:k'],
+  '--control-plane-api-keys': ['i:n:admin:k'],
+  '--jwt-role-mapping': ['idp=admin'],
+  '--jwt-issuer': ['https://i'],
+};
+
+function candidates(f: FlagSpec): string[][] {
+  const sample = SAMPLES[f.flag];
+  if (sample) return [sample];
+  switch (f.kind) {
+    case 'bool':
+      return [[]];
+    case 'int':
+    case 'float': {
+      const d = typeof f.default === 'number' ? f.default : undefined;
+      const nums = [d === undefined ? 2 : d + 1, d === undefined ? 3 : d - 1, f.min, f.max];
+      return nums
+        .filter((n): n is number => n !== undefined)
+        .filter((n) => (f.min === undefined || n >= f.min) && (f.max === undefined || n <= f.max))
+        .map((n) => [String(n)]);
+    }
+    case 'enum':
+      return (f.choices ?? []).filter((c) => c !== f.default).map((c) => [c]);
+    case 'string':
+    case 'list':
+    case 'map':
+      return [['x-sample']];
+  }
+}
+
+/** The config as data, without the per-start instance id. */
+function shape(argv: string[], env: Env): string {
+  return JSON.stringify({ ...parseLaunchArgs(argv, env), instanceId: '' });
+}
+
+for (const f of LAUNCH_FLAGS) {
+  test(`${f.flag} reaches the config`, () => {
+    const ctx = CONTEXT[f.flag] ?? {};
+    const env: Env = { HF_HOME: '/hf', ...ctx.env };
+    const base = shape(ctx.args ?? [], env);
+    const changed = candidates(f).some((values) => {
+      try {
+        return shape([...(ctx.args ?? []), f.flag, ...values], env) !== base;
+      } catch {
+        return false; // not a valid value for this flag: try the next one
+      }
+    });
+    assert.ok(changed, `no value of ${f.flag} changes the config`);
+  });
+}
+
+test('flag names and aliases are unique, and none is also refused as unsupported', () => {
+  const names = LAUNCH_FLAGS.flatMap((f) => [f.flag, ...f.aliases]);
+  assert.equal(new Set(names).size, names.length);
+  for (const n of names) assert.ok(!UNSUPPORTED_SMG_FLAGS.includes(n), n);
+});
