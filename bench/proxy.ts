@@ -1,7 +1,10 @@
 /**
- * Proxy overhead: wrk against the mock engine directly, through collie (--workers N) and through
- * nginx (worker_processes N) as a plain reverse proxy to the same engine. Reports req/s, p50/p99,
- * CPU per request, collie ÷ nginx ratios and the latency collie adds at low concurrency.
+ * Proxy overhead against the stack's floor: one cheap engine, measured directly, through the
+ * floor (a minimal uWebSockets.js + undici relay), through collie (round_robin and cache_aware,
+ * --workers N) and through nginx (worker_processes N). Phases: non-streaming throughput (CPU per
+ * request), streaming (CPU per chunk), closed-loop latency, added latency at a fixed rate
+ * (p50/p99/p99.9) and N concurrent slow streams (time until all complete). Reports collie ÷
+ * floor and collie ÷ nginx against the issue's targets, medians of interleaved rounds.
  *
  *   npm run bench:proxy -- --help
  */
@@ -14,12 +17,15 @@ import { repoRoot } from './lib/paths';
 import { CLOCK_TICKS_PER_SECOND } from './lib/proc-cpu';
 import { createProcessGroup, installExitHandlers, type ProcessGroup } from './lib/processes';
 import { fmt } from './lib/table';
-import { socketErrorTotal, writeWrkScript } from './lib/wrk';
+import { openFileLimits } from './lib/fd-limit';
+import { socketErrorTotal } from './lib/wrk';
 import { parseProxyBenchOptions, USAGE, UsageError, type ProxyBenchOptions } from './proxy/options';
-import { methodNotes, renderTables, writeReport, type ProxyBenchReport } from './proxy/report';
-import { runMatrix, type RunRecord } from './proxy/runner';
+import { methodNotes, workloadsOf, writeReport, type ProxyBenchReport } from './proxy/report';
+import { renderTables } from './proxy/report-tables';
+import { runMatrix, type RunRecord, type Runs } from './proxy/runner';
+import type { SlowStreamRecord } from './proxy/slow-streams';
 import { findWarnings, summarize } from './proxy/summary';
-import { startTargets, type Target } from './proxy/targets';
+import { openFilesWanted, startTargets, type Target } from './proxy/targets';
 import { WORKLOAD } from './proxy/workload';
 
 const INSTALL_HINT = 'install them with: apt-get install -y wrk nginx';
@@ -51,12 +57,34 @@ function findTools(o: ProxyBenchOptions): Tools {
 function progressLine(run: RunRecord, o: ProxyBenchOptions): string {
   const cpu = run.proxyCpuUsPerReq ?? run.engineCpuUsPerReq;
   const errs = run.non2xx + socketErrorTotal(run.socketErrors);
+  const p999 = run.p999Ms === null ? '' : `  p99.9 ${fmt(run.p999Ms, 3)} ms`;
   return (
-    `[${run.round}/${o.repeat}] ${run.phase.padEnd(10)} ${run.target.padEnd(9)} ` +
-    `${fmt(run.rps, 0).padStart(7)} req/s  p50 ${fmt(run.p50Ms, 3)} ms  p99 ${fmt(run.p99Ms, 3)} ms  ` +
+    `[${run.round}/${o.repeat}] ${run.phase.padEnd(12)} ${run.target.padEnd(12)} ` +
+    `${fmt(run.rps, 0).padStart(7)} req/s  p50 ${fmt(run.p50Ms, 3)} ms  p99 ${fmt(run.p99Ms, 3)} ms${p999}  ` +
     `cpu ${fmt(cpu, 1)} µs/req${run.proxyCpuUsPerReq === null ? ' (engine)' : ''}` +
     `${errs > 0 ? `  ERRORS ${errs}` : ''}\n`
   );
+}
+
+function slowProgressLine(run: SlowStreamRecord, o: ProxyBenchOptions): string {
+  return (
+    `[${run.round}/${o.repeat}] ${'slow-streams'.padEnd(12)} ${run.target.padEnd(12)} ` +
+    `${run.completed}/${run.requested} complete in ${fmt(run.wallMs / 1000, 2)} s ` +
+    `(nominal ${fmt(run.nominalMs / 1000, 2)} s, connect ${fmt(run.connectMs / 1000, 2)} s)` +
+    `${run.failed > 0 ? `  FAILED ${run.failed}: ${JSON.stringify(run.errors)}` : ''}\n`
+  );
+}
+
+/** Processes that would need more open files than the hard limit lets them have. */
+function fdLimitWarnings(o: ProxyBenchOptions): string[] {
+  const limits = openFileLimits();
+  const want = openFilesWanted(o);
+  if (limits === undefined || limits.hard >= want.proxy) return [];
+  return [
+    `open-file limit: the hard RLIMIT_NOFILE is ${limits.hard} but a proxy needs ~${want.proxy} ` +
+      `for ${o.slowStreams} slow streams (2 sockets each); expect EMFILE failures. Raise it ` +
+      `(ulimit -Hn) or lower --slow-streams.`,
+  ];
 }
 
 interface Machine extends BaseMachine {
@@ -69,7 +97,7 @@ function machineInfo(): Machine {
 
 interface Measured {
   readonly targets: readonly Target[];
-  readonly runs: readonly RunRecord[];
+  readonly runs: Runs;
 }
 
 /** Starts the engine and targets, runs the matrix, stops everything. Progress goes to stderr. */
@@ -80,17 +108,13 @@ async function measureAll(
 ): Promise<Measured> {
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'collie-bench-proxy-'));
   group.onCleanup(() => fs.rmSync(tmpDir, { recursive: true, force: true }));
-  const scriptPath = writeWrkScript(tmpDir, 'chat.lua', WORKLOAD);
   process.stderr.write(`starting engine (${o.engine}) and targets: ${o.targets.join(', ')}…\n`);
   const { engine, targets } = await startTargets(group, o, { nginxPath: tools.nginxPath, tmpDir });
-  const ctx = {
-    group,
-    options: o,
-    wrkPath: tools.wrkPath,
-    scriptPath,
-    enginePid: engine.child.pid,
-  };
-  const runs = await runMatrix(ctx, targets, (r) => process.stderr.write(progressLine(r, o)));
+  const ctx = { group, options: o, wrkPath: tools.wrkPath, tmpDir, enginePid: engine.child.pid };
+  const runs = await runMatrix(ctx, targets, {
+    onRun: (r) => process.stderr.write(progressLine(r, o)),
+    onSlowStreams: (r) => process.stderr.write(slowProgressLine(r, o)),
+  });
   await group.stopAll();
   return { targets, runs };
 }
@@ -103,7 +127,8 @@ function buildReport(
   const { machine } = meta;
   const summary = summarize(m.targets, m.runs);
   const maxProcs = Math.max(0, ...(o.targets.some((t) => t !== 'direct') ? o.workers : []));
-  const warnings = findWarnings(summary, m.runs, machine.cpus, o.threads + 1 + maxProcs);
+  const busy = o.threads + o.engineProcesses + maxProcs;
+  const warnings = [...fdLimitWarnings(o), ...findWarnings(summary, m.runs, machine.cpus, busy)];
   const [loadAtStart = 0] = machine.loadavgAtStart;
   if (loadAtStart > machine.cpus / 2) {
     warnings.push(`the machine was busy before the bench (1-min load average ${loadAtStart})`);
@@ -116,10 +141,13 @@ function buildReport(
     tools: { ...meta.tools.versions, engine: o.engine },
     options: { ...o, outDir: path.relative(repoRoot, o.outDir) || '.' },
     workload: WORKLOAD,
+    workloads: workloadsOf(o),
     method: methodNotes(o, CLOCK_TICKS_PER_SECOND),
     summary,
+    ratios: summary.ratios,
     warnings,
-    runs: m.runs,
+    runs: m.runs.wrk,
+    slowStreamRuns: m.runs.slowStreams,
   };
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// Rewrites the flag table in README.md from the flag table in src/config (run after `npm run build`).
+// Rewrites the flag table in README.md from the launch schema in src/config (run after `npm run build`).
 const fs = require('node:fs');
 const path = require('node:path');
 const { launchFlagsMarkdown } = require('../dist/src/config/parse.js');

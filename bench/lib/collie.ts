@@ -3,7 +3,8 @@ import { getFreePort } from './free-port';
 import { httpRequest } from './http';
 import { collieBin } from './paths';
 import type { ManagedChild, ProcessGroup } from './processes';
-import { anyStatus, waitForHttp } from './wait-ready';
+import { READY_MARKER } from './cluster-run';
+import { anyStatus, waitForHttp, waitForOutput } from './wait-ready';
 
 export interface RunningServer {
   readonly child: ManagedChild;
@@ -13,23 +14,33 @@ export interface RunningServer {
 }
 
 /**
- * Which engine to run: `collie` = `bin/collie.js mock-engine` (the default), `stub` = the
- * node:http stand-in in bench/lib/stub-engine.ts.
+ * Which engine to run: `collie` = `bin/collie.js mock-engine`, `stub` = the node:http stand-in
+ * in bench/lib/stub-engine.ts, `uws` = the uWebSockets.js engine in bench/lib/uws-engine.ts (the
+ * cheapest per request).
  */
-export type EngineKind = 'collie' | 'stub';
-export const ENGINE_KINDS: readonly EngineKind[] = ['collie', 'stub'];
+export type EngineKind = 'collie' | 'stub' | 'uws';
+export const ENGINE_KINDS: readonly EngineKind[] = ['uws', 'stub', 'collie'];
 
 export interface EngineOptions {
   readonly kind: EngineKind;
   readonly model: string;
-  /** Extra arguments for `collie mock-engine` (e.g. a token delay); ignored by the stub. */
+  /** Extra arguments for `collie mock-engine` (e.g. a token delay); ignored by stub and uws. */
   readonly extraArgs?: readonly string[];
+  /** Engine processes (stub and uws only; node:cluster). Default 1. */
+  readonly processes?: number;
+  /** RLIMIT_NOFILE wanted for the engine (see SpawnOptions.openFiles). */
+  readonly openFiles?: number;
   readonly name?: string;
   readonly port?: number;
   /** Copy the engine's output to our stderr. Default false. */
   readonly echo?: boolean;
   readonly readyTimeoutMs?: number;
 }
+
+const ENGINE_SCRIPTS: Readonly<Record<Exclude<EngineKind, 'collie'>, string>> = {
+  stub: 'stub-engine.js',
+  uws: 'uws-engine.js',
+};
 
 /** Starts an engine as its own process (so its CPU is never mixed with ours) and waits for it. */
 export async function startEngine(group: ProcessGroup, o: EngineOptions): Promise<RunningServer> {
@@ -38,14 +49,44 @@ export async function startEngine(group: ProcessGroup, o: EngineOptions): Promis
   const args =
     o.kind === 'collie'
       ? [collieBin, 'mock-engine', ...common, ...(o.extraArgs ?? [])]
-      : [path.join(__dirname, 'stub-engine.js'), ...common];
+      : [
+          path.join(__dirname, ENGINE_SCRIPTS[o.kind]),
+          ...common,
+          ...['--processes', String(o.processes ?? 1)],
+        ];
   const child = group.spawn(o.name ?? `engine-${o.kind}`, process.execPath, args, {
     echo: o.echo ?? false,
+    ...(o.openFiles !== undefined ? { openFiles: o.openFiles } : {}),
   });
   const url = `http://127.0.0.1:${port}`;
+  if (o.kind !== 'collie') await waitForOutput(child, READY_MARKER, timeout(o));
   // Any HTTP answer means it is listening; the caller checks the workload with a real request.
   await waitForHttp(`${url}/v1/models`, { accept: anyStatus, child, ...timeout(o) });
   return { child, port, url };
+}
+
+export interface FloorOptions {
+  readonly upstreamUrl: string;
+  readonly processes: number;
+  readonly openFiles?: number;
+  readonly echo?: boolean;
+  readonly readyTimeoutMs?: number;
+}
+
+/** Starts bench/lib/floor-relay.js (the minimal uWS + undici relay) in front of one engine. */
+export async function startFloor(group: ProcessGroup, o: FloorOptions): Promise<RunningServer> {
+  const port = await getFreePort();
+  const args = [
+    path.join(__dirname, 'floor-relay.js'),
+    ...['--host', '127.0.0.1', '--port', String(port)],
+    ...['--upstream', o.upstreamUrl, '--processes', String(o.processes)],
+  ];
+  const child = group.spawn(`floor-w${o.processes}`, process.execPath, args, {
+    echo: o.echo ?? false,
+    ...(o.openFiles !== undefined ? { openFiles: o.openFiles } : {}),
+  });
+  await waitForOutput(child, READY_MARKER, timeout(o));
+  return { child, port, url: `http://127.0.0.1:${port}` };
 }
 
 export interface GatewayOptions {
@@ -56,6 +97,7 @@ export interface GatewayOptions {
   readonly logLevel?: string;
   readonly port?: number;
   readonly name?: string;
+  readonly openFiles?: number;
   readonly echo?: boolean;
   readonly readyTimeoutMs?: number;
 }
@@ -72,6 +114,7 @@ export async function startGateway(group: ProcessGroup, o: GatewayOptions): Prom
   ];
   const child = group.spawn(o.name ?? `collie-w${o.workers}`, process.execPath, args, {
     echo: o.echo ?? false,
+    ...(o.openFiles !== undefined ? { openFiles: o.openFiles } : {}),
   });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/readiness`, { child, ...timeout(o) });
@@ -105,5 +148,34 @@ export async function checkJsonRequest(
     return JSON.parse(res.body) as unknown;
   } catch {
     throw new Error(`${method} ${url} → 200 but not JSON: ${res.body.slice(0, 500)}`);
+  }
+}
+
+/**
+ * Sends one streaming request and checks the answer is a 200 text/event-stream that ends with
+ * `data: [DONE]` after `chunks` data events (undefined = any number), so a streaming run never
+ * measures an error or a buffered answer by mistake.
+ */
+export async function checkSseRequest(
+  url: string,
+  body: string,
+  headers: Readonly<Record<string, string>>,
+  chunks: number | undefined,
+): Promise<void> {
+  const res = await httpRequest(url, { method: 'POST', headers, timeoutMs: 30_000, body });
+  const type = String(res.headers['content-type'] ?? '');
+  const events = res.body.split('data: ').length - 2; // minus the text before the first, and [DONE]
+  const problem =
+    res.status !== 200
+      ? `HTTP ${res.status}`
+      : !type.startsWith('text/event-stream')
+        ? `content-type ${type}`
+        : !res.body.endsWith('data: [DONE]\n\n')
+          ? 'no data: [DONE] at the end'
+          : chunks !== undefined && events !== chunks
+            ? `${events} chunks, expected ${chunks}`
+            : undefined;
+  if (problem !== undefined) {
+    throw new Error(`POST ${url} (stream) → ${problem}: ${res.body.slice(0, 500)}`);
   }
 }

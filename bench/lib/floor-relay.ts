@@ -19,7 +19,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { parseArgs } from 'node:util';
-import { Pool, type Dispatcher } from 'undici';
+import { Pool } from 'undici';
 import { loadUws, type HttpRequest, type HttpResponse } from '../../src/server/uws';
 import { runProcesses } from './cluster-run';
 import { listenShared } from './uws-listen';
@@ -118,7 +118,7 @@ class Exchange {
         return;
       }
       this.writeHead();
-      this.res.end(this.body.length === 1 ? (this.body[0] as Buffer) : Buffer.concat(this.body));
+      this.res.end(this.body.length === 1 ? this.body[0] : Buffer.concat(this.body));
     });
   }
 
@@ -140,9 +140,6 @@ class Exchange {
   }
 }
 
-/** undici's typings describe only the controller-based handler; the legacy one is what runs. */
-type LegacyDispatch = (opts: Dispatcher.DispatchOptions, handler: Exchange) => boolean;
-
 function relay(pool: Pool, res: HttpResponse, req: HttpRequest): void {
   const method = req.getCaseSensitiveMethod().toUpperCase();
   const query = req.getQuery();
@@ -152,11 +149,8 @@ function relay(pool: Pool, res: HttpResponse, req: HttpRequest): void {
   const exchange = new Exchange(res);
   const dispatch = (body: Buffer | null): void => {
     if (exchange.clientGone) return;
-    (pool.dispatch as unknown as LegacyDispatch).call(
-      pool,
-      { path, method: method as Dispatcher.DispatchOptions['method'], headers, body },
-      exchange,
-    );
+    // Exchange has only the legacy methods, so undici drives it directly (no UnwrapHandler).
+    pool.dispatch({ path, method, headers, body }, exchange);
   };
   if (method === 'GET' || method === 'HEAD') {
     dispatch(null);

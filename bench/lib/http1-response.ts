@@ -64,7 +64,8 @@ export class Http1Response {
     this.status = Number(statusMatch[1]);
     for (const line of lines.slice(1)) {
       const colon = line.indexOf(':');
-      if (colon > 0) this.headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+      if (colon > 0)
+        this.headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
     }
     const te = this.headers.get('transfer-encoding') ?? '';
     const length = this.headers.get('content-length');

@@ -14,6 +14,10 @@ export interface NginxProxyConfig {
   readonly dir: string;
   /** Idle upstream connections each worker keeps (upstream `keepalive`). */
   readonly upstreamKeepalive: number;
+  /** worker_connections: client plus upstream connections one worker may hold. */
+  readonly workerConnections: number;
+  /** worker_rlimit_nofile; omitted when undefined (the inherited limit applies). */
+  readonly workerOpenFiles: number | undefined;
 }
 
 /**
@@ -21,6 +25,9 @@ export interface NginxProxyConfig {
  * and effectively unlimited keep-alive requests on both sides (nginx's default of 1000 would
  * reconnect every 1000 requests), no access log, and `reuseport` so the kernel spreads
  * connections over the workers the way SO_REUSEPORT does for collie's processes.
+ * `proxy_buffering off`, as any nginx in front of an LLM engine: SSE events pass as they come
+ * (buffered, nginx would hold them until a buffer fills); for small JSON answers it changes
+ * nothing. The listen backlog is raised so a burst of thousands of connections is not refused.
  */
 export function renderNginxConfig(c: NginxProxyConfig): string {
   const p = (name: string): string => path.join(c.dir, name);
@@ -28,11 +35,11 @@ export function renderNginxConfig(c: NginxProxyConfig): string {
 daemon off;
 master_process on;
 worker_processes ${c.workerProcesses};
-pid ${p('nginx.pid')};
+${c.workerOpenFiles !== undefined ? `worker_rlimit_nofile ${c.workerOpenFiles};\n` : ''}pid ${p('nginx.pid')};
 error_log ${p('error.log')} warn;
 
 events {
-  worker_connections 4096;
+  worker_connections ${c.workerConnections};
 }
 
 http {
@@ -52,11 +59,12 @@ http {
   }
 
   server {
-    listen 127.0.0.1:${c.listenPort} reuseport;
+    listen 127.0.0.1:${c.listenPort} reuseport backlog=4096;
     location / {
       proxy_pass http://engine;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
+      proxy_buffering off;
     }
   }
 }
@@ -71,6 +79,9 @@ export interface StartNginxOptions {
   /** A fresh directory for this instance. */
   readonly dir: string;
   readonly upstreamKeepalive?: number;
+  /** Default 4096. */
+  readonly workerConnections?: number;
+  readonly workerOpenFiles?: number;
   readonly readyTimeoutMs?: number;
 }
 
@@ -95,6 +106,8 @@ export async function startNginx(group: ProcessGroup, o: StartNginxOptions): Pro
     upstreamPort: o.upstreamPort,
     dir: o.dir,
     upstreamKeepalive: o.upstreamKeepalive ?? 256,
+    workerConnections: o.workerConnections ?? 4096,
+    workerOpenFiles: o.workerOpenFiles,
   });
   fs.writeFileSync(configPath, config);
   // -e: the error log before the config is read (else nginx tries /var/log/nginx/error.log).

@@ -43,7 +43,8 @@ interface Options {
   readonly timeoutMs: number;
 }
 
-type Outcome = { readonly ok: true; readonly ms: number } | { readonly ok: false; readonly error: string };
+type Outcome =
+  { readonly ok: true; readonly ms: number } | { readonly ok: false; readonly error: string };
 
 function connectOne(host: string, port: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
@@ -95,7 +96,11 @@ function runStream(socket: net.Socket, request: Buffer, o: Options, t0: number):
       if (res.state === 'error') finish({ ok: false, error: res.error ?? 'parse error' });
       if (res.state !== 'done') return;
       const problem = checkStream(res, o.expectChunks);
-      finish(problem === undefined ? { ok: true, ms: performance.now() - t0 } : { ok: false, error: problem });
+      finish(
+        problem === undefined
+          ? { ok: true, ms: performance.now() - t0 }
+          : { ok: false, error: problem },
+      );
     };
     socket.on('data', (data: Buffer) => {
       res.push(data);
@@ -105,7 +110,9 @@ function runStream(socket: net.Socket, request: Buffer, o: Options, t0: number):
       res.end();
       settleIfDone();
     });
-    socket.on('error', (err: NodeJS.ErrnoException) => finish({ ok: false, error: err.code ?? err.message }));
+    socket.on('error', (err: NodeJS.ErrnoException) =>
+      finish({ ok: false, error: err.code ?? err.message }),
+    );
     socket.on('close', () => finish({ ok: false, error: 'closed early' }));
     socket.write(request);
   });
@@ -125,7 +132,10 @@ async function burst(o: Options): Promise<BurstResult> {
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(o.body)}\r\n\r\n${o.body}`,
   );
   const t0 = performance.now();
-  const deadline = setTimeout(() => sockets.forEach((s) => s.destroy(new Error('timeout'))), o.timeoutMs);
+  const deadline = setTimeout(
+    () => sockets.forEach((s) => s.destroy(new Error('timeout'))),
+    o.timeoutMs,
+  );
   const outcomes = await Promise.all(sockets.map((s) => runStream(s, request, o, t0)));
   const wallMs = performance.now() - t0;
   clearTimeout(deadline);
@@ -156,7 +166,11 @@ function parseOptions(): Options {
       'timeout-ms': { type: 'string', default: '120000' },
     },
   });
-  if (values.url === undefined || values.body === undefined || values['expect-chunks'] === undefined) {
+  if (
+    values.url === undefined ||
+    values.body === undefined ||
+    values['expect-chunks'] === undefined
+  ) {
     throw new Error('--url, --body and --expect-chunks are required');
   }
   const concurrency = Number(values['connect-concurrency']);

@@ -118,7 +118,8 @@ function main(): void {
     },
   });
   const port = Number(values.port);
-  if (Number(values.processes) > 1 && port === 0) throw new Error('--processes needs a fixed --port');
+  if (Number(values.processes) > 1 && port === 0)
+    throw new Error('--processes needs a fixed --port');
   runProcesses('uws-engine', Number(values.processes), () =>
     listenShared(buildApp(values.model), values.host, port),
   );

@@ -38,3 +38,24 @@ export async function waitForHttp(url: string, opts: WaitForHttpOptions = {}): P
 
 /** Accepts any HTTP response: the server is listening and speaks HTTP. */
 export const anyStatus = (status: number): boolean => status > 0;
+
+/**
+ * Waits until `child` has written `marker` to stdout (e.g. the cluster-run "ready" line that
+ * comes once every worker listens); throws on timeout or if it exits first.
+ */
+export async function waitForOutput(
+  child: ManagedChild,
+  marker: string,
+  opts: { readonly timeoutMs?: number } = {},
+): Promise<void> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  while (!child.stdout().includes(marker)) {
+    if (child.hasExited()) {
+      throw new Error(`waiting for "${marker}": ${describeExit(child, await child.exited)}`);
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`no "${marker}" from ${describeExit(child)}`);
+    }
+    await sleep(50);
+  }
+}

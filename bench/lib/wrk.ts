@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describeExit, raceTimeout, TIMED_OUT, type ProcessGroup } from './processes';
 
 /** What one `wrk --latency` run reports. Latencies in milliseconds. */
@@ -8,10 +6,15 @@ export interface WrkResult {
   readonly requests: number;
   readonly durationS: number;
   readonly rps: number;
-  /** Percentile → latency in ms, from the "Latency Distribution" block (50, 75, 90, 99). */
+  /**
+   * Percentile → latency in ms: the "Latency Distribution" block (50, 75, 90, 99), overridden
+   * and extended (99.9, 99.99) by the exact `percentile <p> <µs>` lines our scripts' done() prints.
+   */
   readonly percentilesMs: Readonly<Record<string, number>>;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** From done(); null when the script printed none. */
+  readonly p999Ms: number | null;
   /** wrk's "Non-2xx or 3xx responses" (it counts status ≥ 400). */
   readonly non2xx: number;
   readonly socketErrors: SocketErrors;
@@ -72,7 +75,7 @@ export function parseWrkOutput(output: string): WrkResult {
   const requests = Number(countLine[1]);
   const durationMs = parseWrkTimeMs(countLine[2] ?? '') ?? fail('bad test duration');
 
-  const percentilesMs = parseLatencyDistribution(lines);
+  const percentilesMs = { ...parseLatencyDistribution(lines), ...parseDonePercentiles(lines) };
   const p50Ms = percentilesMs['50'] ?? fail('no 50% line in "Latency Distribution"');
   const p99Ms = percentilesMs['99'] ?? fail('no 99% line in "Latency Distribution"');
 
@@ -94,6 +97,7 @@ export function parseWrkOutput(output: string): WrkResult {
     percentilesMs,
     p50Ms,
     p99Ms,
+    p999Ms: percentilesMs['99.9'] ?? null,
     non2xx,
     socketErrors,
   };
@@ -121,39 +125,14 @@ function parseLatencyDistribution(lines: readonly string[]): Record<string, numb
   return result;
 }
 
-export interface WrkRequest {
-  readonly method: string;
-  readonly body: string;
-  readonly headers: Readonly<Record<string, string>>;
-}
-
-/** Writes a wrk Lua script that sends `request` on every call; returns its path. */
-export function writeWrkScript(dir: string, name: string, request: WrkRequest): string {
-  const headerLines = Object.entries(request.headers).map(
-    ([key, value]) => `wrk.headers[${luaString(key)}] = ${luaString(value)}`,
-  );
-  const script = [
-    `wrk.method = ${luaString(request.method)}`,
-    `wrk.body = ${luaString(request.body)}`,
-    ...headerLines,
-    '',
-  ].join('\n');
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, script);
-  return file;
-}
-
-/**
- * A double-quoted Lua string literal. Every byte outside printable ASCII, and `"` and `\`, is
- * written as a decimal escape (\ddd, valid in Lua 5.1/LuaJIT), so any text round-trips as UTF-8.
- */
-export function luaString(text: string): string {
-  let out = '"';
-  for (const byte of Buffer.from(text, 'utf8')) {
-    const printable = byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c;
-    out += printable ? String.fromCharCode(byte) : `\\${String(byte).padStart(3, '0')}`;
+/** `percentile <p> <µs>` lines, as printed by the done() of bench/lib/wrk-script.ts. */
+function parseDonePercentiles(lines: readonly string[]): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const line of lines) {
+    const match = /^percentile (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)\s*$/.exec(line);
+    if (match !== null) result[String(Number(match[1]))] = Number(match[2]) / 1000;
   }
-  return `${out}"`;
+  return result;
 }
 
 export interface WrkRunOptions {

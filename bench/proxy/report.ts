@@ -1,112 +1,69 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fmt, formatTable } from '../lib/table';
-import { socketErrorTotal } from '../lib/wrk';
 import type { ProxyBenchOptions } from './options';
-import type { RunRecord } from './runner';
-import type { ConfigSummary, Summary } from './summary';
-import { WORKLOAD } from './workload';
+import { AUTO_RATE_FRACTION, type RunRecord } from './runner';
+import type { SlowStreamRecord } from './slow-streams';
+import type { Summary } from './summary';
+import { streamWorkload, WORKLOAD, type StreamWorkload } from './workload';
 
 /** How the numbers are obtained; written into the JSON and printed under the tables. */
 export function methodNotes(o: ProxyBenchOptions, clockTicks: number): Record<string, string> {
+  const rate =
+    o.rate === 'auto'
+      ? `${AUTO_RATE_FRACTION * 100}% of the slowest target's round-1 throughput`
+      : `${o.rate} req/s`;
   return {
     load:
-      `wrk --latency, closed loop, all on 127.0.0.1; throughput phase -c ${o.connections} ` +
-      `-t ${o.threads}, ${o.durationS} s per run after a ${o.warmupS} s unmeasured warmup run.`,
+      `wrk --latency, closed loop, all on 127.0.0.1; throughput and streaming phases -c ` +
+      `${o.connections} -t ${o.threads}, ${o.durationS} s per run after a ${o.warmupS} s ` +
+      `unmeasured warmup run. Percentiles above 99 come from the script's done() ` +
+      `(latency:percentile), the rest from wrk's Latency Distribution.`,
     repeats:
       `Each configuration runs ${o.repeat} times; rounds are interleaved (every configuration ` +
-      `once per round). Reported rps / p50 / p99 / CPU are per-metric medians over the runs; ` +
-      `error counts are totals.`,
+      `once per round). Reported figures are per-metric medians over the runs; error counts ` +
+      `are totals. Ratios are ratios of medians.`,
+    engine:
+      `${o.engine} engine, ${o.engineProcesses} process(es). uws (default) is a uWebSockets.js ` +
+      `server with pre-rendered answers (bench/lib/uws-engine.ts): a few µs of CPU per request, ` +
+      `so the proxies, not the engine, saturate. See the engine CPU columns.`,
+    floor:
+      'bench/lib/floor-relay.ts: uWS (loaded as collie loads it) + one undici Pool (no ' +
+      "connection cap, collie's other pool options) via the legacy dispatch handler; reads the " +
+      'body, relays status, headers and body, streams SSE with backpressure. No routing, no ' +
+      'validation, no metrics: the cost of the stack itself.',
     cpu:
       `CPU per request = (utime + stime) summed over the proxy's process tree (collie: primary ` +
-      `and its children; nginx: master and workers), read from /proc/<pid>/stat just before wrk ` +
-      `starts and just after it exits, divided by the requests wrk completed. Engine CPU is ` +
-      `measured the same way; "(primary/master)" is the root process's part (collie --workers 1 is a single process, so there it is all of it). Resolution 1/${clockTicks} s per process.`,
+      `and its children; nginx: master and workers; floor: the cluster primary and workers), ` +
+      `read from /proc/<pid>/stat just before wrk starts and just after it exits, divided by ` +
+      `the requests wrk completed. CPU per chunk (streaming) = CPU per request ÷ ` +
+      `${o.streamChunks}; the engine writes each chunk in its own event-loop turn, but under ` +
+      `load a proxy may read several in one go, as with a real engine. "(primary/master)" is ` +
+      `the root process's part. Resolution 1/${clockTicks} s per process.`,
     addedLatency:
-      `wrk has no constant-rate mode (wrk2 does), so instead of measuring at half of collie's ` +
-      `max rate, the check runs closed-loop at low concurrency (-c ${o.latencyConnections} ` +
-      `-t ${o.latencyThreads}) against the engine directly and through each proxy. ` +
-      `added p99 = proxy p99 − direct p99 (medians). loadFractionOfMax = the check's rps ÷ the ` +
-      `same target's throughput-phase rps, i.e. how close the check ran to half the max rate.`,
-    ratios: 'collie ÷ nginx at the same process count (collie --workers N vs worker_processes N).',
+      `Closed loop at low concurrency (-c ${o.latencyConnections} -t ${o.latencyThreads}) ` +
+      `against the engine directly and through each proxy; added = proxy − direct (medians).`,
+    fixedRate:
+      `wrk paced by its Lua delay(): each of -c ${o.rateConnections} connections waits a ` +
+      `uniform random 0..2×(connections ÷ rate) ms before each request, so the aggregate ` +
+      `averages ${rate} without lockstep; ${o.rateDurationS} s per run. Latency is timed from ` +
+      `when each request is written. added p50/p99/p99.9 = proxy − direct (medians).`,
+    slowStreams:
+      `bench/lib/stream-burst.ts (own process): opens ${o.slowStreams} connections to the ` +
+      `target (at most 200 handshakes in flight, not timed), then writes one streaming request ` +
+      `on each at once; each stream is ${o.slowChunks} chunks, one every ${o.slowChunkDelayMs} ` +
+      `ms, with Connection: close from the engine so every burst opens fresh upstream ` +
+      `connections. "all done" = first request written → last stream complete (200, framed, ` +
+      `${o.slowChunks} chunks, data: [DONE]). A proxy that caps its upstream connections ` +
+      `queues the rest and takes a multiple of the floor's time.`,
+    ratios:
+      'collie ÷ floor and collie ÷ nginx at the same process count; targets from the issue: ' +
+      'CPU/req ≤ 1.5× floor (round_robin), ≤ 1.8× (cache_aware); CPU/chunk ≤ 1.1×; added ' +
+      'p99 ≤ 2 ms and p99.9 ≤ 5 ms at the fixed rate; slow streams ≤ 1.2× the floor’s time.',
     nginx:
-      'generated config, daemon off, master_process on, listen 127.0.0.1 reuseport, ' +
-      'upstream keepalive 256 with HTTP/1.1, keepalive_requests 1000000, access_log off.',
+      'generated config, daemon off, master_process on, listen 127.0.0.1 reuseport ' +
+      'backlog=4096, upstream keepalive 256 with HTTP/1.1, keepalive_requests 1000000, ' +
+      'proxy_buffering off, access_log off, worker_connections sized for the slow streams.',
   };
-}
-
-const procs = (n: number | null): string => (n === null ? '-' : String(n));
-const errors = (s: ConfigSummary): string => String(s.non2xx + socketErrorTotal(s.socketErrors));
-
-/** The three tables: throughput, collie ÷ nginx, added latency. */
-export function renderTables(summary: Summary, o: ProxyBenchOptions): string {
-  const parts: string[] = [];
-  if (summary.throughput.length > 0) {
-    parts.push(
-      `Throughput (wrk -c ${o.connections} -t ${o.threads}, ${o.durationS} s, median of ${o.repeat})`,
-      formatTable(
-        [
-          'target',
-          'procs',
-          'req/s',
-          'p50 ms',
-          'p99 ms',
-          'proxy CPU µs/req',
-          '(primary/master)',
-          'engine CPU µs/req',
-          'errors',
-        ],
-        summary.throughput.map((s) => [
-          s.label,
-          procs(s.processes),
-          fmt(s.rps, 0),
-          fmt(s.p50Ms, 3),
-          fmt(s.p99Ms, 3),
-          fmt(s.proxyCpuUsPerReq, 1),
-          fmt(s.proxyRootCpuUsPerReq, 1),
-          fmt(s.engineCpuUsPerReq, 1),
-          errors(s),
-        ]),
-      ),
-    );
-  }
-  if (summary.collieOverNginx.length > 0) {
-    parts.push(
-      '',
-      'collie ÷ nginx at the same process count (req/s: higher is better; others: lower is better)',
-      formatTable(
-        ['procs', 'req/s', 'p50', 'p99', 'CPU/req'],
-        summary.collieOverNginx.map((r) => [
-          String(r.processes),
-          fmt(r.rps, 2),
-          fmt(r.p50Ms, 2),
-          fmt(r.p99Ms, 2),
-          fmt(r.cpuUsPerReq, 2),
-        ]),
-      ),
-    );
-  }
-  if (summary.addedLatency.length > 0) {
-    parts.push(
-      '',
-      `Added latency (closed loop, wrk -c ${o.latencyConnections} -t ${o.latencyThreads}; ` +
-        `added = target − direct, medians; load = req/s ÷ the target's max req/s)`,
-      formatTable(
-        ['target', 'procs', 'req/s', 'load', 'p50 ms', 'p99 ms', 'added p50 ms', 'added p99 ms'],
-        summary.addedLatency.map((r) => [
-          r.label,
-          procs(r.processes),
-          fmt(r.rps, 0),
-          r.loadFractionOfMax === null ? '-' : `${fmt(r.loadFractionOfMax * 100, 0)}%`,
-          fmt(r.p50Ms, 3),
-          fmt(r.p99Ms, 3),
-          fmt(r.addedP50Ms, 3),
-          fmt(r.addedP99Ms, 3),
-        ]),
-      ),
-    );
-  }
-  return parts.join('\n');
 }
 
 export interface ProxyBenchReport {
@@ -117,10 +74,26 @@ export interface ProxyBenchReport {
   readonly tools: Readonly<Record<string, string>>;
   readonly options: ProxyBenchOptions;
   readonly workload: typeof WORKLOAD;
+  readonly workloads: {
+    readonly chat: typeof WORKLOAD;
+    readonly streaming: StreamWorkload;
+    readonly slowStream: StreamWorkload;
+  };
   readonly method: Readonly<Record<string, string>>;
   readonly summary: Summary;
+  /** The same as summary.ratios, at the top for readers looking for the verdicts. */
+  readonly ratios: Summary['ratios'];
   readonly warnings: readonly string[];
   readonly runs: readonly RunRecord[];
+  readonly slowStreamRuns: readonly SlowStreamRecord[];
+}
+
+export function workloadsOf(o: ProxyBenchOptions): ProxyBenchReport['workloads'] {
+  return {
+    chat: WORKLOAD,
+    streaming: streamWorkload(o.streamChunks),
+    slowStream: streamWorkload(o.slowChunks, o.slowChunkDelayMs),
+  };
 }
 
 /**

@@ -1,22 +1,29 @@
 import { cpuDelta, snapshotTreeCpu, type CpuDelta } from '../lib/proc-cpu';
 import type { ProcessGroup } from '../lib/processes';
 import { runWrk, type SocketErrors, type WrkRunOptions } from '../lib/wrk';
-import type { Phase, ProxyBenchOptions } from './options';
+import { writeWrkScript } from '../lib/wrk-script';
+import type { ProxyBenchOptions, WrkPhase } from './options';
+import { measureSlowStreams, type SlowStreamRecord } from './slow-streams';
 import type { Target } from './targets';
-import { WORKLOAD } from './workload';
+import { streamWorkload, WORKLOAD } from './workload';
 
 /** One measured wrk run. Latencies in ms, CPU per request in µs. */
 export interface RunRecord {
   readonly target: string;
-  readonly phase: Phase;
+  readonly phase: WrkPhase;
   readonly round: number;
   readonly connections: number;
   readonly threads: number;
+  /** SSE chunks per request (streaming phase); 1 otherwise. */
+  readonly chunksPerRequest: number;
+  /** fixed-rate: the aggregate rate wrk was paced at; null otherwise. */
+  readonly pacedRps: number | null;
   readonly requests: number;
   readonly durationS: number;
   readonly rps: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  readonly p999Ms: number | null;
   readonly percentilesMs: Readonly<Record<string, number>>;
   readonly non2xx: number;
   readonly socketErrors: SocketErrors;
@@ -35,39 +42,109 @@ export interface RunContext {
   readonly group: ProcessGroup;
   readonly options: ProxyBenchOptions;
   readonly wrkPath: string;
-  readonly scriptPath: string;
+  readonly tmpDir: string;
   readonly enginePid: number;
 }
 
-/** wrk -c / -t for a phase. */
-export function loadFor(o: ProxyBenchOptions, phase: Phase): { c: number; t: number } {
-  switch (phase) {
-    case 'throughput':
-      return { c: o.connections, t: o.threads };
-    case 'latency':
-      return { c: o.latencyConnections, t: o.latencyThreads };
-  }
+interface WrkPlan {
+  readonly scriptPath: string;
+  readonly c: number;
+  readonly t: number;
+  readonly durationS: number;
+  readonly chunks: number;
+  readonly pacedRps: number | null;
+}
+
+/** Everything measured: wrk runs and slow-stream bursts. */
+export interface Runs {
+  readonly wrk: readonly RunRecord[];
+  readonly slowStreams: readonly SlowStreamRecord[];
+}
+
+export interface RunListeners {
+  onRun(run: RunRecord): void;
+  onSlowStreams(run: SlowStreamRecord): void;
+}
+
+/** The share of the slowest target's throughput that `--rate auto` paces at. */
+export const AUTO_RATE_FRACTION = 0.3;
+
+/**
+ * `--rate`, or for `auto` {@link AUTO_RATE_FRACTION} of the lowest throughput-phase req/s
+ * measured so far (round 1 runs throughput before fixed-rate, so it is always known).
+ */
+export function resolveRate(o: ProxyBenchOptions, runs: readonly RunRecord[]): number {
+  if (o.rate !== 'auto') return o.rate;
+  const rps = runs.filter((r) => r.phase === 'throughput').map((r) => r.rps);
+  if (rps.length === 0) throw new Error('--rate auto: no throughput run to derive the rate from');
+  return Math.max(1, Math.round(AUTO_RATE_FRACTION * Math.min(...rps)));
+}
+
+function createPlanner(ctx: RunContext) {
+  const o = ctx.options;
+  const stream = streamWorkload(o.streamChunks);
+  const chat = writeWrkScript(ctx.tmpDir, 'chat.lua', WORKLOAD);
+  const streamScript = writeWrkScript(ctx.tmpDir, 'chat-stream.lua', stream);
+  const paced = new Map<number, string>();
+  const pacedScript = (rate: number): string => {
+    let file = paced.get(rate);
+    if (file === undefined) {
+      const pacing = { rate, connections: o.rateConnections };
+      file = writeWrkScript(ctx.tmpDir, `chat-paced-${rate}.lua`, WORKLOAD, pacing);
+      paced.set(rate, file);
+    }
+    return file;
+  };
+  return (phase: WrkPhase, runs: readonly RunRecord[]): WrkPlan => {
+    const base = { durationS: o.durationS, chunks: 1, pacedRps: null };
+    switch (phase) {
+      case 'throughput':
+        return { ...base, scriptPath: chat, c: o.connections, t: o.threads };
+      case 'streaming':
+        return {
+          ...base,
+          scriptPath: streamScript,
+          c: o.connections,
+          t: o.threads,
+          chunks: stream.chunks,
+        };
+      case 'latency':
+        return { ...base, scriptPath: chat, c: o.latencyConnections, t: o.latencyThreads };
+      case 'fixed-rate': {
+        const rate = resolveRate(o, runs);
+        const t = o.latencyThreads;
+        return {
+          ...base,
+          scriptPath: pacedScript(rate),
+          c: o.rateConnections,
+          t,
+          durationS: o.rateDurationS,
+          pacedRps: rate,
+        };
+      }
+    }
+  };
 }
 
 /**
  * Warmup (unmeasured), then one measured wrk run. CPU is read from /proc just before wrk starts
  * and just after it exits, for the target's process tree and the engine's.
  */
-export async function measure(
+async function measure(
   ctx: RunContext,
   target: Target,
-  phase: Phase,
+  phase: WrkPhase,
   round: number,
+  plan: WrkPlan,
 ): Promise<RunRecord> {
   const o = ctx.options;
-  const { c, t } = loadFor(o, phase);
   const wrk: WrkRunOptions = {
     wrkPath: ctx.wrkPath,
     url: target.url + WORKLOAD.path,
-    scriptPath: ctx.scriptPath,
-    threads: t,
-    connections: c,
-    durationS: o.durationS,
+    scriptPath: plan.scriptPath,
+    threads: plan.t,
+    connections: plan.c,
+    durationS: plan.durationS,
     timeoutS: o.wrkTimeoutS,
   };
   if (o.warmupS > 0) await runWrk(ctx.group, { ...wrk, durationS: o.warmupS });
@@ -83,13 +160,16 @@ export async function measure(
     target: target.id,
     phase,
     round,
-    connections: c,
-    threads: t,
+    connections: plan.c,
+    threads: plan.t,
+    chunksPerRequest: plan.chunks,
+    pacedRps: plan.pacedRps,
     requests: result.requests,
     durationS: result.durationS,
     rps: result.rps,
     p50Ms: result.p50Ms,
     p99Ms: result.p99Ms,
+    p999Ms: result.p999Ms,
     percentilesMs: result.percentilesMs,
     non2xx: result.non2xx,
     socketErrors: result.socketErrors,
@@ -109,17 +189,25 @@ export async function measure(
 export async function runMatrix(
   ctx: RunContext,
   targets: readonly Target[],
-  onRun: (run: RunRecord) => void,
-): Promise<RunRecord[]> {
-  const runs: RunRecord[] = [];
+  listeners: RunListeners,
+): Promise<Runs> {
+  const wrk: RunRecord[] = [];
+  const slowStreams: SlowStreamRecord[] = [];
+  const planFor = createPlanner(ctx);
   for (let round = 1; round <= ctx.options.repeat; round++) {
     for (const phase of ctx.options.phases) {
       for (const target of targets) {
-        const run = await measure(ctx, target, phase, round);
-        runs.push(run);
-        onRun(run);
+        if (phase === 'slow-streams') {
+          const run = await measureSlowStreams(ctx, target, round);
+          slowStreams.push(run);
+          listeners.onSlowStreams(run);
+          continue;
+        }
+        const run = await measure(ctx, target, phase, round, planFor(phase, wrk));
+        wrk.push(run);
+        listeners.onRun(run);
       }
     }
   }
-  return runs;
+  return { wrk, slowStreams };
 }

@@ -1,16 +1,24 @@
 import path from 'node:path';
-import { checkJsonRequest, startEngine, startGateway, type RunningServer } from '../lib/collie';
+import {
+  checkJsonRequest,
+  checkSseRequest,
+  startEngine,
+  startFloor,
+  startGateway,
+  type RunningServer,
+} from '../lib/collie';
+import { openFileLimits } from '../lib/fd-limit';
 import { startNginx } from '../lib/nginx';
 import type { ProcessGroup } from '../lib/processes';
 import type { ProxyBenchOptions, TargetKind } from './options';
-import { WORKLOAD } from './workload';
+import { streamWorkload, WORKLOAD } from './workload';
 
-/** One thing wrk is pointed at: the engine itself, or a proxy in front of it. */
+/** One thing the load is pointed at: the engine itself, or a proxy in front of it. */
 export interface Target {
-  /** Stable id used in the JSON: `direct`, `collie-w1`, `nginx-w2`, … */
+  /** Stable id used in the JSON: `direct`, `floor-w1`, `collie-w1`, `collie-ca-w2`, `nginx-w2`, … */
   readonly id: string;
   readonly kind: TargetKind;
-  /** Proxy processes serving requests (collie --workers / nginx worker_processes); null for direct. */
+  /** Proxy processes serving requests (workers / worker_processes); null for direct. */
   readonly processes: number | null;
   readonly label: string;
   /** Base URL, no trailing slash. */
@@ -30,24 +38,39 @@ export interface TargetTools {
 }
 
 /**
+ * Open files a process needs: a proxy holds two sockets per slow stream (client and engine
+ * side), the engine one; plus headroom for wrk connections, pools and the runtime.
+ */
+export function openFilesWanted(o: ProxyBenchOptions): { proxy: number; engine: number } {
+  const streams = o.phases.includes('slow-streams') ? o.slowStreams : 0;
+  const headroom = 1024 + 2 * Math.max(o.connections, o.rateConnections);
+  return { proxy: 2 * streams + headroom, engine: streams + headroom };
+}
+
+/**
  * Starts the engine and every requested target, all at once: idle ones cost nothing, and keeping
  * them up lets each round visit every configuration (interleaved runs spread machine drift evenly).
- * Each target is checked with one real workload request before it is measured.
+ * Each target is checked with one real request per workload before it is measured.
  */
 export async function startTargets(
   group: ProcessGroup,
   o: ProxyBenchOptions,
   tools: TargetTools,
 ): Promise<StartedTargets> {
-  const echo = o.verbose;
-  const engine = await startEngine(group, { kind: o.engine, model: WORKLOAD.model, echo });
+  const engine = await startEngine(group, {
+    kind: o.engine,
+    model: WORKLOAD.model,
+    processes: o.engineProcesses,
+    openFiles: openFilesWanted(o).engine,
+    echo: o.verbose,
+  });
   const targets: Target[] = [];
   if (o.targets.includes('direct')) {
     targets.push({
       id: 'direct',
       kind: 'direct',
       processes: null,
-      label: `engine direct (${o.engine})`,
+      label: `engine direct (${o.engine}${o.engineProcesses > 1 ? ` ×${o.engineProcesses}` : ''})`,
       url: engine.url,
       rootPid: engine.child.pid,
     });
@@ -56,10 +79,22 @@ export async function startTargets(
     if (kind === 'direct') continue;
     for (const n of o.workers) targets.push(await startProxy(group, kind, n, engine, o, tools));
   }
-  for (const target of targets) {
-    await checkJsonRequest(target.url + WORKLOAD.path, 'POST', WORKLOAD.body, WORKLOAD.headers);
-  }
+  for (const target of targets) await checkTarget(target, o);
   return { engine, targets };
+}
+
+async function checkTarget(target: Target, o: ProxyBenchOptions): Promise<void> {
+  const url = target.url + WORKLOAD.path;
+  await checkJsonRequest(url, 'POST', WORKLOAD.body, WORKLOAD.headers);
+  if (!o.phases.includes('streaming') && !o.phases.includes('slow-streams')) return;
+  const stream = streamWorkload(o.streamChunks);
+  // collie's mock engine decides its own chunk count: only the framing is checked then
+  await checkSseRequest(
+    url,
+    stream.body,
+    stream.headers,
+    o.engine === 'collie' ? undefined : stream.chunks,
+  );
 }
 
 async function startProxy(
@@ -71,29 +106,58 @@ async function startProxy(
   tools: TargetTools,
 ): Promise<Target> {
   const id = `${kind}-w${processes}`;
+  const openFiles = openFilesWanted(o).proxy;
+  const base = { id, kind, processes };
   switch (kind) {
-    case 'collie': {
-      const gw = await startGateway(group, {
-        workerUrls: [engine.url],
-        workers: processes,
-        policy: 'round_robin',
-        logLevel: 'warn',
+    case 'floor': {
+      const floor = await startFloor(group, {
+        upstreamUrl: engine.url,
+        processes,
+        openFiles,
         echo: o.verbose,
       });
-      const label = `collie --workers ${processes}`;
-      return { id, kind, processes, label, url: gw.url, rootPid: gw.child.pid };
+      const label = `floor (uWS+undici) ×${processes}`;
+      return { ...base, label, url: floor.url, rootPid: floor.child.pid };
     }
-    case 'nginx': {
-      if (tools.nginxPath === undefined) throw new Error('nginx binary not found');
-      const nginx = await startNginx(group, {
-        nginxPath: tools.nginxPath,
-        workerProcesses: processes,
-        upstreamHost: '127.0.0.1',
-        upstreamPort: engine.port,
-        dir: path.join(tools.tmpDir, id),
+    case 'collie':
+    case 'collie-ca': {
+      const policy = kind === 'collie' ? 'round_robin' : 'cache_aware';
+      const gw = await startGateway(group, {
+        name: id,
+        workerUrls: [engine.url],
+        workers: processes,
+        policy,
+        logLevel: 'warn',
+        openFiles,
+        echo: o.verbose,
       });
-      const label = `nginx worker_processes ${processes}`;
-      return { id, kind, processes, label, url: nginx.url, rootPid: nginx.child.pid };
+      const label = `collie ${policy} --workers ${processes}`;
+      return { ...base, label, url: gw.url, rootPid: gw.child.pid };
     }
+    case 'nginx':
+      return startNginxTarget(group, { ...base, kind }, engine, o, tools);
   }
+}
+
+async function startNginxTarget(
+  group: ProcessGroup,
+  base: { id: string; kind: 'nginx'; processes: number },
+  engine: RunningServer,
+  o: ProxyBenchOptions,
+  tools: TargetTools,
+): Promise<Target> {
+  if (tools.nginxPath === undefined) throw new Error('nginx binary not found');
+  const want = openFilesWanted(o).proxy;
+  const hard = openFileLimits()?.hard ?? want;
+  const nginx = await startNginx(group, {
+    nginxPath: tools.nginxPath,
+    workerProcesses: base.processes,
+    upstreamHost: '127.0.0.1',
+    upstreamPort: engine.port,
+    dir: path.join(tools.tmpDir, base.id),
+    workerConnections: Math.max(4096, want),
+    workerOpenFiles: Math.min(hard, want + 64),
+  });
+  const label = `nginx worker_processes ${base.processes}`;
+  return { ...base, label, url: nginx.url, rootPid: nginx.child.pid };
 }

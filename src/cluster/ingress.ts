@@ -111,6 +111,7 @@ export async function startIngress(opts: {
       policy: config.policy,
       blockSize: config.cacheAware.blockSize,
       maxAttempts: config.retry.maxAttempts,
+      logger,
     }),
     retry: config.retry,
     timeoutMs: config.requestTimeoutSecs * 1000,

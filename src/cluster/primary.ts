@@ -82,7 +82,10 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
     config.healthCheckPort !== undefined
       ? await startProbeServer(config.host, config.healthCheckPort, control.registry)
       : undefined;
-  logger.info({ host: config.host, port, ingressProcesses: config.ingressProcesses }, 'collie listening');
+  logger.info(
+    { host: config.host, port, ingressProcesses: config.ingressProcesses },
+    'collie listening',
+  );
 
   return {
     port,

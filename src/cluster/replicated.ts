@@ -219,10 +219,23 @@ export class Replica<T> {
   refresh(): Promise<void> {
     const fetch = this.source.fetch?.bind(this.source);
     if (!fetch || this.closed) return Promise.resolve();
-    this.refreshing ??= fetch()
-      .then((s) => void this.apply(s))
-      .finally(() => (this.refreshing = undefined));
-    return this.refreshing;
+    if (this.refreshing) return this.refreshing;
+    // cleared before the snapshot is applied, so a refresh asked by a change listener fetches anew
+    const done = (): void => {
+      if (this.refreshing === p) this.refreshing = undefined;
+    };
+    const p = fetch().then(
+      (s) => {
+        done();
+        this.apply(s);
+      },
+      (err: unknown) => {
+        done();
+        throw err;
+      },
+    );
+    this.refreshing = p;
+    return p;
   }
 
   /** Stops following; a pending watch ends when its call returns. */

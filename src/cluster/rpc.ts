@@ -31,8 +31,8 @@ export type RpcErrorCode = (typeof RPC_ERROR_CODES)[number];
 
 export class RpcError extends Error {
   readonly code: RpcErrorCode;
-  constructor(code: RpcErrorCode, message: string) {
-    super(message);
+  constructor(code: RpcErrorCode, message: string, options?: { cause: unknown }) {
+    super(message, options);
     this.name = 'RpcError';
     this.code = code;
   }
@@ -93,8 +93,10 @@ export function createRpcServer<Ops extends OpMap>(
       const why = guard.why(payload);
       return Promise.reject(new RpcError('rpc_bad_payload', `malformed '${op}' payload: ${why}`));
     }
-    // a handler that throws synchronously rejects instead
-    return new Promise((resolve) => resolve(handlers[op](payload, peer)));
+    // a handler that throws synchronously rejects instead; every failure is an RpcError
+    return new Promise<Ops[K]['result']>((resolve) => resolve(handlers[op](payload, peer))).catch(
+      (err: unknown) => Promise.reject(toRpcError(err)),
+    );
   }
   return {
     dispatch,
@@ -137,7 +139,8 @@ function isErrorCode(v: unknown): v is RpcErrorCode {
 
 function toRpcError(err: unknown): RpcError {
   if (err instanceof RpcError) return err;
-  return new RpcError('rpc_failed', err instanceof Error ? err.message : String(err));
+  const message = err instanceof Error ? err.message : String(err);
+  return new RpcError('rpc_failed', message, { cause: err });
 }
 
 /** In-process client (single-process mode): the same server, guards included. */

@@ -155,7 +155,8 @@ export function map(
       const eq = e.indexOf('=');
       const key = e.slice(0, eq).trim();
       const value = e.slice(eq + 1).trim();
-      if (eq <= 0 || !key || !value) throw new ConfigError(`${flag}: expected ${entry}, got '${e}'`);
+      if (eq <= 0 || !key || !value)
+        throw new ConfigError(`${flag}: expected ${entry}, got '${e}'`);
       const prev = out[key];
       if (prev !== undefined && prev !== value) {
         throw new ConfigError(`${flag}: '${key}' maps to both '${prev}' and '${value}'`);

@@ -49,7 +49,11 @@ function scan(argv: readonly string[]): Map<FlagSpec, string[]> {
       push(spec, 'true');
     } else if (spec.kind === 'list' || spec.kind === 'map') {
       const values: string[] = [];
-      for (let next = argv[i + 1]; next !== undefined && !next.startsWith('--'); next = argv[i + 1]) {
+      for (
+        let next = argv[i + 1];
+        next !== undefined && !next.startsWith('--');
+        next = argv[i + 1]
+      ) {
         values.push(next);
         i++;
       }

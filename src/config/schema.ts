@@ -36,6 +36,7 @@ export interface ReadContext {
 
 /** A flag and how its tokens become a config value of type T. Throws ConfigError. */
 export class Flag<T> {
+  /** Brand: makes the class nominal, so a config group never type-matches a Flag. */
   private readonly node = 'flag';
   constructor(
     readonly spec: FlagSpec,
@@ -112,7 +113,7 @@ export function materialize<S extends Schema>(schema: S, ctx: ReadContext): Conf
   }
   // The one cast of the schema kit: a mapped type cannot be built key by key. ConfigOf<S>
   // mirrors this loop (same keys, each node's value type, undefined keys left out), and
-  // test/unit/config/schema.test.ts checks every flag lands in its slot.
+  // test/unit/config/schema.test.ts pins the type, flags-complete.test.ts the slots.
   return out as ConfigOf<S>;
 }
 

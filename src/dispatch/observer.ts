@@ -6,6 +6,7 @@ import type { Worker } from '../core/worker';
 import { GatewayError } from '../errors/gateway-error';
 import { RETRYABLE_STATUSES } from '../resilience';
 import type { DispatchExchange, DispatchResult } from './stages';
+import type { Logger } from '../util/logger';
 
 /**
  * Everything the pipeline reports, in one interface: metrics, circuit-breaker outcomes and
@@ -33,6 +34,8 @@ export interface MetricsObserverDeps {
   readonly policy: string;
   readonly blockSize: number;
   readonly maxAttempts: number;
+  /** Upstream failures are logged here with the engine's URL (clients never see it). */
+  readonly logger?: Pick<Logger, 'warn'>;
 }
 
 const CACHED = Buffer.from('"cached_tokens"');
@@ -82,9 +85,19 @@ export function createMetricsObserver(d: MetricsObserverDeps): DispatchObserver 
       if (sel.routing) metrics.routeDecision(x.model, sel.routing.reason);
       metrics.workerSelection(selection(x.model));
     },
-    attemptEnded(_x, worker, status, error) {
+    attemptEnded(x, worker, status, error) {
       if (error) {
         if (error.status >= 500) d.outcomes.record(worker.id, false); // transport failure
+        d.logger?.warn(
+          {
+            requestId: x.req.requestId,
+            worker: worker.url,
+            path: x.upstreamPath,
+            code: error.code,
+            err: error.cause,
+          },
+          'upstream request failed',
+        );
         return;
       }
       metrics.upstreamResponse(status);

@@ -7,7 +7,7 @@ import type { Rng } from '../util/rng';
 import { GatewayError } from '../errors/gateway-error';
 import {
   RETRYABLE_STATUSES,
-  backoffMs,
+  runWithRetries,
   normalizeMaxAttempts,
   type BackoffConfig,
 } from '../resilience';
@@ -56,7 +56,9 @@ type Last =
 
 type Step =
   | { readonly kind: 'done'; readonly status: number }
-  | { readonly kind: 'retry'; readonly last: Last; readonly workerId?: string };
+  | { readonly kind: 'retry'; readonly value: Last; readonly workerId?: string };
+
+const NONE: Last = { kind: 'none' };
 
 /** Routing transparency: which worker, and for cache_aware why and how much prefix matched. */
 function routingHeaders(sel: Selection, blockSize: number): Array<readonly [string, string]> {
@@ -117,30 +119,30 @@ async function attempts(
   p: Progress,
 ): Promise<void> {
   const max = normalizeMaxAttempts(deps.retry.maxAttempts);
-  const excluded = new Set<string>();
-  for (let k = 0; ; k++) {
-    if (k > 0) deps.observer.retrying(input.x, k);
-    const isLast = k + 1 >= max;
-    p.attempts = k + 1;
-    const step = await attempt(deps, input, scope, excluded, isLast);
-    if (step.kind === 'done') {
+  const r = await runWithRetries<Last>({
+    maxAttempts: max,
+    backoff: deps.retry,
+    rng: deps.rng,
+    signal: scope,
+    sleep: (ms) => (deps.sleep ? deps.sleep(ms, scope) : sleepInScope(scope, ms)),
+    onBackoff: (ms, next) => deps.observer.backoff(input.x, next, ms),
+    attempt: async (k, excluded) => {
+      if (k > 0) deps.observer.retrying(input.x, k);
+      p.attempts = k + 1;
+      const isLast = k + 1 >= max;
+      const step = await attempt(deps, input, scope, excluded, isLast);
+      if (step.kind === 'retry') return step;
       p.status = step.status;
       // the last attempt relayed a retryable answer: the budget is spent all the same
       p.exhausted = isLast && max > 1 && RETRYABLE_STATUSES.has(step.status);
-      return;
-    }
-    if (step.workerId !== undefined) excluded.add(step.workerId);
-    if (isLast) {
-      p.exhausted = true;
-      return finishWith(input, step.last, p);
-    }
-    if (scope.aborted) break;
-    const delay = backoffMs(k, deps.retry, deps.rng);
-    deps.observer.backoff(input.x, k + 1, delay);
-    await (deps.sleep ? deps.sleep(delay, scope) : sleepInScope(scope, delay));
-    if (scope.aborted) break;
+      return { kind: 'done', value: NONE };
+    },
+  });
+  if (r.exhausted) {
+    p.exhausted = true;
+    return finishWith(input, r.value, p);
   }
-  if (scope.reason === 'deadline') {
+  if (r.aborted && scope.reason === 'deadline') {
     throw new GatewayError('call_upstream_timeout', 'Upstream request timed out');
   }
 }
@@ -167,7 +169,7 @@ async function attempt(
   } catch (err) {
     // SMG retries its own 503
     if (err instanceof GatewayError && err.code === 'no_available_workers')
-      return { kind: 'retry', last: { kind: 'error', error: err } };
+      return { kind: 'retry', value: { kind: 'error', error: err } };
     throw err;
   }
   const { worker } = sel;
@@ -223,22 +225,17 @@ function attemptHooks(
   };
 }
 
-function classify(
-  deps: PipelineDeps,
-  x: DispatchExchange,
-  worker: Worker,
-  o: RelayOutcome,
-): Step {
+function classify(deps: PipelineDeps, x: DispatchExchange, worker: Worker, o: RelayOutcome): Step {
   switch (o.kind) {
     case 'relayed':
       return { kind: 'done', status: o.status };
     case 'aborted':
       return { kind: 'done', status: 0 };
     case 'held':
-      return { kind: 'retry', workerId: worker.id, last: { kind: 'held', reply: o.reply } };
+      return { kind: 'retry', workerId: worker.id, value: { kind: 'held', reply: o.reply } };
     case 'failed':
       deps.observer.attemptEnded(x, worker, 0, o.error);
       if (!RETRYABLE_STATUSES.has(o.error.status)) throw o.error;
-      return { kind: 'retry', workerId: worker.id, last: { kind: 'error', error: o.error } };
+      return { kind: 'retry', workerId: worker.id, value: { kind: 'error', error: o.error } };
   }
 }

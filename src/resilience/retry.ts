@@ -80,13 +80,18 @@ export type AttemptResult<T> =
       readonly value: T;
     };
 
+/** An AbortSignal, or anything else that knows whether the request was aborted. */
+export interface AbortLike {
+  readonly aborted: boolean;
+}
+
 export interface RetryOptions<T> {
   /** Total attempts (already normalised or not: it goes through normalizeMaxAttempts). */
   readonly maxAttempts: number;
   readonly backoff: BackoffConfig;
   readonly rng: Rng;
   /** Wait `ms`; should reject (or resolve early) when `signal` aborts. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  sleep(ms: number, signal?: AbortLike): Promise<void>;
   /**
    * Run attempt `k` (0-based). `excluded` holds the ids of workers that already failed this
    * request; it is live (grows between attempts), so read it during selection and don't keep it.
@@ -95,8 +100,8 @@ export interface RetryOptions<T> {
    * A thrown error propagates unchanged.
    */
   attempt(k: number, excluded: ReadonlySet<string>): Promise<AttemptResult<T>>;
-  /** Client gone: stop before the next attempt and return the last value. */
-  readonly signal?: AbortSignal;
+  /** Client gone (or deadline): stop before the next attempt and return the last value. */
+  readonly signal?: AbortLike;
   /** Called before each sleep (for `smg_worker_retry_backoff_seconds{attempt}`). */
   onBackoff?(delayMs: number, nextAttempt: number): void;
 }
@@ -112,7 +117,7 @@ export interface RetryResult<T> {
 }
 
 /** A function, not an inline check: TS would keep `aborted` narrowed to false across awaits. */
-function isAborted(signal: AbortSignal | undefined): boolean {
+function isAborted(signal: AbortLike | undefined): boolean {
   return signal?.aborted === true;
 }
 

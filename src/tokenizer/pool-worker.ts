@@ -12,6 +12,8 @@ export default function run(task: PoolTask): PoolResults[PoolTask['op']] {
   try {
     return execute(task);
   } catch (err) {
+    // a plain object on purpose: it crosses the thread boundary whole, an Error loses its code
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
     throw toPoolFailure(err);
   }
 }

@@ -63,6 +63,8 @@ const bad: Array<[string[], RegExp]> = [
   [['--enable-mesh'], /--enable-mesh is an SMG flag that collie does not support yet/],
   [['--tenant-api-key', 'nocolon'], /--tenant-api-key/],
   [['--jwt-issuer', 'https://idp'], /--jwt-issuer and --jwt-audience must be given together/],
+  // checked even when no JWT auth is configured (the value would be dropped otherwise)
+  [['--jwt-role-mapping', 'bad'], /--jwt-role-mapping: expected IDP_ROLE=admin\|user/],
   [['--redis-url', 'http://x'], /--redis-url: expected redis:\/\/host:port/],
   [['--history-backend', 'redis'], /--history-backend is an SMG flag/],
   [['--worker-urls', 'ftp://x'], /invalid URL 'ftp:\/\/x'/],

@@ -238,6 +238,7 @@ describe('Replicated (primary side)', () => {
 describe('Replica (ingress side)', () => {
   test('a failed watch is retried; the replica catches up', async () => {
     const s = new Replicated<string>('a');
+    const keepAlive = setTimeout(() => undefined, 1000); // retry timers are unref'd
     let failures = 2;
     const r = new Replica<string>(
       {
@@ -253,6 +254,7 @@ describe('Replica (ingress side)', () => {
     assert.equal(r.value, 'b');
     r.close();
     s.close();
+    clearTimeout(keepAlive);
   });
 
   test('a fetch-only source is fetched at start; refresh() shares one fetch', async () => {

@@ -28,14 +28,7 @@ function assertDeepFrozen(c: GatewayConfig): void {
   assert.deepEqual(c.workerUrls, ['http://a:1']);
 }
 
-const argv = [
-  '--worker-urls',
-  'http://a:1',
-  '--retry-max-retries',
-  '2',
-  '--tenant-api-key',
-  't:k',
-];
+const argv = ['--worker-urls', 'http://a:1', '--retry-max-retries', '2', '--tenant-api-key', 't:k'];
 
 test('the parsed config is deep-frozen', () => {
   assertDeepFrozen(parseLaunchArgs(argv, { HF_HOME: '/hf' }));

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createDeadlines } from '../../../src/dispatch/deadlines';
+import type { Clock } from '../../../src/util/clock';
+
+function fakeClock(): Clock & { t: number } {
+  const c = { t: 0, now: () => c.t, monotonic: () => c.t };
+  return c;
+}
+
+describe('deadline wheel', () => {
+  test('fires at or after the deadline, never before; cancel removes the entry', async () => {
+    const clock = fakeClock();
+    const d = createDeadlines(clock, 5);
+    const fired: string[] = [];
+    d.at(12, () => fired.push('a'));
+    const b = d.at(12, () => fired.push('b'));
+    d.at(40, () => fired.push('c'));
+    assert.equal(d.size, 3);
+    b.cancel();
+    b.cancel();
+    assert.equal(d.size, 2);
+    clock.t = 11;
+    await new Promise((r) => setTimeout(r, 15));
+    assert.deepEqual(fired, [], 'nothing before its time');
+    clock.t = 15;
+    await new Promise((r) => setTimeout(r, 15));
+    assert.deepEqual(fired, ['a']);
+    clock.t = 100;
+    await new Promise((r) => setTimeout(r, 15));
+    assert.deepEqual(fired, ['a', 'c']);
+    assert.equal(d.size, 0);
+    d.close();
+  });
+});
