@@ -79,9 +79,9 @@ function slowProgressLine(run: SlowStreamRecord, o: ProxyBenchOptions): string {
 function fdLimitWarnings(o: ProxyBenchOptions): string[] {
   const limits = openFileLimits();
   const want = openFilesWanted(o);
-  if (limits === undefined || limits.hard >= want.proxy) return [];
+  if (limits === undefined || limits.hard >= want) return [];
   return [
-    `open-file limit: the hard RLIMIT_NOFILE is ${limits.hard} but a proxy needs ~${want.proxy} ` +
+    `open-file limit: the hard RLIMIT_NOFILE is ${limits.hard} but a proxy needs ~${want} ` +
       `for ${o.slowStreams} slow streams (2 sockets each); expect EMFILE failures. Raise it ` +
       `(ulimit -Hn) or lower --slow-streams.`,
   ];

@@ -28,8 +28,6 @@ export interface EngineOptions {
   readonly extraArgs?: readonly string[];
   /** Engine processes (stub and uws only; node:cluster). Default 1. */
   readonly processes?: number;
-  /** RLIMIT_NOFILE wanted for the engine (see SpawnOptions.openFiles). */
-  readonly openFiles?: number;
   readonly name?: string;
   readonly port?: number;
   /** Copy the engine's output to our stderr. Default false. */
@@ -56,7 +54,6 @@ export async function startEngine(group: ProcessGroup, o: EngineOptions): Promis
         ];
   const child = group.spawn(o.name ?? `engine-${o.kind}`, process.execPath, args, {
     echo: o.echo ?? false,
-    ...(o.openFiles !== undefined ? { openFiles: o.openFiles } : {}),
   });
   const url = `http://127.0.0.1:${port}`;
   if (o.kind !== 'collie') await waitForOutput(child, READY_MARKER, timeout(o));
@@ -68,7 +65,6 @@ export async function startEngine(group: ProcessGroup, o: EngineOptions): Promis
 export interface FloorOptions {
   readonly upstreamUrl: string;
   readonly processes: number;
-  readonly openFiles?: number;
   readonly echo?: boolean;
   readonly readyTimeoutMs?: number;
 }
@@ -83,7 +79,6 @@ export async function startFloor(group: ProcessGroup, o: FloorOptions): Promise<
   ];
   const child = group.spawn(`floor-w${o.processes}`, process.execPath, args, {
     echo: o.echo ?? false,
-    ...(o.openFiles !== undefined ? { openFiles: o.openFiles } : {}),
   });
   await waitForOutput(child, READY_MARKER, timeout(o));
   return { child, port, url: `http://127.0.0.1:${port}` };
@@ -97,7 +92,6 @@ export interface GatewayOptions {
   readonly logLevel?: string;
   readonly port?: number;
   readonly name?: string;
-  readonly openFiles?: number;
   readonly echo?: boolean;
   readonly readyTimeoutMs?: number;
 }
@@ -114,7 +108,6 @@ export async function startGateway(group: ProcessGroup, o: GatewayOptions): Prom
   ];
   const child = group.spawn(o.name ?? `collie-w${o.workers}`, process.execPath, args, {
     echo: o.echo ?? false,
-    ...(o.openFiles !== undefined ? { openFiles: o.openFiles } : {}),
   });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/readiness`, { child, ...timeout(o) });

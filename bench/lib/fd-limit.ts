@@ -6,8 +6,10 @@ export interface FdLimits {
 }
 
 /**
- * RLIMIT_NOFILE of this process, from /proc/self/limits ("unlimited" → Infinity); children
- * inherit it. undefined when the file cannot be read (not Linux).
+ * RLIMIT_NOFILE of this process, from /proc/self/limits ("unlimited" → Infinity); undefined when
+ * the file cannot be read (not Linux). Node raises its soft limit to the hard one at startup, so
+ * every child we spawn (engines, relays, collie, the load client) already has the hard limit:
+ * the hard limit is what bounds the slow-stream phase (nginx gets it via worker_rlimit_nofile).
  */
 export function openFileLimits(): FdLimits | undefined {
   let text: string;
@@ -20,22 +22,4 @@ export function openFileLimits(): FdLimits | undefined {
   if (match === null) return undefined;
   const value = (s: string | undefined): number => (s === 'unlimited' ? Infinity : Number(s));
   return { soft: value(match[1]), hard: value(match[2]) };
-}
-
-/**
- * The command to spawn so that it runs with at least `want` open files: unchanged when the soft
- * limit already allows it, else through `bash -c 'ulimit -n N; exec …'` with N = min(want, hard)
- * (exec keeps the pid, so process-tree CPU accounting is unaffected).
- */
-export function withOpenFileLimit(
-  command: string,
-  args: readonly string[],
-  want: number,
-): { command: string; args: string[] } {
-  const limits = openFileLimits();
-  if (limits === undefined || limits.soft >= want || limits.hard <= limits.soft) {
-    return { command, args: [...args] };
-  }
-  const n = Math.min(want, limits.hard);
-  return { command: 'bash', args: ['-c', `ulimit -n ${n} && exec "$0" "$@"`, command, ...args] };
 }

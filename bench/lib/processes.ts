@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { withOpenFileLimit } from './fd-limit';
 
 /** How a child ended. `error` is set when it could not be started (e.g. ENOENT). */
 export interface ExitInfo {
@@ -26,8 +25,6 @@ export interface SpawnOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Copy the child's output to our stderr, each line prefixed with `[name] `. Default false. */
   readonly echo?: boolean;
-  /** Run with at least this many open files (RLIMIT_NOFILE), as far as the hard limit allows. */
-  readonly openFiles?: number;
 }
 
 /** Characters of stdout and of stderr kept per child (older output is dropped). */
@@ -104,11 +101,7 @@ function spawnManaged(
   args: readonly string[],
   opts: SpawnOptions,
 ): ManagedChild {
-  const run =
-    opts.openFiles !== undefined
-      ? withOpenFileLimit(command, args, opts.openFiles)
-      : { command, args: [...args] };
-  const proc = spawn(run.command, run.args, {
+  const proc = spawn(command, args, {
     cwd: opts.cwd,
     env: opts.env ?? process.env,
     detached: true,

@@ -40,9 +40,7 @@ async function runClient(ctx: RunContext, target: Target): Promise<BurstResult> 
     ...['--count', String(o.slowStreams), '--expect-chunks', String(o.slowChunks)],
     ...['--connect-concurrency', String(CONNECT_CONCURRENCY), '--timeout-ms', String(timeoutMs)],
   ];
-  const child = ctx.group.spawn('stream-burst', process.execPath, args, {
-    openFiles: o.slowStreams + 1024,
-  });
+  const child = ctx.group.spawn('stream-burst', process.execPath, args);
   const info = await raceTimeout(child.exited, timeoutMs + 30_000);
   if (info === TIMED_OUT) {
     await ctx.group.stop(child, 1000);

@@ -38,13 +38,13 @@ export interface TargetTools {
 }
 
 /**
- * Open files a process needs: a proxy holds two sockets per slow stream (client and engine
- * side), the engine one; plus headroom for wrk connections, pools and the runtime.
+ * Open files a proxy process needs at worst: two sockets per slow stream (client and engine
+ * side), plus headroom for wrk connections, pools and the runtime. Checked against the hard
+ * RLIMIT_NOFILE (see bench/lib/fd-limit.ts) and used to size nginx.
  */
-export function openFilesWanted(o: ProxyBenchOptions): { proxy: number; engine: number } {
+export function openFilesWanted(o: ProxyBenchOptions): number {
   const streams = o.phases.includes('slow-streams') ? o.slowStreams : 0;
-  const headroom = 1024 + 2 * Math.max(o.connections, o.rateConnections);
-  return { proxy: 2 * streams + headroom, engine: streams + headroom };
+  return 2 * streams + 1024 + 2 * Math.max(o.connections, o.rateConnections);
 }
 
 /**
@@ -61,7 +61,6 @@ export async function startTargets(
     kind: o.engine,
     model: WORKLOAD.model,
     processes: o.engineProcesses,
-    openFiles: openFilesWanted(o).engine,
     echo: o.verbose,
   });
   const targets: Target[] = [];
@@ -106,14 +105,12 @@ async function startProxy(
   tools: TargetTools,
 ): Promise<Target> {
   const id = `${kind}-w${processes}`;
-  const openFiles = openFilesWanted(o).proxy;
   const base = { id, kind, processes };
   switch (kind) {
     case 'floor': {
       const floor = await startFloor(group, {
         upstreamUrl: engine.url,
         processes,
-        openFiles,
         echo: o.verbose,
       });
       const label = `floor (uWS+undici) ×${processes}`;
@@ -128,7 +125,6 @@ async function startProxy(
         workers: processes,
         policy,
         logLevel: 'warn',
-        openFiles,
         echo: o.verbose,
       });
       const label = `collie ${policy} --workers ${processes}`;
@@ -147,7 +143,7 @@ async function startNginxTarget(
   tools: TargetTools,
 ): Promise<Target> {
   if (tools.nginxPath === undefined) throw new Error('nginx binary not found');
-  const want = openFilesWanted(o).proxy;
+  const want = openFilesWanted(o);
   const hard = openFileLimits()?.hard ?? want;
   const nginx = await startNginx(group, {
     nginxPath: tools.nginxPath,

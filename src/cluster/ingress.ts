@@ -93,7 +93,7 @@ export async function startIngress(opts: {
     createPolicy,
     aliases: config.modelAliases,
   });
-  const engines = createEngineClients();
+  const engines = createEngineClients({ maxConnections: config.engineMaxConnections });
   const auth = await createAuth(config.auth, { logger });
   const outcomes = createOutcomeReporter(opts.control);
   const probeGate = createProbeGate(config.circuitBreaker.halfOpenMaxProbes);
@@ -138,10 +138,9 @@ export async function startIngress(opts: {
     admitProbe: (w) => probeGate.tryEnter(w),
     ...(prefix ? { prefix } : {}),
   };
-  // Per-process in-flight gauge; the primary's scrape sums the processes.
-  loads.onChange((id) => {
-    const w = router.workerById(id);
-    if (w) opts.metrics.workerRequestsActive(w.url, loads.local(id));
+  // Per-process in-flight gauge, read at scrape time; the primary's scrape sums the processes.
+  opts.metrics.sampleRequestsActive(function* () {
+    for (const w of router.workers()) yield [w.url, loads.local(w.id)] as const;
   });
   const table = new RouteTable();
   for (const r of [

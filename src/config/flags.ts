@@ -78,7 +78,12 @@ const CORE_FLAGS = {
   requestTimeoutSecs: int('--request-timeout-secs', {
     default: 1800,
     min: 1,
-    help: 'Upstream timeout for a whole exchange including streams, seconds',
+    help: 'Deadline of a whole request: every attempt, backoff and the stream, seconds',
+  }),
+  engineMaxConnections: int('--engine-max-connections', {
+    default: 0,
+    min: 0,
+    help: 'Upstream connections per engine and ingress process (0 = no limit; a limit below the engine\'s own queues requests in the gateway)',
   }),
   /** Lower-case header names, searched in order. */
   requestIdHeaders: list('--request-id-headers', {

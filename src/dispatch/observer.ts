@@ -1,4 +1,4 @@
-import type { GatewayMetrics, RouteKey } from '../metrics';
+import type { GatewayMetrics, RouteSeries } from '../metrics';
 import type { RouterErrorType } from '../metrics/labels';
 import type { OutcomeReporter } from '../core/outcome-reporter';
 import type { Selection } from '../core/router';
@@ -67,23 +67,25 @@ function errorType(err: GatewayError | undefined): RouterErrorType {
 
 export function createMetricsObserver(d: MetricsObserverDeps): DispatchObserver {
   const { metrics } = d;
-  const keys = new Map<string, RouteKey>();
-  const keyOf = (x: DispatchExchange): RouteKey => {
-    const k = `${x.model}\0${x.endpoint}`;
-    let key = keys.get(k);
-    if (!key) keys.set(k, (key = { model: x.model, endpoint: x.endpoint }));
-    return key;
+  // endpoint → model → bound series: found with two Map reads, no key string per request
+  const series = new Map<string, Map<string, RouteSeries>>();
+  const seriesOf = (x: DispatchExchange): RouteSeries => {
+    let byModel = series.get(x.endpoint);
+    if (!byModel) series.set(x.endpoint, (byModel = new Map()));
+    let s = byModel.get(x.model);
+    if (!s)
+      byModel.set(
+        x.model,
+        (s = metrics.routeSeries({ model: x.model, endpoint: x.endpoint }, d.policy)),
+      );
+    return s;
   };
-  const selection = (model: string) => ({ model, policy: d.policy });
   return {
     started(x) {
-      metrics.routerRequest(
-        x.stream ? { ...keyOf(x), streaming: true } : { ...keyOf(x), streaming: false },
-      );
+      seriesOf(x).request(x.stream);
     },
     selected(x, sel) {
-      if (sel.routing) metrics.routeDecision(x.model, sel.routing.reason);
-      metrics.workerSelection(selection(x.model));
+      seriesOf(x).selected(sel.routing?.reason);
     },
     attemptEnded(x, worker, status, error) {
       if (error) {
@@ -104,7 +106,7 @@ export function createMetricsObserver(d: MetricsObserverDeps): DispatchObserver 
       d.outcomes.record(worker.id, !RETRYABLE_STATUSES.has(status));
     },
     firstByte(x, seconds) {
-      metrics.ttft(keyOf(x), seconds);
+      seriesOf(x).ttft(seconds);
     },
     answered(x, sel, body) {
       const reported = sel.routing ? reportedCachedTokens(body) : undefined;
@@ -119,10 +121,15 @@ export function createMetricsObserver(d: MetricsObserverDeps): DispatchObserver 
       metrics.retryBackoff(attempt, backoffMs / 1000);
     },
     finished(x, result, seconds) {
-      const key = keyOf(x);
       if (result.exhausted && d.maxAttempts > 1) metrics.retriesExhausted(x.endpoint);
-      if (result.error) metrics.routerError({ ...key, errorType: errorType(result.error) });
-      metrics.routerDuration(key, seconds);
+      if (result.error) {
+        metrics.routerError({
+          model: x.model,
+          endpoint: x.endpoint,
+          errorType: errorType(result.error),
+        });
+      }
+      seriesOf(x).duration(seconds);
     },
   };
 }

@@ -15,7 +15,12 @@ import { Counter, Gauge, Histogram, type Aggregator, type Registry } from 'prom-
 
 const SHARED: Aggregator = 'first';
 
-export function createFamilies(registry: Registry, buckets: number[]) {
+/** Scrape-time readers for gauges that change on every request. */
+export interface Samplers {
+  requestsActive?: () => Iterable<readonly [string, number]>;
+}
+
+export function createFamilies(registry: Registry, buckets: number[], samplers: Samplers = {}) {
   const registers = [registry];
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
     new Counter<L>({ name, help, labelNames, registers });
@@ -108,9 +113,19 @@ export function createFamilies(registry: Registry, buckets: number[]) {
       ['worker_type', 'connection_mode', 'model'],
       SHARED,
     ),
-    requestsActive: gauge('smg_worker_requests_active', 'Currently running requests per worker', [
-      'worker',
-    ]),
+    requestsActive: new Gauge<'worker'>({
+      name: 'smg_worker_requests_active',
+      help: 'Currently running requests per worker',
+      labelNames: ['worker'],
+      registers,
+      // read at scrape time when a sampler is set (see GatewayMetrics.sampleRequestsActive)
+      collect() {
+        const read = samplers.requestsActive;
+        if (!read) return;
+        this.reset();
+        for (const [worker, n] of read()) this.set({ worker }, n);
+      },
+    }),
     health: gauge(
       'smg_worker_health',
       'Worker health status (1=healthy, 0=unhealthy)',

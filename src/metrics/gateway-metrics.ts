@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import { createFamilies, type Families } from './families';
+import { createFamilies, type Families, type Samplers } from './families';
 import { boundCounter, boundHistogram, BoundCache } from './bound';
 import {
   BACKEND_TYPE,
@@ -66,6 +66,16 @@ export interface GatewayMetrics {
 
   workerPoolSize(model: string, n: number): void;
   workerRequestsActive(worker: string, n: number): void;
+  /**
+   * Reads every worker's in-flight count at scrape time (replacing per-change
+   * workerRequestsActive calls on the request path).
+   */
+  sampleRequestsActive(read: () => Iterable<readonly [worker: string, n: number]>): void;
+  /**
+   * The per-request series of one (model, endpoint) route, bound once. Call it once per key
+   * and keep the result: the request path then allocates no label objects.
+   */
+  routeSeries(key: RouteKey, policy: string): RouteSeries;
   workerHealth(worker: string, healthy: boolean): void;
   healthCheck(result: HealthCheckResult): void;
   workerSelection(sel: { readonly model: string; readonly policy: string }): void;
@@ -95,6 +105,15 @@ export interface GatewayMetrics {
   removeWorker(worker: string): void;
 }
 
+/** A route's per-request series (see GatewayMetrics.routeSeries). */
+export interface RouteSeries {
+  request(streaming: boolean): void;
+  duration(seconds: number): void;
+  ttft(seconds: number): void;
+  /** One worker selection under the bound policy, with the cache_aware reason if any. */
+  selected(reason: string | undefined): void;
+}
+
 const CB_STATE_VALUE: Readonly<Record<CbState, number>> = { closed: 0, open: 1, half_open: 2 };
 
 /**
@@ -107,12 +126,37 @@ export function createGatewayMetrics(
 ): GatewayMetrics {
   const buckets = [...(opts.durationBuckets ?? DEFAULT_DURATION_BUCKETS)];
   validateBuckets(buckets);
-  const f = createFamilies(registry, buckets);
+  const samplers: Samplers = {};
+  const f = createFamilies(registry, buckets, samplers);
+  const worker = workerPart(f);
+  const router = routerPart(f, buckets);
   return {
     ...httpPart(f, buckets),
-    ...routerPart(f, buckets),
-    ...workerPart(f),
+    ...router,
+    ...worker,
     ...breakerPart(f),
+    sampleRequestsActive(read) {
+      samplers.requestsActive = read;
+    },
+    routeSeries(key, policy) {
+      const r = router.bound(key);
+      const selection = { model: key.model, policy };
+      const bySelection = boundCounter(f.selection, {
+        worker_type: WORKER_TYPE,
+        connection_mode: CONNECTION_MODE,
+        model: key.model,
+        policy,
+      });
+      return {
+        request: (streaming) => (streaming ? r.streaming() : r.plain()),
+        duration: r.duration,
+        ttft: r.ttft,
+        selected(reason) {
+          bySelection();
+          if (reason !== undefined) worker.routeDecision(selection.model, reason);
+        },
+      };
+    },
   };
 }
 
@@ -167,6 +211,13 @@ function routeKeyOf(k: string): RouteKey {
   return { model, endpoint: endpoint as Endpoint };
 }
 
+interface RouteBound {
+  readonly streaming: () => void;
+  readonly plain: () => void;
+  readonly duration: (v: number) => void;
+  readonly ttft: (v: number) => void;
+}
+
 function routerPart(
   f: Families,
   buckets: readonly number[],
@@ -177,8 +228,8 @@ function routerPart(
   | 'upstreamResponse'
   | 'ttft'
   | 'generationDuration'
-> {
-  const route = new BoundCache((k) => {
+> & { bound(key: RouteKey): RouteBound } {
+  const route = new BoundCache((k): RouteBound => {
     const key = routeKeyOf(k);
     const labels = routerLabels(key);
     const inference = inferenceLabels(key);
@@ -195,6 +246,7 @@ function routerPart(
   });
   const keyOf = ({ model, endpoint }: RouteKey): string => `${model}\0${endpoint}`;
   return {
+    bound: (key) => route.get(keyOf(key)),
     routerRequest: (key) => {
       const r = route.get(keyOf(key));
       if (key.streaming) r.streaming();

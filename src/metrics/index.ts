@@ -3,6 +3,7 @@ export {
   type GatewayMetrics,
   type GatewayMetricsOptions,
   type RouteKey,
+  type RouteSeries,
 } from './gateway-metrics';
 export {
   BACKEND_TYPE,

@@ -46,32 +46,44 @@ function readHeaders(req: HttpRequest): Map<string, string> {
   return headers;
 }
 
-/** Buffers the request body; rejects with 413 past `limit` bytes. */
-function readBody(res: HttpResponse, sink: UwsSink, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    let failed = false;
-    sink.onAbort(() => reject(new Error('client aborted while sending the body')));
-    res.onData((ab, isLast) => {
-      if (failed) return;
-      total += ab.byteLength;
-      if (total > limit) {
-        failed = true;
-        reject(
-          new GatewayError(
-            'payload_too_large',
-            'Failed to buffer the request body: length limit exceeded',
-          ),
-        );
-        return;
-      }
-      chunks.push(Buffer.from(new Uint8Array(ab)));
-      if (isLast)
-        resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total));
-    });
+/**
+ * Buffers the request body, then calls `done` once: with the body, or with an error (413 past
+ * `limit` bytes, or the client leaving). A callback, not a promise: one less hop per request.
+ */
+function readBody(
+  res: HttpResponse,
+  sink: UwsSink,
+  limit: number,
+  done: (err: unknown, body?: Buffer) => void,
+): void {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let settled = false;
+  const settle = (err: unknown, body?: Buffer): void => {
+    if (settled) return;
+    settled = true;
+    done(err, body);
+  };
+  sink.onAbort(() => settle(new Error('client aborted while sending the body')));
+  res.onData((ab, isLast) => {
+    if (settled) return;
+    total += ab.byteLength;
+    if (total > limit) {
+      settle(
+        new GatewayError(
+          'payload_too_large',
+          'Failed to buffer the request body: length limit exceeded',
+        ),
+      );
+      return;
+    }
+    chunks.push(Buffer.from(new Uint8Array(ab)));
+    if (isLast)
+      settle(undefined, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total));
   });
 }
+
+const EMPTY = Buffer.alloc(0);
 
 export function createHttpServer(table: RouteTable, opts: HttpServerOptions): HttpServer {
   const uws = loadUws();
@@ -106,25 +118,34 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
     sink.send(r.status, r.headers, r.body, closeConnection);
   }
 
-  async function serve(
-    res: HttpResponse,
+  /** Runs the handler; `complete` is called exactly once when the response is over. */
+  function serve(
     sink: UwsSink,
     req: IncomingRequest,
-    hasBody: boolean,
+    body: Buffer,
     handler: (r: IncomingRequest, b: Buffer, s: UwsSink) => Promise<void> | void,
-  ): Promise<void> {
-    let body: Buffer;
+    complete: () => void,
+  ): void {
+    let pending: Promise<void> | void;
     try {
-      body = hasBody ? await readBody(res, sink, opts.maxPayloadSize) : Buffer.alloc(0);
-    } catch (err) {
-      if (!sink.aborted) sendError(sink, err, req.requestId, true);
-      return;
-    }
-    try {
-      await handler(req, body, sink);
+      pending = handler(req, body, sink);
     } catch (err) {
       sendError(sink, err, req.requestId);
+      complete();
+      return;
     }
+    if (!pending) {
+      complete();
+      return;
+    }
+    pending.then(complete, (err: unknown) => {
+      try {
+        sendError(sink, err, req.requestId);
+      } catch (e) {
+        logger.error({ err: e }, 'request pipeline failed');
+      }
+      complete();
+    });
   }
 
   function preflight(res: HttpResponse, origin: string): void {
@@ -197,19 +218,30 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
     const observe = opts.observe;
     const routePath = found.route.path;
     const hasBody = !BODYLESS.has(method) || declared > 0 || headers.has('transfer-encoding');
-    serve(res, sink, req, hasBody, found.route.handler)
-      .catch((err: unknown) => logger.error({ err }, 'request pipeline failed'))
-      .finally(() => {
-        finished();
-        // 499 = the client went away before a status was written (nginx's convention)
-        observe?.(
-          method,
-          routePath,
-          sink.status || 499,
-          sink.errorCode,
-          (performance.now() - started) / 1000,
-        );
-      });
+    const handler = found.route.handler;
+    const complete = (): void => {
+      finished();
+      // 499 = the client went away before a status was written (nginx's convention)
+      observe?.(
+        method,
+        routePath,
+        sink.status || 499,
+        sink.errorCode,
+        (performance.now() - started) / 1000,
+      );
+    };
+    if (!hasBody) {
+      serve(sink, req, EMPTY, handler, complete);
+      return;
+    }
+    readBody(res, sink, opts.maxPayloadSize, (err, body) => {
+      if (err !== undefined || body === undefined) {
+        if (!sink.aborted) sendError(sink, err, req.requestId, true);
+        complete();
+        return;
+      }
+      serve(sink, req, body, handler, complete);
+    });
   });
 
   return {

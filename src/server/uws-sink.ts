@@ -16,6 +16,7 @@ export class UwsSink implements ResponseSink {
   private ended = false;
   private abortCbs: Array<() => void> = [];
   private drainWaiters: Array<() => void> = [];
+  private writableHooked = false;
 
   constructor(
     private readonly res: HttpResponse,
@@ -28,10 +29,6 @@ export class UwsSink implements ResponseSink {
       const cbs = this.abortCbs;
       this.abortCbs = [];
       for (const cb of cbs) cb();
-    });
-    res.onWritable(() => {
-      this.releaseDrain();
-      return true;
     });
   }
 
@@ -89,6 +86,14 @@ export class UwsSink implements ResponseSink {
 
   waitDrain(): Promise<void> {
     if (this.done) return Promise.resolve();
+    // registered on first need: most responses never back up
+    if (!this.writableHooked) {
+      this.writableHooked = true;
+      this.res.onWritable(() => {
+        this.releaseDrain();
+        return true;
+      });
+    }
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
