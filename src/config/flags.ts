@@ -83,7 +83,7 @@ const CORE_FLAGS = {
   engineMaxConnections: int('--engine-max-connections', {
     default: 0,
     min: 0,
-    help: 'Upstream connections per engine and ingress process (0 = no limit; a limit below the engine\'s own queues requests in the gateway)',
+    help: "Upstream connections per engine and ingress process (0 = no limit; a limit below the engine's own queues requests in the gateway)",
   }),
   /** Lower-case header names, searched in order. */
   requestIdHeaders: list('--request-id-headers', {

@@ -24,12 +24,28 @@ export interface LoadTracker extends Required<LoadView> {
 /** Releases a counted request; `prefilled()` drops only its predicted prefill work (first byte). */
 export type LoadLease = (() => void) & { prefilled(): void };
 
+/**
+ * A change is significant when it moves a count by at least 10 % of its size (every change
+ * below 10): at low load every change travels within `publishIntervalMs`, at high load the
+ * ±1 jitter around a steady level waits up to `maxStaleMs`. Each publish is an IPC write
+ * that wakes the primary, which is what a busy process cannot afford every few ms.
+ */
+function significant(published: number, now: number): boolean {
+  return Math.abs(now - published) >= Math.max(1, Math.floor(0.1 * Math.max(now, published)));
+}
+
 export function createLoadTracker(opts: {
   bus: StateBus;
+  /** Delay of a significant change, ms. Default 5. */
   publishIntervalMs?: number;
+  /** Longest delay of any change, ms. Default 25. */
+  maxStaleMs?: number;
 }): LoadTracker {
   const { bus } = opts;
   const interval = opts.publishIntervalMs ?? 5;
+  const maxStale = opts.maxStaleMs ?? 25;
+  /** What the peers last heard from us: [in-flight, pending blocks] per worker. */
+  const published = new Map<string, readonly [number, number]>();
   const own = new Map<string, number>();
   const peers = new Map<string, Map<string, number>>();
   const total = new Map<string, number>();
@@ -41,6 +57,7 @@ export function createLoadTracker(opts: {
   const dirty = new Set<string>();
   const listeners: Array<(id: string, load: number) => void> = [];
   let timer: NodeJS.Timeout | undefined;
+  let timerDue = Infinity;
 
   function bump(id: string, delta: number): void {
     if (delta === 0) return;
@@ -50,15 +67,27 @@ export function createLoadTracker(opts: {
     for (const l of listeners) l(id, v);
   }
 
+  function isSignificant(id: string): boolean {
+    const pub = published.get(id);
+    const n = own.get(id) ?? 0;
+    const p = pending.get(id) ?? 0;
+    return pub === undefined ? n + p > 0 : significant(pub[0], n) || significant(pub[1], p);
+  }
+
+  /** Publishes every dirty worker (not only the significant ones: one write carries all). */
   function flush(): void {
     timer = undefined;
+    timerDue = Infinity;
     if (dirty.size === 0) return;
     const entries: Array<[string, number]> = [];
     const queued: Array<[string, number]> = [];
     for (const id of dirty) {
-      entries.push([id, own.get(id) ?? 0]);
+      const n = own.get(id) ?? 0;
+      entries.push([id, n]);
       const p = pending.get(id);
       if (p !== undefined) queued.push([id, p]);
+      if (n === 0 && p === undefined) published.delete(id);
+      else published.set(id, [n, p ?? 0]);
     }
     dirty.clear();
     bus.publish({ t: 'loads', from: bus.id, entries, pending: queued });
@@ -66,7 +95,12 @@ export function createLoadTracker(opts: {
 
   function markDirty(id: string): void {
     dirty.add(id);
-    timer ??= setTimeout(flush, interval);
+    const delay = isSignificant(id) ? interval : maxStale;
+    const due = performance.now() + delay;
+    if (due >= timerDue) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(flush, delay);
+    timerDue = due;
   }
 
   function addPending(id: string, delta: number): void {
@@ -153,6 +187,8 @@ export function createLoadTracker(opts: {
     },
     forget(id) {
       own.delete(id);
+      published.delete(id);
+      dirty.delete(id);
       pending.delete(id);
       pendingAll.delete(id);
       for (const q of peersPending.values()) q.delete(id);

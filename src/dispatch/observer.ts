@@ -71,7 +71,7 @@ export function createMetricsObserver(d: MetricsObserverDeps): DispatchObserver 
   const series = new Map<string, Map<string, RouteSeries>>();
   const seriesOf = (x: DispatchExchange): RouteSeries => {
     let byModel = series.get(x.endpoint);
-    if (!byModel) series.set(x.endpoint, (byModel = new Map()));
+    if (!byModel) series.set(x.endpoint, (byModel = new Map<string, RouteSeries>()));
     let s = byModel.get(x.model);
     if (!s)
       byModel.set(
@@ -89,7 +89,7 @@ export function createMetricsObserver(d: MetricsObserverDeps): DispatchObserver 
     },
     attemptEnded(x, worker, status, error) {
       if (error) {
-        if (error.status >= 500) d.outcomes.record(worker.id, false); // transport failure
+        if (error.status >= 500) d.outcomes.record(worker.id, false, true); // transport failure
         d.logger?.warn(
           {
             requestId: x.req.requestId,
@@ -103,7 +103,7 @@ export function createMetricsObserver(d: MetricsObserverDeps): DispatchObserver 
         return;
       }
       metrics.upstreamResponse(status);
-      d.outcomes.record(worker.id, !RETRYABLE_STATUSES.has(status));
+      d.outcomes.record(worker.id, !RETRYABLE_STATUSES.has(status), worker.circuit !== 'closed');
     },
     firstByte(x, seconds) {
       seriesOf(x).ttft(seconds);

@@ -22,10 +22,10 @@ import { stageHooks, type DispatchExchange, type DispatchResult, type StagePlan 
 
 /** What the pipeline needs from the rest of the process (all injectable for tests). */
 export interface PipelineDeps {
-  select(model: string, info: RequestInfo, opts: SelectOptions): Selection;
-  acquire(workerId: string, blocks: number): LoadLease;
-  admit(w: Worker): (() => void) | undefined;
-  client(w: Worker): EngineClient;
+  readonly select: (model: string, info: RequestInfo, opts: SelectOptions) => Selection;
+  readonly acquire: (workerId: string, blocks: number) => LoadLease;
+  readonly admit: (w: Worker) => (() => void) | undefined;
+  readonly client: (w: Worker) => EngineClient;
   readonly observer: DispatchObserver;
   readonly retry: BackoffConfig & { readonly maxAttempts: number };
   /** One deadline for the whole exchange: all attempts, backoffs and the stream, ms. */
@@ -33,9 +33,9 @@ export interface PipelineDeps {
   readonly deadlines: Deadlines;
   readonly rng: Rng;
   /** Monotonic ms. */
-  now(): number;
+  readonly now: () => number;
   /** Backoff wait; ends early when the scope aborts. Default: a timer. */
-  sleep?(ms: number, scope: RequestScope): Promise<void>;
+  readonly sleep?: (ms: number, scope: RequestScope) => Promise<void>;
   /** cache_aware: routing transparency headers carry block counts × this. */
   readonly blockSize: number;
 }

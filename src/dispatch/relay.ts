@@ -20,13 +20,13 @@ export type RelayOutcome =
 /** Response-path hooks of one attempt (the pipeline builds them from its stages). */
 export interface RelayHooks {
   /** The engine's status line arrived. */
-  onStatus?(status: number, raw: readonly Buffer[]): void;
+  onStatus?: (status: number, raw: readonly Buffer[]) => void;
   /** First body byte of a streamed 2xx answer (TTFT; prefill done). */
-  onFirstByte?(): void;
+  onFirstByte?: () => void;
   /** A streamed 2xx chunk; returns what to send (may be empty). */
-  onChunk?(chunk: Buffer): Buffer;
+  onChunk?: (chunk: Buffer) => Buffer;
   /** A buffered 2xx answer before it is sent; may reshape it or throw a GatewayError. */
-  onAnswer?(reply: BufferedReply): BufferedReply;
+  onAnswer?: (reply: BufferedReply) => BufferedReply;
 }
 
 export interface RelayRequest {

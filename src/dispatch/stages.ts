@@ -61,11 +61,11 @@ export interface StagePlan {
 
 export function planStages(stages: readonly Stage[]): StagePlan {
   return {
-    beforeRouting: stages.filter((s) => s.beforeRouting),
-    afterSelection: stages.filter((s) => s.afterSelection),
-    onAnswer: stages.filter((s) => s.onAnswer),
-    onChunk: stages.filter((s) => s.onChunk),
-    onComplete: stages.filter((s) => s.onComplete),
+    beforeRouting: stages.filter((s) => s.beforeRouting !== undefined),
+    afterSelection: stages.filter((s) => s.afterSelection !== undefined),
+    onAnswer: stages.filter((s) => s.onAnswer !== undefined),
+    onChunk: stages.filter((s) => s.onChunk !== undefined),
+    onComplete: stages.filter((s) => s.onComplete !== undefined),
   };
 }
 
@@ -79,9 +79,8 @@ export function stageHooks(
   if (plan.onAnswer.length === 0 && plan.onChunk.length === 0) return base;
   const hooks: RelayHooks = { ...base };
   if (plan.onAnswer.length > 0) {
-    const outer = base.onAnswer;
     hooks.onAnswer = (reply) => {
-      let r = outer ? outer(reply) : reply;
+      let r = base.onAnswer ? base.onAnswer(reply) : reply;
       for (const s of plan.onAnswer) r = s.onAnswer?.(x, sel, r) ?? r;
       return r;
     };

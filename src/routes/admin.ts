@@ -2,7 +2,6 @@ import type { Route } from '../server/route-table';
 import type { Handler } from '../server/types';
 import type { RouteContext } from './context';
 import { guard } from './guard';
-import type { Worker } from '../core/worker';
 import { fetchWorkerLoad } from '../core/engine-loads';
 
 const JSON_CT = [['content-type', 'application/json']] as const;

@@ -78,8 +78,7 @@ function readBody(
       return;
     }
     chunks.push(Buffer.from(new Uint8Array(ab)));
-    if (isLast)
-      settle(undefined, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total));
+    if (isLast) settle(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total));
   });
 }
 

@@ -10,13 +10,37 @@ export interface IpcChannel {
 }
 
 const TAG = 'collie:state';
+/**
+ * One IPC write carries every message published in the same event-loop turn: an IPC write
+ * costs a syscall and wakes the peer, so the load, prefix and registry publishers of a busy
+ * process (each on its own few-ms timer) share one write instead of one each.
+ */
 interface Envelope {
   readonly tag: typeof TAG;
-  readonly msg: StateMessage;
+  readonly msgs: readonly StateMessage[];
 }
 
 function isEnvelope(v: unknown): v is Envelope {
-  return typeof v === 'object' && v !== null && (v as { tag?: unknown }).tag === TAG;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    (v as { tag?: unknown }).tag === TAG &&
+    Array.isArray((v as { msgs?: unknown }).msgs)
+  );
+}
+
+/** Collects messages and sends them as one envelope at the end of the current turn. */
+function batcher(send: (e: Envelope) => void): (m: StateMessage) => void {
+  let queue: StateMessage[] = [];
+  const flush = (): void => {
+    const msgs = queue;
+    queue = [];
+    send({ tag: TAG, msgs });
+  };
+  return (m) => {
+    if (queue.length === 0) setImmediate(flush);
+    queue.push(m);
+  };
 }
 
 /**
@@ -29,15 +53,18 @@ export function createIpcBus(id: string, channel: IpcChannel): StateBus {
   const retained = new RetainedState();
   const onMessage = (raw: unknown): void => {
     if (!isEnvelope(raw)) return;
-    retained.record(raw.msg);
-    for (const h of handlers) h(raw.msg);
+    for (const msg of raw.msgs) {
+      retained.record(msg);
+      for (const h of handlers) h(msg);
+    }
   };
   channel.on('message', onMessage);
+  const publish = batcher((e) => {
+    if (channel.isConnected?.() !== false) channel.send(e);
+  });
   return {
     id,
-    publish(msg) {
-      channel.send({ tag: TAG, msg } satisfies Envelope);
-    },
+    publish,
     subscribe(handler) {
       handlers.add(handler);
       for (const m of retained.replayFor(id)) handler(m);
@@ -63,16 +90,17 @@ export interface IpcHub {
 }
 
 export function createIpcHub(localId = 'primary'): IpcHub {
-  const peers = new Map<string, { channel: IpcChannel; onMessage: (m: unknown) => void }>();
+  const peers = new Map<
+    string,
+    { channel: IpcChannel; onMessage: (m: unknown) => void; send: (m: StateMessage) => void }
+  >();
   const localHandlers = new Set<(m: StateMessage) => void>();
   const retained = new RetainedState();
 
   function fanOut(from: string, msg: StateMessage): void {
     retained.record(msg);
     for (const [id, p] of peers) {
-      if (id !== from && p.channel.isConnected?.() !== false) {
-        p.channel.send({ tag: TAG, msg } satisfies Envelope);
-      }
+      if (id !== from) p.send(msg);
     }
     if (from !== localId) for (const h of localHandlers) h(msg);
   }
@@ -93,11 +121,14 @@ export function createIpcHub(localId = 'primary'): IpcHub {
     local,
     addPeer(id, channel) {
       const onMessage = (raw: unknown): void => {
-        if (isEnvelope(raw)) fanOut(id, raw.msg);
+        if (isEnvelope(raw)) for (const msg of raw.msgs) fanOut(id, msg);
       };
       channel.on('message', onMessage);
-      peers.set(id, { channel, onMessage });
-      for (const m of retained.replayFor(id)) channel.send({ tag: TAG, msg: m } satisfies Envelope);
+      const send = batcher((e) => {
+        if (channel.isConnected?.() !== false) channel.send(e);
+      });
+      peers.set(id, { channel, onMessage, send });
+      for (const m of retained.replayFor(id)) send(m);
     },
     removePeer(id) {
       const p = peers.get(id);

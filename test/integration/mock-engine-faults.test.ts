@@ -194,10 +194,13 @@ function listenOn(port: number): Promise<Server | undefined> {
   });
 }
 
-/** A port P such that P and P+1 were both free a moment ago. */
+/**
+ * A port P such that P and P+1 were both free a moment ago. Candidates come from below the
+ * kernel's ephemeral range (32768+), where outgoing connections of a busy machine never sit.
+ */
 async function freePortPair(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const first = await listenOn(0);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const first = await listenOn(20_000 + Math.floor(Math.random() * 12_000));
     const addr = first?.address();
     if (!first || addr === null || typeof addr !== 'object') continue;
     const second = await listenOn(addr.port + 1);

@@ -101,18 +101,16 @@ describe('engine client (real local engine)', () => {
 
   test('exchange: raw status, headers and body through the legacy handler', async () => {
     const { h, done } = collect();
-    clients
-      .forWorker({ url })
-      .exchange(
-        {
-          method: 'POST',
-          path: '/echo',
-          headers: ['content-type', 'application/json'],
-          body: '{"a":1}',
-        },
-        h,
-        'Bearer client',
-      );
+    clients.forWorker({ url }).exchange(
+      {
+        method: 'POST',
+        path: '/echo',
+        headers: ['content-type', 'application/json'],
+        body: '{"a":1}',
+      },
+      h,
+      'Bearer client',
+    );
     const r = await done;
     assert.equal(r.status, 201);
     assert.ok(r.raw.some((v) => v.toLowerCase() === 'x-engine'));
