@@ -59,6 +59,7 @@ type Step =
   | { readonly kind: 'retry'; readonly value: Last; readonly workerId?: string };
 
 const NONE: Last = { kind: 'none' };
+const DONE = { kind: 'done', value: NONE } as const;
 
 /** Routing transparency: which worker, and for cache_aware why and how much prefix matched. */
 function routingHeaders(sel: Selection, blockSize: number): Array<readonly [string, string]> {
@@ -126,16 +127,17 @@ async function attempts(
     signal: scope,
     sleep: (ms) => (deps.sleep ? deps.sleep(ms, scope) : sleepInScope(scope, ms)),
     onBackoff: (ms, next) => deps.observer.backoff(input.x, next, ms),
-    attempt: async (k, excluded) => {
+    attempt: (k, excluded) => {
       if (k > 0) deps.observer.retrying(input.x, k);
       p.attempts = k + 1;
       const isLast = k + 1 >= max;
-      const step = await attempt(deps, input, scope, excluded, isLast);
-      if (step.kind === 'retry') return step;
-      p.status = step.status;
-      // the last attempt relayed a retryable answer: the budget is spent all the same
-      p.exhausted = isLast && max > 1 && RETRYABLE_STATUSES.has(step.status);
-      return { kind: 'done', value: NONE };
+      return attempt(deps, input, scope, excluded, isLast).then((step) => {
+        if (step.kind === 'retry') return step;
+        p.status = step.status;
+        // the last attempt relayed a retryable answer: the budget is spent all the same
+        p.exhausted = isLast && max > 1 && RETRYABLE_STATUSES.has(step.status);
+        return DONE;
+      });
     },
   });
   if (r.exhausted) {
@@ -155,7 +157,9 @@ function finishWith(input: DispatchInput, last: Last, p: Progress): void {
   } else if (last.kind === 'error') throw last.error;
 }
 
-async function attempt(
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
+function attempt(
   deps: PipelineDeps,
   input: DispatchInput,
   scope: RequestScope,
@@ -168,17 +172,23 @@ async function attempt(
     sel = deps.select(x.requested, input.info, { exclude: excluded, admit: deps.admit });
   } catch (err) {
     // SMG retries its own 503
-    if (err instanceof GatewayError && err.code === 'no_available_workers')
-      return { kind: 'retry', value: { kind: 'error', error: err } };
-    throw err;
+    if (err instanceof GatewayError && err.code === 'no_available_workers') {
+      return Promise.resolve({ kind: 'retry', value: { kind: 'error', error: err } });
+    }
+    return Promise.reject(asError(err));
   }
   const { worker } = sel;
   deps.observer.selected(x, sel);
-  for (const s of input.stages.afterSelection) s.afterSelection?.(x, sel);
   const d = sel.routing;
   const lease = deps.acquire(worker.id, d ? d.totalBlocks - d.matchedBlocks : 0);
+  const done = (): void => {
+    lease();
+    sel.release();
+  };
+  let outcome: Promise<RelayOutcome>;
   try {
-    const outcome = await relay({
+    for (const s of input.stages.afterSelection) s.afterSelection?.(x, sel);
+    outcome = relay({
       client: deps.client(worker),
       request: {
         method: 'POST',
@@ -194,11 +204,20 @@ async function attempt(
       extraHeaders: routingHeaders(sel, deps.blockSize),
       hooks: stageHooks(input.stages, x, sel, attemptHooks(deps, x, sel, lease)),
     });
-    return classify(deps, x, worker, outcome);
-  } finally {
-    lease();
-    sel.release();
+  } catch (err) {
+    done();
+    return Promise.reject(asError(err));
   }
+  return outcome.then(
+    (o) => {
+      done();
+      return classify(deps, x, worker, o);
+    },
+    (err: unknown) => {
+      done();
+      throw err;
+    },
+  );
 }
 
 function attemptHooks(

@@ -14,7 +14,7 @@ interface CounterEntry {
   value: number;
 }
 interface HistogramEntry {
-  bucketValues: Record<number, number>;
+  bucketValues: Record<string, number>;
   sum: number;
   count: number;
 }
@@ -76,6 +76,8 @@ export function boundHistogram<T extends string>(
     key = findKey(table, labels);
     entry = key !== undefined ? table.hashMap?.[key] : undefined;
   };
+  // bucketValues is keyed by the bound's string form: convert once, not per observation
+  const keys = buckets.map(String);
   return (v) => {
     if (entry === undefined || key === undefined || table.hashMap?.[key] !== entry) bind();
     if (!entry || !Number.isFinite(v)) {
@@ -84,12 +86,17 @@ export function boundHistogram<T extends string>(
     }
     entry.sum += v;
     entry.count += 1;
-    for (let i = 0; i < buckets.length; i++) {
-      const b = buckets[i] as number;
-      if (v <= b) {
-        entry.bucketValues[b] = (entry.bucketValues[b] ?? 0) + 1;
-        break;
-      }
+    // binary search for the first bound ≥ v (prom-client scans linearly)
+    let lo = 0;
+    let hi = buckets.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (v <= (buckets[mid] as number)) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo < buckets.length) {
+      const k = keys[lo] as string;
+      entry.bucketValues[k] = (entry.bucketValues[k] ?? 0) + 1;
     }
   };
 }

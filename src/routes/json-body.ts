@@ -16,6 +16,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function isJsonContentType(v: string | undefined): boolean {
   if (v === undefined) return false;
+  if (v === 'application/json') return true; // the usual case, without splitting
   const main = v.split(';', 1)[0]?.trim().toLowerCase() ?? '';
   return main === 'application/json' || (main.startsWith('application/') && main.endsWith('+json'));
 }

@@ -148,23 +148,6 @@ export class FakeEngines {
   }
 }
 
-export function worker(id: string): Worker {
-  return {
-    id,
-    url: `http://${id}.invalid:8000`,
-    modelId: 'm',
-    labels: {},
-    runtimeType: 'sglang',
-    priority: 50,
-    cost: 1,
-    status: 'ready',
-    circuit: 'closed',
-    health: {},
-    maxConnectionAttempts: 3,
-    revision: 1,
-  };
-}
-
 export function incoming(headers: Record<string, string> = {}): IncomingRequest {
   return {
     method: 'POST',
