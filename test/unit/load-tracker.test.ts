@@ -75,3 +75,36 @@ void test('pendingBlocks is cluster-wide: peers report theirs with their loads',
     p2.close();
   }
 });
+
+/** Polls until `cond` holds (or fails after `ms`). */
+async function waitFor(cond: () => boolean, ms = 2000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+void test('reports: a significant change travels at once, ±1 jitter at a high level waits for the staleness bound', async () => {
+  const hub = createMemoryHub();
+  const p1 = createLoadTracker({ bus: hub.join('p1'), publishIntervalMs: 1, maxStaleMs: 100 });
+  const p2 = createLoadTracker({ bus: hub.join('p2'), publishIntervalMs: 1, maxStaleMs: 100 });
+  try {
+    const leases = Array.from({ length: 40 }, () => p1.acquire('w1'));
+    await waitFor(() => p2.get('w1') === 40); // from 0 to 40 is significant
+    leases.pop()?.(); // 39: within 10 % of 40
+    const t0 = Date.now();
+    await settle(20);
+    assert.equal(p2.get('w1'), 40, 'the jitter waits');
+    for (let i = 0; i < 4; i++) leases.pop()?.(); // 35: more than 10 % below 40
+    await waitFor(() => p2.get('w1') === 35);
+    assert.ok(Date.now() - t0 < 100, 'a real change does not wait for the staleness bound');
+    leases.pop()?.(); // 34: jitter again, but it does arrive
+    await waitFor(() => p2.get('w1') === 34);
+    for (const l of leases) l();
+    await waitFor(() => p2.get('w1') === 0);
+  } finally {
+    p1.close();
+    p2.close();
+  }
+});
