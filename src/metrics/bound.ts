@@ -101,11 +101,14 @@ export function boundHistogram<T extends string>(
   };
 }
 
-/** Memoises bound series by a string key (label values joined). */
-export class BoundCache<S> {
-  private readonly map = new Map<string, S>();
-  constructor(private readonly make: (key: string) => S) {}
-  get(key: string): S {
+/**
+ * Memoises bound series by one label value; nest caches for several labels (no key string
+ * is built per request).
+ */
+export class BoundCache<K, S> {
+  private readonly map = new Map<K, S>();
+  constructor(private readonly make: (key: K) => S) {}
+  get(key: K): S {
     let s = this.map.get(key);
     if (s === undefined) this.map.set(key, (s = this.make(key)));
     return s;

@@ -140,20 +140,29 @@ export function createGatewayMetrics(
     },
     routeSeries(key, policy) {
       const r = router.bound(key);
-      const selection = { model: key.model, policy };
       const bySelection = boundCounter(f.selection, {
         worker_type: WORKER_TYPE,
         connection_mode: CONNECTION_MODE,
         model: key.model,
         policy,
       });
+      // by reason, bound on first use (a handful of values)
+      const decisions = new Map<string, () => void>();
+      const decision = (reason: string): void => {
+        let inc = decisions.get(reason);
+        if (!inc) {
+          inc = boundCounter(f.routeDecisions, { model: key.model, reason });
+          decisions.set(reason, inc);
+        }
+        inc();
+      };
       return {
         request: (streaming) => (streaming ? r.streaming() : r.plain()),
         duration: r.duration,
         ttft: r.ttft,
         selected(reason) {
           bySelection();
-          if (reason !== undefined) worker.routeDecision(selection.model, reason);
+          if (reason !== undefined) decision(reason);
         },
       };
     },
@@ -167,24 +176,35 @@ function httpPart(
   f: Families,
   buckets: readonly number[],
 ): Part<'httpRequest' | 'connectionsActive' | 'rateLimit' | 'queueDepth'> {
-  const byRoute = new BoundCache((k) => {
-    const [method = '', path = ''] = k.split('\0');
-    const labels = { method, path };
-    return {
-      req: boundCounter(f.httpRequests, labels),
-      dur: boundHistogram(f.httpDuration, labels, buckets),
-    };
-  });
-  const byStatus = new BoundCache((k) => {
-    const [path = '', status_code = '', error_code = ''] = k.split('\0');
-    return boundCounter(f.httpResponses, { path, status_code, error_code });
-  });
+  // path → method, and path → status → error code
+  const byRoute = new BoundCache(
+    (path: string) =>
+      new BoundCache((method: string) => {
+        const labels = { method, path };
+        return {
+          req: boundCounter(f.httpRequests, labels),
+          dur: boundHistogram(f.httpDuration, labels, buckets),
+        };
+      }),
+  );
+  const byStatus = new BoundCache(
+    (path: string) =>
+      new BoundCache(
+        (status: number) =>
+          new BoundCache((error_code: string) =>
+            boundCounter(f.httpResponses, { path, status_code: String(status), error_code }),
+          ),
+      ),
+  );
   return {
     httpRequest(method, path, status, errorCode, seconds) {
-      const r = byRoute.get(`${methodLabel(method)}\0${path}`);
+      const r = byRoute.get(path).get(methodLabel(method));
       r.req();
       r.dur(seconds);
-      byStatus.get(`${path}\0${status}\0${errorCode ?? ''}`)();
+      byStatus
+        .get(path)
+        .get(status)
+        .get(errorCode ?? '')();
     },
     connectionsActive: (delta) => f.connectionsActive.inc(delta),
     rateLimit: (result) => f.rateLimit.inc({ result }),
@@ -206,11 +226,6 @@ function inferenceLabels({ model, endpoint }: RouteKey) {
   return { router_type: ROUTER_TYPE, backend_type: BACKEND_TYPE, model, endpoint };
 }
 
-function routeKeyOf(k: string): RouteKey {
-  const [model = '', endpoint = ''] = k.split('\0');
-  return { model, endpoint: endpoint as Endpoint };
-}
-
 interface RouteBound {
   readonly streaming: () => void;
   readonly plain: () => void;
@@ -229,33 +244,41 @@ function routerPart(
   | 'ttft'
   | 'generationDuration'
 > & { bound(key: RouteKey): RouteBound } {
-  const route = new BoundCache((k): RouteBound => {
-    const key = routeKeyOf(k);
-    const labels = routerLabels(key);
-    const inference = inferenceLabels(key);
-    return {
-      streaming: boundCounter(f.routerRequests, { ...labels, streaming: 'true' }),
-      plain: boundCounter(f.routerRequests, { ...labels, streaming: 'false' }),
-      duration: boundHistogram(f.routerDuration, labels, buckets),
-      ttft: boundHistogram(f.ttft, inference, buckets),
-    };
-  });
-  const upstream = new BoundCache((k) => {
-    const [status_code = '', error_code = ''] = k.split('\0');
-    return boundCounter(f.upstreamResponses, { router_type: ROUTER_TYPE, status_code, error_code });
-  });
-  const keyOf = ({ model, endpoint }: RouteKey): string => `${model}\0${endpoint}`;
+  const route = new BoundCache(
+    (model: string) =>
+      new BoundCache((endpoint: Endpoint): RouteBound => {
+        const key = { model, endpoint };
+        const labels = routerLabels(key);
+        const inference = inferenceLabels(key);
+        return {
+          streaming: boundCounter(f.routerRequests, { ...labels, streaming: 'true' }),
+          plain: boundCounter(f.routerRequests, { ...labels, streaming: 'false' }),
+          duration: boundHistogram(f.routerDuration, labels, buckets),
+          ttft: boundHistogram(f.ttft, inference, buckets),
+        };
+      }),
+  );
+  const upstream = new BoundCache(
+    (status: number) =>
+      new BoundCache((error_code: string) =>
+        boundCounter(f.upstreamResponses, {
+          router_type: ROUTER_TYPE,
+          status_code: String(status),
+          error_code,
+        }),
+      ),
+  );
   return {
-    bound: (key) => route.get(keyOf(key)),
+    bound: (key) => route.get(key.model).get(key.endpoint),
     routerRequest: (key) => {
-      const r = route.get(keyOf(key));
+      const r = route.get(key.model).get(key.endpoint);
       if (key.streaming) r.streaming();
       else r.plain();
     },
-    routerDuration: (key, seconds) => route.get(keyOf(key)).duration(seconds),
+    routerDuration: (key, seconds) => route.get(key.model).get(key.endpoint).duration(seconds),
     routerError: (key) => f.routerErrors.inc({ ...routerLabels(key), error_type: key.errorType }),
-    upstreamResponse: (status, errorCode) => upstream.get(`${status}\0${errorCode ?? ''}`)(),
-    ttft: (key, seconds) => route.get(keyOf(key)).ttft(seconds),
+    upstreamResponse: (status, errorCode) => upstream.get(status).get(errorCode ?? '')(),
+    ttft: (key, seconds) => route.get(key.model).get(key.endpoint).ttft(seconds),
     generationDuration: (key, seconds) =>
       f.generationDuration.observe(inferenceLabels(key), seconds),
   };
@@ -276,27 +299,29 @@ function workerPart(
   | 'retriesExhausted'
   | 'retryBackoff'
 > {
-  const selection = new BoundCache((k) => {
-    const [model = '', policy = ''] = k.split('\0');
-    return boundCounter(f.selection, {
-      worker_type: WORKER_TYPE,
-      connection_mode: CONNECTION_MODE,
-      model,
-      policy,
-    });
-  });
-  const decision = new BoundCache((k) => {
-    const [model = '', reason = ''] = k.split('\0');
-    return boundCounter(f.routeDecisions, { model, reason });
-  });
+  const selection = new BoundCache(
+    (model: string) =>
+      new BoundCache((policy: string) =>
+        boundCounter(f.selection, {
+          worker_type: WORKER_TYPE,
+          connection_mode: CONNECTION_MODE,
+          model,
+          policy,
+        }),
+      ),
+  );
+  const decision = new BoundCache(
+    (model: string) =>
+      new BoundCache((reason: string) => boundCounter(f.routeDecisions, { model, reason })),
+  );
   return {
     workerPoolSize: (model, n) =>
       f.poolSize.set({ worker_type: WORKER_TYPE, connection_mode: CONNECTION_MODE, model }, n),
     workerRequestsActive: (worker, n) => f.requestsActive.set({ worker }, n),
     workerHealth: (worker, healthy) => f.health.set({ worker }, healthy ? 1 : 0),
     healthCheck: (result) => f.healthChecks.inc({ worker_type: WORKER_TYPE, result }),
-    workerSelection: ({ model, policy }) => selection.get(`${model}\0${policy}`)(),
-    routeDecision: (model, reason) => decision.get(`${model}\0${reason}`)(),
+    workerSelection: ({ model, policy }) => selection.get(model).get(policy)(),
+    routeDecision: (model, reason) => decision.get(model).get(reason)(),
     routingPrecision: (model, predicted, reported) => {
       f.predictedCached.inc({ model }, predicted);
       f.reportedCached.inc({ model }, reported);

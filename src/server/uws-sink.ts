@@ -2,6 +2,15 @@ import type { HttpResponse } from './uws';
 import type { HeaderList, ResponseSink } from './types';
 import { reasonPhrase } from '../errors/codes';
 
+const STATUS_LINES = new Map<number, string>();
+
+/** "200 OK": built once per status. */
+function statusLine(status: number): string {
+  let line = STATUS_LINES.get(status);
+  if (line === undefined) STATUS_LINES.set(status, (line = `${status} ${reasonPhrase(status)}`));
+  return line;
+}
+
 /**
  * ResponseSink over a uWS HttpResponse. uWS objects must not be touched after abort, and
  * writes made outside a uWS callback (after an await) must be corked; both rules live here.
@@ -42,7 +51,7 @@ export class UwsSink implements ResponseSink {
   }
 
   private head(status: number, headers: HeaderList): void {
-    this.res.writeStatus(`${status} ${reasonPhrase(status)}`);
+    this.res.writeStatus(statusLine(status));
     for (const [k, v] of this.extraHeaders) this.res.writeHeader(k, v);
     for (const [k, v] of headers) {
       this.res.writeHeader(k, v);
