@@ -11,9 +11,11 @@ export interface IpcChannel {
 
 const TAG = 'collie:state';
 /**
- * One IPC write carries every message published in the same event-loop turn: an IPC write
- * costs a syscall and wakes the peer, so the load, prefix and registry publishers of a busy
- * process (each on its own few-ms timer) share one write instead of one each.
+ * An IPC write costs a syscall and wakes the peer, so writes are coalesced: a message goes
+ * out at once when the channel has been quiet for `minGapMs`, otherwise with everything else
+ * published until the gap has passed (at most one write per gap per direction). The load,
+ * prefix and registry publishers of a busy process, each on its own few-ms timer, then share
+ * one write; a quiet process sends each message immediately.
  */
 interface Envelope {
   readonly tag: typeof TAG;
@@ -29,17 +31,32 @@ function isEnvelope(v: unknown): v is Envelope {
   );
 }
 
-/** Collects messages and sends them as one envelope at the end of the current turn. */
-function batcher(send: (e: Envelope) => void): (m: StateMessage) => void {
+/** Default gap between two IPC writes of one channel, ms. */
+export const IPC_MIN_GAP_MS = 5;
+
+/** Collects messages and sends them as one envelope, at most one write per `minGapMs`. */
+function batcher(
+  send: (e: Envelope) => void,
+  minGapMs = IPC_MIN_GAP_MS,
+): (m: StateMessage) => void {
   let queue: StateMessage[] = [];
+  let lastWrite = -Infinity;
+  let scheduled = false;
   const flush = (): void => {
+    scheduled = false;
+    lastWrite = performance.now();
     const msgs = queue;
     queue = [];
     send({ tag: TAG, msgs });
   };
   return (m) => {
-    if (queue.length === 0) setImmediate(flush);
     queue.push(m);
+    if (scheduled) return;
+    scheduled = true;
+    const wait = lastWrite + minGapMs - performance.now();
+    // same turn's messages still join (setImmediate); a busy channel waits out the gap
+    if (wait <= 0) setImmediate(flush);
+    else setTimeout(flush, wait);
   };
 }
 
