@@ -7,6 +7,7 @@
  * for it with waitForOutput, since an HTTP probe succeeds as soon as the first worker is up).
  */
 import cluster from 'node:cluster';
+import { parseArgs } from 'node:util';
 
 export const READY_MARKER = '"msg":"ready"';
 
@@ -55,4 +56,26 @@ function announce(name: string, port: number, processes: number): void {
 function fail(name: string, err: unknown): void {
   process.stderr.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
+}
+
+/**
+ * The command line of a bench engine: `--host --port --model --processes`; runs `listen`
+ * (which builds and binds one server for `model`) in each process.
+ */
+export function runEngineMain(
+  name: string,
+  listen: (model: string, host: string, port: number) => Promise<number>,
+): void {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '0' },
+      model: { type: 'string', default: 'mock-model' },
+      processes: { type: 'string', default: '1' },
+    },
+  });
+  const port = Number(values.port);
+  const processes = Number(values.processes);
+  if (processes > 1 && port === 0) throw new Error('--processes needs a fixed --port');
+  runProcesses(name, processes, () => listen(values.model, values.host, port));
 }

@@ -6,8 +6,7 @@
  *   node dist/bench/lib/stub-engine.js --host 127.0.0.1 --port <p> --model <name> [--processes N]
  */
 import http from 'node:http';
-import { parseArgs } from 'node:util';
-import { runProcesses } from './cluster-run';
+import { runEngineMain } from './cluster-run';
 import {
   chatCompletionBody,
   modelListBody,
@@ -103,19 +102,4 @@ function listen(model: string, host: string, port: number): Promise<number> {
   });
 }
 
-function main(): void {
-  const { values } = parseArgs({
-    options: {
-      host: { type: 'string', default: '127.0.0.1' },
-      port: { type: 'string', default: '0' },
-      model: { type: 'string', default: 'mock-model' },
-      processes: { type: 'string', default: '1' },
-    },
-  });
-  const port = Number(values.port);
-  const processes = Number(values.processes);
-  if (processes > 1 && port === 0) throw new Error('--processes needs a fixed --port');
-  runProcesses('stub-engine', processes, () => listen(values.model, values.host, port));
-}
-
-if (require.main === module) main();
+if (require.main === module) runEngineMain('stub-engine', listen);

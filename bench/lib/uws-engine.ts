@@ -7,9 +7,8 @@
  *
  *   node dist/bench/lib/uws-engine.js --host 127.0.0.1 --port <p> --model <name> [--processes N]
  */
-import { parseArgs } from 'node:util';
 import { loadUws, type HttpResponse, type TemplatedApp } from '../../src/server/uws';
-import { runProcesses } from './cluster-run';
+import { runEngineMain } from './cluster-run';
 import { listenShared } from './uws-listen';
 import {
   chatCompletionBody,
@@ -108,21 +107,6 @@ function buildApp(model: string): TemplatedApp {
     .any('/*', (res) => json(res, '404 Not Found', '{"error":{"message":"no such route"}}'));
 }
 
-function main(): void {
-  const { values } = parseArgs({
-    options: {
-      host: { type: 'string', default: '127.0.0.1' },
-      port: { type: 'string', default: '0' },
-      model: { type: 'string', default: 'mock-model' },
-      processes: { type: 'string', default: '1' },
-    },
-  });
-  const port = Number(values.port);
-  if (Number(values.processes) > 1 && port === 0)
-    throw new Error('--processes needs a fixed --port');
-  runProcesses('uws-engine', Number(values.processes), () =>
-    listenShared(buildApp(values.model), values.host, port),
-  );
+if (require.main === module) {
+  runEngineMain('uws-engine', (model, host, port) => listenShared(buildApp(model), host, port));
 }
-
-if (require.main === module) main();
