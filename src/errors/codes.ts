@@ -80,6 +80,8 @@ export const ERROR_CODES = {
   // routing table
   route_not_found: { status: 404, shape: 'empty' },
   method_not_allowed: { status: 405, shape: 'empty' },
+  // CORS preflight from an origin not in --cors-allowed-origins
+  cors_origin_not_allowed: { status: 403, shape: 'empty' },
   // auth (§2): data plane, shared key and deny-all are empty 401s; control plane is text
   unauthorized: { status: 401, shape: 'empty' },
   missing_authorization: { status: 401, shape: 'auth' },

@@ -150,10 +150,13 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
   function preflight(res: HttpResponse, origin: string): void {
     res.onAborted(() => undefined);
     const headers = opts.cors?.preflightHeaders(origin);
+    const r = headers
+      ? { status: 200, headers, body: '' }
+      : errorReply(new GatewayError('cors_origin_not_allowed', ''));
     res.cork(() => {
-      res.writeStatus(headers ? '200 OK' : '403 Forbidden');
-      for (const [k, v] of headers ?? []) res.writeHeader(k, v);
-      res.end();
+      res.writeStatus(`${r.status} ${reasonPhrase(r.status)}`);
+      for (const [k, v] of r.headers) res.writeHeader(k, v);
+      res.end(r.body);
     });
   }
 
