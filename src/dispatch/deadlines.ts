@@ -13,6 +13,8 @@ export interface DeadlineHandle {
 export interface Deadlines {
   /** Calls `cb` once at (or up to one resolution after) `atMs` on the clock's monotonic scale. */
   at(atMs: number, cb: () => void): DeadlineHandle;
+  /** Fires every due deadline now (the shared timer calls it every resolution). */
+  tick(): void;
   /** Pending entries (tests). */
   readonly size: number;
   close(): void;
@@ -64,6 +66,7 @@ export function createDeadlines(clock: Clock, resolutionMs = 50): Deadlines {
       }
       return e;
     },
+    tick: fire,
     get size() {
       let n = 0;
       for (const set of buckets.values()) n += set.size;

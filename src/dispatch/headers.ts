@@ -54,14 +54,3 @@ export function responseHeaders(
   }
   return out;
 }
-
-/** The value of one response header in a raw list (case-insensitive name). */
-export function rawHeader(raw: readonly Buffer[], name: string): string | undefined {
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const b = raw[i] as Buffer;
-    if (b.length === name.length && b.toString('latin1').toLowerCase() === name) {
-      return (raw[i + 1] as Buffer).toString('utf8');
-    }
-  }
-  return undefined;
-}

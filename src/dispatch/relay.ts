@@ -20,7 +20,7 @@ export type RelayOutcome =
 /** Response-path hooks of one attempt (the pipeline builds them from its stages). */
 export interface RelayHooks {
   /** The engine's status line arrived. */
-  onStatus?: (status: number, raw: readonly Buffer[]) => void;
+  onStatus?: (status: number) => void;
   /** First body byte of a streamed 2xx answer (TTFT; prefill done). */
   onFirstByte?: () => void;
   /** A streamed 2xx chunk; returns what to send (may be empty). */
@@ -98,7 +98,7 @@ class Relay implements ExchangeHandler {
     this.status = status;
     this.raw = raw;
     this.resume = resume;
-    this.hooks.onStatus?.(status, raw);
+    this.hooks.onStatus?.(status);
     if (this.r.stream && status >= 200 && status < 300) {
       this.streaming = true;
       const headers = responseHeaders(raw, true);
