@@ -1,0 +1,31 @@
+/**
+ * The tool-call parser registry: SMG's parser names → implementations. Each parser lives in its
+ * own file beside this one and is added to TOOL_PARSERS by name.
+ */
+import type { ToolParser } from './types';
+
+export type {
+  ToolParser,
+  ToolSpec,
+  ToolCall,
+  ToolParseResult,
+  ToolCallDelta,
+  ToolStreamStep,
+  ToolStreamParser,
+} from './types';
+export { ToolParseError } from './types';
+
+/** Parsers are stateless, so one instance per name serves every request (SMG pools them per name). */
+const TOOL_PARSERS: ReadonlyMap<string, ToolParser> = new Map<string, ToolParser>([
+  // name → parser; one line per parser file
+]);
+
+/** The parser registered under `name`, or undefined. */
+export function toolParser(name: string): ToolParser | undefined {
+  return TOOL_PARSERS.get(name);
+}
+
+/** Every registered parser name, in registration order. */
+export function toolParserNames(): string[] {
+  return [...TOOL_PARSERS.keys()];
+}
