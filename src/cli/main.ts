@@ -17,9 +17,41 @@ function version(): string {
   return (require('../../../package.json') as { version: string }).version; // eslint-disable-line @typescript-eslint/no-require-imports
 }
 
+/** SMG's `--version` line: "<project> <version>". */
+function versionLine(): string {
+  return `collie ${version()}`;
+}
+
+/** SMG's `--version-verbose`: the version line, then build, runtime and platform details. */
+function verboseVersion(): string {
+  const v = process.versions;
+  return [
+    versionLine(),
+    '',
+    'Build Information:',
+    `  Platform: ${process.platform}-${process.arch}`,
+    '',
+    'Runtime:',
+    `  Node.js ${v.node} (V8 ${v.v8}, N-API ${v.napi ?? 'unknown'})`,
+    `  undici ${v.undici ?? 'unknown'}`,
+  ].join('\n');
+}
+
+/** `--version`/`-V`/`--version-verbose` anywhere in the launch flags print and exit, as SMG. */
+function versionRequest(argv: readonly string[]): string | undefined {
+  if (argv.includes('--version-verbose')) return verboseVersion();
+  if (argv.includes('--version') || argv.includes('-V')) return versionLine();
+  return undefined;
+}
+
 async function launch(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(launchHelp() + '\n');
+    return;
+  }
+  const versionText = versionRequest(argv);
+  if (versionText !== undefined) {
+    process.stdout.write(versionText + '\n');
     return;
   }
   const config = parseLaunchArgs(argv);
@@ -49,8 +81,8 @@ export function main(argv: string[]): void {
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
     process.stdout.write(USAGE + '\n');
     return;
-  } else if (cmd === '--version' || cmd === '-V') {
-    process.stdout.write(`collie ${version()}\n`);
+  } else if (cmd === '--version' || cmd === '-V' || cmd === '--version-verbose') {
+    process.stdout.write((versionRequest([cmd]) ?? versionLine()) + '\n');
     return;
   } else if (cmd === 'launch' || cmd === 'start') {
     run = launch(rest);

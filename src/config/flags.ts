@@ -1,3 +1,4 @@
+import { SMG_LAUNCH_FLAGS } from './smg-flags';
 import { uuidv7 } from '../util/uuid';
 import { ASSIGNMENT_MODES, POLICY_NAMES } from '../policies/types';
 import { defaultIngressCount } from './config';
@@ -149,88 +150,11 @@ export const LAUNCH_SCHEMA = {
 export const LAUNCH_FLAGS: readonly FlagSpec[] = flagsOf(LAUNCH_SCHEMA);
 
 /**
- * SMG flags that collie does not implement yet. They are refused with a message naming
- * the flag instead of being silently accepted; a flag drops off this list automatically
- * once it is in LAUNCH_FLAGS.
+ * SMG flags that collie does not implement: refused with a message naming the flag instead
+ * of being silently accepted or called unknown. A flag drops off this list automatically once
+ * it (or an alias) is in LAUNCH_FLAGS.
  */
-const SMG_FLAGS_NOT_IN_TABLE: readonly string[] = [
-  '--api-key',
-  '--tenant-api-key',
-  '--control-plane-api-keys',
-  '--jwt-issuer',
-  '--jwt-audience',
-  '--jwt-jwks-uri',
-  '--jwt-role-claim',
-  '--jwt-role-mapping',
-  '--disable-audit-logging',
-  '--health-check-port',
-  '--health-check-interval-secs',
-  '--health-check-timeout-secs',
-  '--health-check-endpoint',
-  '--health-success-threshold',
-  '--health-failure-threshold',
-  '--disable-health-check',
-  '--remove-unhealthy-workers',
-  '--drain-settle-secs',
-  '--cb-failure-threshold',
-  '--cb-success-threshold',
-  '--cb-timeout-duration-secs',
-  '--cb-window-duration-secs',
-  '--disable-circuit-breaker',
-  '--retry-max-retries',
-  '--retry-initial-backoff-ms',
-  '--retry-max-backoff-ms',
-  '--retry-backoff-multiplier',
-  '--retry-jitter-factor',
-  '--disable-retries',
-  '--max-concurrent-requests',
-  '--queue-size',
-  '--queue-timeout-secs',
-  '--rate-limit-tokens-per-second',
-  '--prometheus-host',
-  '--prometheus-port',
-  '--prometheus-duration-buckets',
-  '--shutdown-grace-period-secs',
-  '--cors-allowed-origins',
-  '--load-monitor-interval',
-  '--cache-threshold',
-  '--balance-abs-threshold',
-  '--balance-rel-threshold',
-  '--max-tree-size',
-  '--block-size',
-  '--prefix-token-count',
-  '--prefix-hash-load-factor',
-  '--redis-url',
-  '--pd-disaggregation',
-  '--prefill',
-  '--decode',
-  '--prefill-policy',
-  '--decode-policy',
-  '--service-discovery',
-  '--enable-igw',
-  '--dp-aware',
-  '--tls-cert-path',
-  '--tls-key-path',
-  '--enable-wasm',
-  '--reasoning-parser',
-  '--tool-call-parser',
-  '--backend',
-  '--runtime',
-  '--history-backend',
-  '--enable-mesh',
-  '--routing-key-override',
-  '--trust-tenant-header',
-  '--tenant-header-name',
-  '--least-load-kv-pressure-weight',
-  '--least-load-default-throughput',
-  '--least-load-mean-prefill-tokens',
-  '--balance-token-usage-threshold',
-  '--overload-token-usage-threshold',
-  '--engine-metrics',
-  '--log-dir',
-];
-
-const implemented = new Set<string>(LAUNCH_FLAGS.map((f) => f.flag));
-export const UNSUPPORTED_SMG_FLAGS: readonly string[] = SMG_FLAGS_NOT_IN_TABLE.filter(
+const implemented = new Set<string>(LAUNCH_FLAGS.flatMap((f) => [f.flag, ...f.aliases]));
+export const UNSUPPORTED_SMG_FLAGS: readonly string[] = SMG_LAUNCH_FLAGS.filter(
   (f) => !implemented.has(f),
 );
