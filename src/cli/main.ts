@@ -2,7 +2,7 @@ import { parseLaunchArgs, launchHelp, ConfigError } from '../config/parse';
 import { createLogger } from '../util/logger';
 import { startSingleProcess, type Gateway } from '../cluster/single';
 import { startPrimary } from '../cluster/primary';
-import { loadUws } from '../server/uws';
+import { loadUws, uwsSource } from '../server/uws';
 import { mockEngineCommand } from '../mock-engine';
 
 const USAGE = `Usage: collie <command> [flags]
@@ -33,8 +33,18 @@ function verboseVersion(): string {
     '',
     'Runtime:',
     `  Node.js ${v.node} (V8 ${v.v8}, N-API ${v.napi ?? 'unknown'})`,
-    `  undici ${v.undici ?? 'unknown'}`,
+    `  undici ${(require('undici/package.json') as { version: string }).version}`, // eslint-disable-line @typescript-eslint/no-require-imports
+    `  uWebSockets.js: ${uwsLine()}`,
   ].join('\n');
+}
+
+function uwsLine(): string {
+  try {
+    loadUws();
+    return uwsSource ? `${uwsSource.source} (${uwsSource.file})` : 'unknown';
+  } catch (err) {
+    return `not loadable: ${(err as Error).message}`;
+  }
 }
 
 /** `--version`/`-V`/`--version-verbose` anywhere in the launch flags print and exit, as SMG. */
@@ -57,6 +67,7 @@ async function launch(argv: string[]): Promise<void> {
   const config = parseLaunchArgs(argv);
   loadUws(); // fail fast if the native binary is missing, before forking anything
   const logger = createLogger({ level: config.logLevel, json: config.logJson });
+  logger.debug({ uws: uwsSource }, 'uWebSockets.js native binary loaded');
   const gateway: Gateway =
     config.ingressProcesses === 1
       ? await startSingleProcess(config, logger)
