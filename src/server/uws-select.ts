@@ -95,17 +95,17 @@ export function selectUws<T>(
       mod = load(candidate.file);
     } catch (err) {
       const why = `${candidate.source}: ${candidate.file} did not load (${(err as Error).message.split('\n')[0] ?? ''})`;
-      if (candidate.required) throw new Error(`collie: ${why}`, { cause: err });
+      if (candidate.required) throw new Error(why, { cause: err });
       tried.push(why);
       continue;
     }
     if (isNativeUws(mod)) return { module: mod as T, candidate };
     const why = `${candidate.source}: ${candidate.file} is not the native uWebSockets.js module`;
-    if (candidate.required) throw new Error(`collie: ${why}`);
+    if (candidate.required) throw new Error(why);
     tried.push(why);
   }
   throw new Error(
-    `collie: no native uWebSockets.js binary loads for Node ${platform.abi} ABI on ` +
+    `no native uWebSockets.js binary loads for Node ${platform.abi} ABI on ` +
       `${platform.platform}-${platform.arch} (refusing the slow JS fallback).` +
       (tried.length ? ` Tried: ${tried.join('; ')}.` : '') +
       ` The bundled ${FALLBACK_PACKAGE} covers Node 16/18/20; for Node 22 and newer install an` +
