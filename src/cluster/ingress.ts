@@ -160,6 +160,7 @@ export async function startIngress(opts: {
     exclusivePort: opts.exclusivePort,
     logger,
     cors: createCorsPolicy(config.corsAllowedOrigins),
+    ...(config.tls ? { tls: config.tls } : {}),
     observe: (method, route, status, errorCode, seconds) =>
       opts.metrics.httpRequest(method, route, status, errorCode, seconds),
   });

@@ -4,6 +4,7 @@ import { ASSIGNMENT_MODES, POLICY_NAMES } from '../policies/types';
 import { defaultIngressCount } from './config';
 import { bool, enumOf, float, int, list, map, str } from './flag-kinds';
 import { OPS_FLAGS } from './flags-ops';
+import { SERVING_FLAGS } from './flags-serving';
 import { TOKENIZER } from './flags-tokenizer';
 import { computed, flagsOf, type FlagSpec } from './schema';
 import {
@@ -141,6 +142,7 @@ const CORE_FLAGS = {
 export const LAUNCH_SCHEMA = {
   ...CORE_FLAGS,
   ...OPS_FLAGS,
+  ...SERVING_FLAGS,
   tokenizer: TOKENIZER,
   /** Random per start; names this instance's participants on shared buses. */
   instanceId: computed(() => uuidv7()),

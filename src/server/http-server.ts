@@ -17,6 +17,8 @@ export interface HttpServerOptions {
   readonly exclusivePort: boolean;
   readonly logger: Logger;
   readonly cors?: CorsPolicy;
+  /** Serve HTTPS with these PEM files (uWS's SSLApp); absent: plain HTTP. */
+  readonly tls?: { readonly certPath: string; readonly keyPath: string };
   /** Called once per finished request (metrics); route is the template or 'other'. */
   readonly observe?: (
     method: string,
@@ -86,7 +88,9 @@ const EMPTY = Buffer.alloc(0);
 
 export function createHttpServer(table: RouteTable, opts: HttpServerOptions): HttpServer {
   const uws = loadUws();
-  const app = uws.App();
+  const app = opts.tls
+    ? uws.SSLApp({ cert_file_name: opts.tls.certPath, key_file_name: opts.tls.keyPath })
+    : uws.App();
   const { logger } = opts;
   let listenSocket: ListenSocket | undefined;
   let inflight = 0;

@@ -3,6 +3,33 @@ import assert from 'node:assert/strict';
 import { parseLaunchArgs } from '../../../src/config/parse';
 import { LAUNCH_FLAGS, UNSUPPORTED_SMG_FLAGS } from '../../../src/config/flags';
 import type { Env, FlagSpec } from '../../../src/config/schema';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** A certificate + key pair (openssl, temp dir) and a copy of it under other names, for the TLS flags. */
+const TLS_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'collie-flags-tls-'));
+process.on('exit', () => fs.rmSync(TLS_DIR, { recursive: true, force: true }));
+const TLS = { cert: path.join(TLS_DIR, 'a.crt'), key: path.join(TLS_DIR, 'a.key') };
+spawnSync('openssl', [
+  'req',
+  '-x509',
+  '-newkey',
+  'rsa:2048',
+  '-nodes',
+  '-days',
+  '1',
+  '-subj',
+  '/CN=x',
+  '-keyout',
+  TLS.key,
+  '-out',
+  TLS.cert,
+]);
+fs.copyFileSync(TLS.cert, path.join(TLS_DIR, 'b.crt'));
+fs.copyFileSync(TLS.key, path.join(TLS_DIR, 'b.key'));
+const TLS_BASE = ['--tls-cert-path', TLS.cert, '--tls-key-path', TLS.key];
 
 /**
  * Every flag of the table must reach the config: for each one, some valid value changes the
@@ -20,6 +47,8 @@ const CONTEXT: Readonly<Record<string, { args?: string[]; env?: Env }>> = {
   '--jwt-jwks-uri': { env: { JWT_ISSUER: 'https://e', JWT_AUDIENCE: 'aud' } },
   '--jwt-role-claim': { env: { JWT_ISSUER: 'https://e', JWT_AUDIENCE: 'aud' } },
   '--jwt-role-mapping': { env: { JWT_ISSUER: 'https://e', JWT_AUDIENCE: 'aud' } },
+  '--tls-cert-path': { args: TLS_BASE },
+  '--tls-key-path': { args: TLS_BASE },
 };
 
 /** Values in a shape the flag accepts. */
@@ -33,6 +62,8 @@ const SAMPLES: Readonly<Record<string, string[]>> = {
   '--control-plane-api-keys': ['i:n:admin:k'],
   '--jwt-role-mapping': ['idp=admin'],
   '--jwt-issuer': ['https://i'],
+  '--tls-cert-path': [path.join(TLS_DIR, 'b.crt')],
+  '--tls-key-path': [path.join(TLS_DIR, 'b.key')],
 };
 
 function candidates(f: FlagSpec): string[][] {
