@@ -66,7 +66,11 @@ async function launch(argv: string[]): Promise<void> {
   }
   const config = parseLaunchArgs(argv);
   loadUws(); // fail fast if the native binary is missing, before forking anything
-  const logger = createLogger({ level: config.logLevel, json: config.logJson });
+  const logger = createLogger({
+    level: config.logLevel,
+    json: config.logJson,
+    ...(config.logDir !== undefined ? { dir: config.logDir } : {}),
+  });
   logger.debug({ uws: uwsSource }, 'uWebSockets.js native binary loaded');
   const gateway: Gateway =
     config.ingressProcesses === 1

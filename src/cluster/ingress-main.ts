@@ -30,7 +30,12 @@ async function main(): Promise<void> {
   // attach the state bus first: the primary replays the registry right after the config
   const bus = createIpcBus(id, channel);
   const config = await receiveConfig(30_000);
-  const logger = createLogger({ level: config.logLevel, json: config.logJson, name: id });
+  const logger = createLogger({
+    level: config.logLevel,
+    json: config.logJson,
+    name: id,
+    ...(config.logDir !== undefined ? { dir: config.logDir } : {}),
+  });
   const send = (m: SupervisorMessage): void => {
     process.send?.(m);
   };

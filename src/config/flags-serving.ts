@@ -58,4 +58,7 @@ function tlsConfig(t: ConfigOf<typeof TLS_FLAGS>): TlsFiles | undefined {
 
 export const SERVING_FLAGS = {
   tls: derive(TLS_FLAGS, tlsConfig),
+  logDir: str('--log-dir', {
+    help: 'Also write JSON log lines to files here, one per process (<name>.<date>.<n>.log), rotated daily and at 100 MB, 7 kept',
+  }),
 };
