@@ -4,6 +4,7 @@ import { startSingleProcess, type Gateway } from '../cluster/single';
 import { startPrimary } from '../cluster/primary';
 import { loadUws, uwsSource } from '../server/uws';
 import { mockEngineCommand } from '../mock-engine';
+import { packageVersion } from '../util/version';
 
 const USAGE = `Usage: collie <command> [flags]
 
@@ -13,9 +14,7 @@ Commands:
 
 Run 'collie launch --help' or 'collie mock-engine --help' for the flags.`;
 
-function version(): string {
-  return (require('../../../package.json') as { version: string }).version; // eslint-disable-line @typescript-eslint/no-require-imports
-}
+const version = packageVersion;
 
 /** SMG's `--version` line: "<project> <version>". */
 function versionLine(): string {

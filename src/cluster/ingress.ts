@@ -6,6 +6,10 @@ import { mathRng, type Rng } from '../util/rng';
 import { createLoadTracker, type LoadTracker } from '../core/load-tracker';
 import { createRouter, type Router } from '../core/router';
 import { createDeadlines, createEngineClients, createMetricsObserver } from '../dispatch';
+import { composeObservers } from '../dispatch/observers';
+import { createTracing } from '../tracing/tracer';
+import { createTracingObserver } from '../tracing/observer';
+import { packageVersion } from '../util/version';
 import { createPolicy } from '../policies/factory';
 import { loadNative } from '../native';
 import { RouteTable } from '../server/route-table';
@@ -94,6 +98,9 @@ export async function startIngress(opts: {
     aliases: config.modelAliases,
   });
   const engines = createEngineClients({ maxConnections: config.engineMaxConnections });
+  const tracing = config.tracing
+    ? createTracing({ endpoint: config.tracing.endpoint, serviceVersion: packageVersion() })
+    : undefined;
   const auth = await createAuth(config.auth, { logger });
   const outcomes = createOutcomeReporter(opts.control);
   const probeGate = createProbeGate(config.circuitBreaker.halfOpenMaxProbes);
@@ -105,14 +112,17 @@ export async function startIngress(opts: {
     acquire: (id, blocks) => loads.acquire(id, blocks),
     admit: (w) => probeGate.tryEnter(w),
     client: (w) => engines.forWorker(w),
-    observer: createMetricsObserver({
-      metrics: opts.metrics,
-      outcomes,
-      policy: config.policy,
-      blockSize: config.cacheAware.blockSize,
-      maxAttempts: config.retry.maxAttempts,
-      logger,
-    }),
+    observer: composeObservers([
+      createMetricsObserver({
+        metrics: opts.metrics,
+        outcomes,
+        policy: config.policy,
+        blockSize: config.cacheAware.blockSize,
+        maxAttempts: config.retry.maxAttempts,
+        logger,
+      }),
+      ...(tracing ? [createTracingObserver(tracing.tracer, config.policy)] : []),
+    ]),
     retry: config.retry,
     timeoutMs: config.requestTimeoutSecs * 1000,
     deadlines,
@@ -188,6 +198,9 @@ export async function startIngress(opts: {
       await tokenizers.close();
       deadlines.close();
       await engines.close();
+      await tracing
+        ?.shutdown()
+        .catch((err: unknown) => logger.warn({ err }, 'trace export failed'));
     },
   };
 }

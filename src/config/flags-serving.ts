@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { ConfigError } from './errors';
-import { str } from './flag-kinds';
+import { bool, str } from './flag-kinds';
 import { derive, type ConfigOf } from './schema';
 
 /** TLS on the main listener (SMG's flags). Both or neither; checked once at startup. */
@@ -56,8 +56,37 @@ function tlsConfig(t: ConfigOf<typeof TLS_FLAGS>): TlsFiles | undefined {
   return { certPath: t.certPath, keyPath: t.keyPath };
 }
 
+const TRACE_FLAGS = {
+  enabled: bool('--enable-trace', {
+    help: 'Export an OpenTelemetry span per request (routing attributes; traceparent sent upstream)',
+  }),
+  endpoint: str('--otlp-traces-endpoint', {
+    default: 'localhost:4317',
+    help: 'OTLP collector: host:port for OTLP/gRPC (as SMG), or an http(s):// URL for OTLP/HTTP',
+  }),
+};
+
+/** Tracing settings when --enable-trace is given; the endpoint is checked either way. */
+function traceConfig(t: ConfigOf<typeof TRACE_FLAGS>): { readonly endpoint: string } | undefined {
+  const e = t.endpoint;
+  const url = /^https?:\/\//i.test(e);
+  if (url) {
+    try {
+      new URL(e);
+    } catch {
+      throw new ConfigError(`--otlp-traces-endpoint: invalid URL '${e}'`);
+    }
+  } else if (!/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(e)) {
+    throw new ConfigError(
+      `--otlp-traces-endpoint: expected host:port (OTLP/gRPC) or an http(s):// URL, got '${e}'`,
+    );
+  }
+  return t.enabled ? { endpoint: e } : undefined;
+}
+
 export const SERVING_FLAGS = {
   tls: derive(TLS_FLAGS, tlsConfig),
+  tracing: derive(TRACE_FLAGS, traceConfig),
   logDir: str('--log-dir', {
     help: 'Also write JSON log lines to files here, one per process (<name>.<date>.<n>.log), rotated daily and at 100 MB, 7 kept',
   }),

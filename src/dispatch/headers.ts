@@ -1,15 +1,20 @@
 /**
  * Request headers forwarded upstream (SMG §5.3.4), as undici's flat name/value list;
  * everything else stays at the gateway. `authorization` is not in the list: the engine
- * client decides which credential goes (see EngineClient.exchange).
+ * client decides which credential goes (see EngineClient.exchange). With tracing on,
+ * `traceparent` is this request's span instead of the client's (its parent).
  */
-export function forwardedHeaders(headers: ReadonlyMap<string, string>): string[] {
+export function forwardedHeaders(
+  headers: ReadonlyMap<string, string>,
+  traceparent?: string,
+): string[] {
   const out = ['content-type', 'application/json'];
+  if (traceparent !== undefined) out.push('traceparent', traceparent);
   for (const [k, v] of headers) {
     if (
       k === 'x-request-id' ||
       k === 'x-correlation-id' ||
-      k === 'traceparent' ||
+      (k === 'traceparent' && traceparent === undefined) ||
       k === 'tracestate' ||
       k === 'x-smg-routing-key' ||
       k.startsWith('x-request-id-')

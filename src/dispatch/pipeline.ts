@@ -193,7 +193,7 @@ function attempt(
       request: {
         method: 'POST',
         path: x.upstreamPath,
-        headers: forwardedHeaders(x.req.headers),
+        headers: forwardedHeaders(x.req.headers, x.traceparent),
         body: x.body,
       },
       clientAuthorization: x.req.headers.get('authorization'),

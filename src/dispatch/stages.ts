@@ -18,6 +18,8 @@ export interface DispatchExchange {
   body: Buffer | string;
   /** Monotonic ms when the pipeline started. */
   readonly startedMs: number;
+  /** W3C traceparent of this request's span (set by the tracing observer); sent upstream. */
+  traceparent?: string;
 }
 
 /** How a request ended, for onComplete stages and the observer. */

@@ -49,6 +49,7 @@ const CONTEXT: Readonly<Record<string, { args?: string[]; env?: Env }>> = {
   '--jwt-role-mapping': { env: { JWT_ISSUER: 'https://e', JWT_AUDIENCE: 'aud' } },
   '--tls-cert-path': { args: TLS_BASE },
   '--tls-key-path': { args: TLS_BASE },
+  '--otlp-traces-endpoint': { args: ['--enable-trace'] },
 };
 
 /** Values in a shape the flag accepts. */
@@ -64,6 +65,7 @@ const SAMPLES: Readonly<Record<string, string[]>> = {
   '--jwt-issuer': ['https://i'],
   '--tls-cert-path': [path.join(TLS_DIR, 'b.crt')],
   '--tls-key-path': [path.join(TLS_DIR, 'b.key')],
+  '--otlp-traces-endpoint': ['127.0.0.1:4318'],
 };
 
 function candidates(f: FlagSpec): string[][] {
