@@ -1,7 +1,7 @@
 import type { NativeTokenizerAddon } from '../native/tokenizer-addon';
 import type { TokenizerCacheOptions } from './cached-encoder';
 import { withCode } from './errors';
-import { tokenizerAddon } from './native';
+import { defaultTokenizerAddon } from './native';
 import { createTokenizerPool, type TokenizerPool } from './pool';
 import { resolveTokenizerSource, type ResolveSourceOptions } from './source';
 import { Tokenizer, type DispatchOptions } from './tokenizer';
@@ -28,7 +28,7 @@ export async function loadTokenizer(
   source: string,
   options: LoadTokenizerOptions = {},
 ): Promise<Tokenizer> {
-  const addon = options.addon ?? tokenizerAddon();
+  const addon = options.addon ?? defaultTokenizerAddon();
   const { file } = await resolveTokenizerSource(source, options);
   // the engine's rejection names the file and the problem; the code says what kind it is
   const handle = await addon.tokenizerLoad(file).catch((err: unknown) => {

@@ -1,5 +1,6 @@
 import { loadNative } from '../native';
 import type { NativeTokenizerAddon } from '../native/tokenizer-addon';
+import { createFallbackAddon, createJsTokenizerEngine } from './js-engine';
 
 /**
  * The tokenizer functions of the C++ addon. Throws a clear error when the build in
@@ -13,4 +14,15 @@ export function tokenizerAddon(load: () => unknown = loadNative): NativeTokenize
     );
   }
   return addon as NativeTokenizerAddon;
+}
+
+let fallback: ReturnType<typeof createFallbackAddon> | undefined;
+
+/**
+ * The addon tokenizers load with, once per thread: the C++ engine, and the JS engine for the
+ * tokenizer.json files the C++ engine refuses as unsupported (WordPiece, Unigram, …).
+ */
+export function defaultTokenizerAddon(): ReturnType<typeof createFallbackAddon> {
+  fallback ??= createFallbackAddon(tokenizerAddon(), createJsTokenizerEngine());
+  return fallback;
 }

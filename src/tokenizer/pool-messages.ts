@@ -1,21 +1,30 @@
 /**
- * Messages between the calling thread and the tokenizer pool threads. Handles are the
+ * Messages between the calling thread and the tokenizer pool threads. Native handles are the
  * addon's process-wide tokenizer handles: a pool thread uses the handle the calling thread
- * loaded, it never loads a tokenizer itself.
+ * loaded. JS-engine handles (js-engine.ts) come with their `file`: JS objects cannot cross
+ * threads, so the pool thread loads its own copy once.
  */
 export type PoolTask =
-  | { readonly op: 'encode'; readonly handle: number; readonly text: string; readonly add: boolean }
+  | {
+      readonly op: 'encode';
+      readonly handle: number;
+      readonly text: string;
+      readonly add: boolean;
+      readonly file?: string;
+    }
   | {
       readonly op: 'encodeBatch';
       readonly handle: number;
       readonly texts: readonly string[];
       readonly add: boolean;
+      readonly file?: string;
     }
   | {
       readonly op: 'decode';
       readonly handle: number;
       readonly ids: Uint32Array;
       readonly skip: boolean;
+      readonly file?: string;
     }
   /** Warms a thread up (loads the addon) and answers 'ok'. */
   | { readonly op: 'ping' };

@@ -1,8 +1,9 @@
-import { tokenizerAddon } from './native';
+import { defaultTokenizerAddon } from './native';
 import { toPoolFailure, type PoolTask, type PoolResults } from './pool-messages';
 
 // Loaded once per pool thread; the addon is context-aware and its handles are process-wide.
-const addon = tokenizerAddon();
+// JS-engine handles are per thread: the task names the file to load them from.
+const addon = defaultTokenizerAddon();
 
 /**
  * The piscina task handler. An error rejects the task as a PoolFailure, so its `code`
@@ -19,6 +20,7 @@ export default function run(task: PoolTask): PoolResults[PoolTask['op']] {
 }
 
 function execute(task: PoolTask): PoolResults[PoolTask['op']] {
+  if (task.op !== 'ping' && task.file !== undefined) addon.js.ensure(task.handle, task.file);
   switch (task.op) {
     case 'encode':
       return addon.tokenizerEncode(task.handle, task.text, task.add);

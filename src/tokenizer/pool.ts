@@ -12,9 +12,15 @@ import { fromPoolFailure, type PoolTask, type PoolResults } from './pool-message
 export interface TokenizerPool {
   /** Number of threads the pool runs (once started). */
   readonly threads: number;
-  encode(handle: number, text: string, add: boolean): Promise<Uint32Array>;
-  encodeBatch(handle: number, texts: readonly string[], add: boolean): Promise<Uint32Array[]>;
-  decode(handle: number, ids: Uint32Array, skip: boolean): Promise<string>;
+  /** `file`: set for JS-engine handles (js-engine.ts), so the thread can load its own copy. */
+  encode(handle: number, text: string, add: boolean, file?: string): Promise<Uint32Array>;
+  encodeBatch(
+    handle: number,
+    texts: readonly string[],
+    add: boolean,
+    file?: string,
+  ): Promise<Uint32Array[]>;
+  decode(handle: number, ids: Uint32Array, skip: boolean, file?: string): Promise<string>;
   /** Starts the threads now instead of on first use; resolves once every thread answered. */
   warm(): Promise<void>;
   /** Tasks queued or running. */
@@ -70,9 +76,12 @@ export function createTokenizerPool(opts: TokenizerPoolOptions = {}): TokenizerP
     get pending() {
       return pending;
     },
-    encode: (handle, text, add) => run({ op: 'encode', handle, text, add }),
-    encodeBatch: (handle, texts, add) => run({ op: 'encodeBatch', handle, texts, add }),
-    decode: (handle, ids, skip) => run({ op: 'decode', handle, ids, skip }),
+    encode: (handle, text, add, file) =>
+      run({ op: 'encode', handle, text, add, ...(file !== undefined ? { file } : {}) }),
+    encodeBatch: (handle, texts, add, file) =>
+      run({ op: 'encodeBatch', handle, texts, add, ...(file !== undefined ? { file } : {}) }),
+    decode: (handle, ids, skip, file) =>
+      run({ op: 'decode', handle, ids, skip, ...(file !== undefined ? { file } : {}) }),
     async warm() {
       await Promise.all(Array.from({ length: threads }, () => run({ op: 'ping' })));
     },

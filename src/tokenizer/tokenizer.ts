@@ -1,4 +1,5 @@
 import type { NativeTokenizerAddon, NativeTokenizerInfo } from '../native/tokenizer-addon';
+import { isJsHandle } from './js-engine';
 import {
   CachedEncoder,
   type EncodePlan,
@@ -58,6 +59,8 @@ export class Tokenizer {
   private readonly inlineThreshold: number;
   private readonly decodeInlineThreshold: number;
   private readonly ownsPool: boolean;
+  /** The file, for tokenizers of the JS engine: pool threads load their own copy from it. */
+  private readonly poolFile: string | undefined;
   private inflight = 0;
   private closing: Promise<void> | undefined;
   private idle: (() => void) | undefined;
@@ -88,6 +91,7 @@ export class Tokenizer {
       'decodeInlineThreshold',
     );
     this.ownsPool = opts.ownsPool ?? false;
+    this.poolFile = isJsHandle(handle) ? file : undefined;
     const cacheOpts = opts.cache ?? {};
     this.cache =
       cacheOpts.l0 || cacheOpts.l1
@@ -119,12 +123,14 @@ export class Tokenizer {
     const cache = this.cache;
     if (!cache) {
       if (inline(text.length)) return this.addon.tokenizerEncode(this.handle, text, add);
-      return this.track(this.pool.encode(this.handle, text, add));
+      return this.track(this.pool.encode(this.handle, text, add, this.poolFile));
     }
     const plan = cache.plan(text, add);
     if (plan.done) return plan.done;
     if (inline(plan.work.length)) return cache.finish(plan, cache.runWork(plan));
-    const ids = await this.track(this.pool.encode(this.handle, plan.work, plan.workAdd));
+    const ids = await this.track(
+      this.pool.encode(this.handle, plan.work, plan.workAdd, this.poolFile),
+    );
     return cache.finish(plan, ids);
   }
 
@@ -172,7 +178,7 @@ export class Tokenizer {
     const skip = opts.skipSpecialTokens ?? false;
     if (arr.length <= this.decodeInlineThreshold)
       return this.addon.tokenizerDecode(this.handle, arr, skip);
-    return this.track(this.pool.decode(this.handle, arr, skip));
+    return this.track(this.pool.decode(this.handle, arr, skip, this.poolFile));
   }
 
   /** An incremental decoder (streaming output). Invalid once the tokenizer is closed. */
@@ -240,7 +246,7 @@ export class Tokenizer {
       )) {
         const texts = chunk.map((i) => (plans[i] as EncodePlan).work);
         jobs.push(
-          this.track(this.pool.encodeBatch(this.handle, texts, flag)).then((res) => {
+          this.track(this.pool.encodeBatch(this.handle, texts, flag, this.poolFile)).then((res) => {
             chunk.forEach((i, k) => (out[i] = res[k] as Uint32Array));
           }),
         );

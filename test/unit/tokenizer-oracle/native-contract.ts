@@ -17,7 +17,7 @@ export function nativeContractTests(spec: TokenizerSpec): void {
     return { addon, handle };
   };
   before(async () => {
-    addon = nativeTokenizerAddon();
+    addon = spec.addon?.() ?? nativeTokenizerAddon();
     handle = await addon.tokenizerLoad(spec.file());
   });
   after(() => addon?.tokenizerFree(handle));

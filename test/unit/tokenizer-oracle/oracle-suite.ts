@@ -48,7 +48,9 @@ async function setUp(spec: TokenizerSpec): Promise<Fixture> {
   const docs = loadCorpus();
   const pieces = cutPieces(docs, seededRng(0x5eed));
   const oracle = spec.oracle();
-  const subject = SELF_TEST ? spec.oracle() : await createNativeSubject(spec.file());
+  const subject = SELF_TEST
+    ? spec.oracle()
+    : await createNativeSubject(spec.file(), spec.addon?.());
   const texts = docs.map((d) => d.text);
   const plain = await oracle.encodeBatch(texts, false);
   const withSpecials = await oracle.encodeBatch(texts, true);

