@@ -175,17 +175,10 @@ interface Component {
 /** The exact replacement of one normalizer, or undefined when the JS library's is kept. */
 function exactNormalizer(n: Component | null | undefined): ((t: string) => string) | undefined {
   if (!n) return undefined;
-  switch (n.type) {
-    case 'BertNormalizer':
-      return bertNormalizer(n as BertNormalizerConfig);
-    case 'NFC':
-    case 'NFKC':
-    case 'NFD':
-    case 'NFKD':
-      return unicodeNormalizer(n.type);
-    default:
-      return undefined;
-  }
+  const t = n.type;
+  if (t === 'BertNormalizer') return bertNormalizer(n as BertNormalizerConfig);
+  if (t === 'NFC' || t === 'NFKC' || t === 'NFD' || t === 'NFKD') return unicodeNormalizer(t);
+  return undefined;
 }
 
 /**
