@@ -1,0 +1,100 @@
+import { parentPort } from 'node:worker_threads';
+import type { FromHost, ToHost } from './host-messages';
+import { webAssembly, type CoreModule } from './webassembly';
+import type { Hook, WasmAction, WasmArtifact, WasmRequest, WasmResponse } from './types';
+
+/**
+ * The WASM host thread of one ingress process. It holds each module's compiled core modules
+ * and jco glue, and runs every call on a fresh component instance (SMG instantiates per call,
+ * so no state survives between calls). The next instance of a module is built right after a
+ * call, while the thread is idle, so a call normally pays only the call itself. A call that
+ * runs too long is not stopped here: the ingress process terminates this thread.
+ */
+
+interface Exports {
+  readonly middlewareOnRequest: { onRequest(r: WasmRequest): WasmAction };
+  readonly middlewareOnResponse: { onResponse(r: WasmResponse): WasmAction };
+}
+type Instantiate = (
+  getCoreModule: (name: string) => CoreModule,
+  imports: Record<string, unknown>,
+) => Exports;
+
+interface Loaded {
+  readonly instantiate: () => Exports;
+  next: Exports | undefined;
+}
+
+const modules = new Map<string, Loaded>();
+let wasiImports: Promise<Record<string, unknown>> | undefined;
+
+/** Sandboxed WASI: no preopened directories, no environment, no arguments, no network. */
+async function wasi(): Promise<Record<string, unknown>> {
+  const { WASIShim } = (await import('@bytecodealliance/preview2-shim/instantiation')) as {
+    WASIShim: new (o: unknown) => { getImportObject(): Record<string, unknown> };
+  };
+  const shim = new WASIShim({
+    sandbox: { preopens: {}, env: {}, args: [], enableNetwork: false },
+  });
+  return shim.getImportObject();
+}
+
+async function load(a: WasmArtifact): Promise<void> {
+  const cores = new Map<string, CoreModule>();
+  for (const [name, bytes] of a.cores) cores.set(name, new webAssembly.Module(bytes));
+  const url = `data:text/javascript;base64,${Buffer.from(a.js).toString('base64')}`;
+  const glue = (await import(url)) as { instantiate: Instantiate };
+  const imports = a.imports.length > 0 ? await (wasiImports ??= wasi()) : {};
+  const getCore = (name: string): CoreModule => {
+    const m = cores.get(name);
+    if (!m) throw new Error(`unknown core module ${name}`);
+    return m;
+  };
+  const loaded: Loaded = { instantiate: () => glue.instantiate(getCore, imports), next: undefined };
+  loaded.next = loaded.instantiate(); // instantiation errors surface at load
+  modules.set(a.sha256, loaded);
+}
+
+function call(sha256: string, hook: Hook, input: WasmRequest | WasmResponse): WasmAction {
+  const m = modules.get(sha256);
+  if (!m) throw new Error(`module ${sha256} is not loaded`);
+  const inst = m.next ?? m.instantiate();
+  m.next = undefined;
+  // the next call's fresh instance is built once this one answered
+  setImmediate(() => {
+    if (modules.get(sha256) === m && m.next === undefined) {
+      try {
+        m.next = m.instantiate();
+      } catch {
+        m.next = undefined; // the next call instantiates (and reports) itself
+      }
+    }
+  });
+  return hook === 'OnRequest'
+    ? inst.middlewareOnRequest.onRequest(input as WasmRequest)
+    : inst.middlewareOnResponse.onResponse(input as WasmResponse);
+}
+
+const port = parentPort;
+const send = (m: FromHost): void => port?.postMessage(m);
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+port?.on('message', (m: ToHost) => {
+  switch (m.op) {
+    case 'load':
+      load(m.artifact).then(
+        () => send({ op: 'loaded', sha256: m.artifact.sha256 }),
+        (err: unknown) => send({ op: 'loaded', sha256: m.artifact.sha256, error: message(err) }),
+      );
+      return;
+    case 'unload':
+      modules.delete(m.sha256);
+      return;
+    case 'call':
+      try {
+        send({ op: 'result', id: m.id, action: call(m.sha256, m.hook, m.input) });
+      } catch (err) {
+        send({ op: 'failed', id: m.id, error: message(err) });
+      }
+  }
+});
