@@ -1,0 +1,14 @@
+import { bool, int } from './flag-kinds';
+
+/** WASM middleware flags of `collie launch` (SMG's --enable-wasm, plus collie's bound). */
+export const WASM_FLAGS = {
+  enabled: bool('--enable-wasm', {
+    help: 'Serve GET|POST /wasm and DELETE /wasm/{uuid} and run registered WASM middleware on the protected routes',
+  }),
+  maxModules: int('--wasm-max-modules', {
+    default: 64,
+    min: 1,
+    max: 4096,
+    help: 'Registered WASM modules at most; more are refused (SMG has no bound)',
+  }),
+};
