@@ -188,7 +188,7 @@ test('path rules, file checks and component checks: SMG messages, nothing regist
     [loop, /Too many levels of symbolic links \(os error 40\)$/],
     [
       truncated,
-      /^Workflow failed at step validate_wasm_component: .* - Invalid WASM component: .*Hint: The WASM file must be in component format/,
+      /^Workflow failed at step validate_wasm_component: .* - Invalid WASM component: .*Hint: The WASM file must be in component format/s,
     ],
     [core, /validate_wasm_component - Invalid WASM component: /],
     [
