@@ -167,7 +167,7 @@ test('a spinning module fails open at its deadline; the process keeps serving me
   const uuid = await register(BEHAVIOURS.spin(), ['OnRequest']);
   t.after(() => unregister(uuid));
   let spinDone = false;
-  const spinning = chat().then(async (r) => {
+  const spinning = chat().then((r) => {
     spinDone = true;
     return r;
   });

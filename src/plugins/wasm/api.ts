@@ -34,13 +34,15 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 
 /** serde's messages for one externally tagged `{"Middleware":"OnRequest"}`. */
 function checkAttachPoint(v: unknown, at: string): AttachPoint | string {
-  if (!isObject(v)) return `${at}: invalid type: ${serdeType(v)}, expected enum WasmModuleAttachPoint`;
+  if (!isObject(v))
+    return `${at}: invalid type: ${serdeType(v)}, expected enum WasmModuleAttachPoint`;
   const keys = Object.keys(v);
   if (keys.length !== 1 || keys[0] !== 'Middleware') {
     return `${at}: unknown variant \`${keys[0] ?? ''}\`, expected \`Middleware\``;
   }
   const p = v['Middleware'];
-  if (typeof p !== 'string') return `${at}: invalid type: ${serdeType(p)}, expected enum MiddlewareAttachPoint`;
+  if (typeof p !== 'string')
+    return `${at}: invalid type: ${serdeType(p)}, expected enum MiddlewareAttachPoint`;
   const point = ATTACH_POINTS.find((a) => a === p);
   if (!point) {
     return `${at}: unknown variant \`${p}\`, expected one of \`OnRequest\`, \`OnResponse\`, \`OnError\``;
@@ -49,12 +51,14 @@ function checkAttachPoint(v: unknown, at: string): AttachPoint | string {
 }
 
 function checkDescriptor(v: unknown, at: string): ModuleDescriptor | string {
-  if (!isObject(v)) return `${at}: invalid type: ${serdeType(v)}, expected struct WasmModuleDescriptor`;
+  if (!isObject(v))
+    return `${at}: invalid type: ${serdeType(v)}, expected struct WasmModuleDescriptor`;
   for (const f of ['name', 'file_path', 'module_type', 'attach_points'] as const) {
     if (!(f in v)) return `${at}: missing field \`${f}\``;
   }
   for (const f of ['name', 'file_path'] as const) {
-    if (typeof v[f] !== 'string') return `${at}.${f}: invalid type: ${serdeType(v[f])}, expected a string`;
+    if (typeof v[f] !== 'string')
+      return `${at}.${f}: invalid type: ${serdeType(v[f])}, expected a string`;
   }
   const type = v['module_type'];
   if (type !== 'Middleware') {
@@ -78,16 +82,19 @@ function checkDescriptor(v: unknown, at: string): ModuleDescriptor | string {
       isObject(result) &&
       Object.keys(result).length === 1 &&
       (typeof result['Success'] === 'string' || typeof result['Error'] === 'string');
-    if (!ok) return `${at}.add_result: invalid type: ${serdeType(result)}, expected enum WasmModuleAddResult`;
+    if (!ok)
+      return `${at}.add_result: invalid type: ${serdeType(result)}, expected enum WasmModuleAddResult`;
   }
   return { name: v['name'] as string, file_path: v['file_path'] as string, attach_points: attach };
 }
 
 export function checkAddBody(body: unknown): ModuleDescriptor[] | string {
-  if (!isObject(body)) return `invalid type: ${serdeType(body)}, expected struct WasmModuleAddRequest`;
+  if (!isObject(body))
+    return `invalid type: ${serdeType(body)}, expected struct WasmModuleAddRequest`;
   if (!('modules' in body)) return 'missing field `modules`';
   const modules = body['modules'];
-  if (!Array.isArray(modules)) return `modules: invalid type: ${serdeType(modules)}, expected a sequence`;
+  if (!Array.isArray(modules))
+    return `modules: invalid type: ${serdeType(modules)}, expected a sequence`;
   const out: ModuleDescriptor[] = [];
   for (const [i, m] of modules.entries()) {
     const d = checkDescriptor(m, `modules[${i}]`);

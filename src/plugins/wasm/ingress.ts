@@ -119,7 +119,12 @@ export function startIngressWasm(opts: {
     const per = (c.modules[m.uuid] ??= [0, 0]);
     per[0]++;
     per[1] = Date.now();
-    metrics.wasmExecution(m, hook, o.ok ? 'success' : o.reason === 'timeout' ? 'timeout' : 'failed', o.ms / 1000);
+    metrics.wasmExecution(
+      m,
+      hook,
+      o.ok ? 'success' : o.reason === 'timeout' ? 'timeout' : 'failed',
+      o.ms / 1000,
+    );
   }
 
   return {

@@ -113,7 +113,8 @@ class OnResponseSink implements ResponseSink {
         break;
       }
       if (a.tag === 'modify') {
-        if (a.val.status !== undefined) s = a.val.status >= 100 && a.val.status <= 999 ? a.val.status : s;
+        if (a.val.status !== undefined)
+          s = a.val.status >= 100 && a.val.status <= 999 ? a.val.status : s;
         h = applyHeaderActions(h, a.val);
         if (a.val.bodyReplace !== undefined) b = Buffer.from(a.val.bodyReplace);
       }
@@ -138,7 +139,10 @@ export function withWasm(wasm: IngressWasm, logger: Logger, handler: Handler): H
     if (hasRequest) {
       if (body.length > WASM_LIMITS.maxBodyBytes) {
         const r = errorReply(
-          new GatewayError('wasm_body_too_large', 'Failed to read request body: length limit exceeded'),
+          new GatewayError(
+            'wasm_body_too_large',
+            'Failed to read request body: length limit exceeded',
+          ),
         );
         return res.send(r.status, r.headers, r.body);
       }
@@ -155,7 +159,8 @@ export function withWasm(wasm: IngressWasm, logger: Logger, handler: Handler): H
       await handler(next.req, next.body, sink);
     } catch (err) {
       if (sink.headersSent) throw err;
-      if (!(err instanceof GatewayError)) logger.error({ err, requestId: req.requestId }, 'unhandled error');
+      if (!(err instanceof GatewayError))
+        logger.error({ err, requestId: req.requestId }, 'unhandled error');
       const r = errorReply(err);
       sink.send(r.status, r.headers, r.body);
     }

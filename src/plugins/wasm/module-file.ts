@@ -66,13 +66,15 @@ async function validate(name: string, filePath: string): Promise<string> {
   if (!hasWasmExtension(filePath)) fail(step, 'Module file must have .wasm extension');
   const prefix = blockedPrefix(filePath);
   if (prefix !== undefined) fail(step, `Access to ${prefix} directory is not allowed`);
-  const stat = await fs.stat(filePath).catch((err: unknown) =>
-    fail(step, `Failed to access file ${filePath}: ${osError(err)}`),
-  );
+  const stat = await fs
+    .stat(filePath)
+    .catch((err: unknown) => fail(step, `Failed to access file ${filePath}: ${osError(err)}`));
   if (stat.size === 0 && !stat.isDirectory()) fail(step, 'Module file size cannot be 0');
-  const real = await fs.realpath(filePath).catch((err: unknown) =>
-    fail(step, `Failed to canonicalize path ${filePath}: ${osError(err)}`),
-  );
+  const real = await fs
+    .realpath(filePath)
+    .catch((err: unknown) =>
+      fail(step, `Failed to canonicalize path ${filePath}: ${osError(err)}`),
+    );
   const realPrefix = blockedPrefix(real);
   if (realPrefix !== undefined) {
     fail(step, `Path resolves to blocked directory ${realPrefix} (via symlink)`);
@@ -96,9 +98,11 @@ export async function readModuleFile(
   maxBytes: number,
 ): Promise<Uint8Array> {
   const real = await validate(name, filePath);
-  const fh = await fs.open(real, 'r').catch((err: unknown) =>
-    fail('calculate_hash', `Failed to open file ${filePath}: ${osError(err)}`),
-  );
+  const fh = await fs
+    .open(real, 'r')
+    .catch((err: unknown) =>
+      fail('calculate_hash', `Failed to open file ${filePath}: ${osError(err)}`),
+    );
   try {
     const { size } = await fh.stat();
     if (size === 0) fail('validate_descriptor', 'Module file size cannot be 0');

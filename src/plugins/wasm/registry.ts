@@ -14,7 +14,8 @@ export interface ModuleDescriptor {
   readonly attach_points: readonly AttachPoint[];
 }
 
-export type AddResult = { readonly ok: true; readonly uuid: string } | { readonly ok: false; readonly error: string };
+export type AddResult =
+  { readonly ok: true; readonly uuid: string } | { readonly ok: false; readonly error: string };
 
 export interface WasmRegistryOptions {
   readonly logger: Logger;
@@ -82,7 +83,10 @@ export class WasmRegistry {
       this.artifacts.set(sha, toWire(artifact));
       this.records.set(record.uuid, record);
       this.publish();
-      this.opts.logger.info({ uuid: record.uuid, name: d.name, sha256: sha }, 'WASM module registered');
+      this.opts.logger.info(
+        { uuid: record.uuid, name: d.name, sha256: sha },
+        'WASM module registered',
+      );
       return { ok: true, uuid: record.uuid };
     } catch (err) {
       const error = err instanceof StepError ? err.smgMessage : String(err);
