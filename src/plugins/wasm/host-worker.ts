@@ -22,8 +22,16 @@ type Instantiate = (
 
 interface Loaded {
   readonly instantiate: () => Exports;
-  next: Exports | undefined;
+  /** Fresh, never-called instances built while the thread was idle. */
+  readonly ready: Exports[];
+  refilling: boolean;
 }
+
+/**
+ * Instances kept ready per module: a request runs a module twice (OnRequest, OnResponse)
+ * within about a millisecond, and building one takes about as long.
+ */
+const READY = 2;
 
 const modules = new Map<string, Loaded>();
 let wasiImports: Promise<Record<string, unknown>> | undefined;
@@ -50,26 +58,41 @@ async function load(a: WasmArtifact): Promise<void> {
     if (!m) throw new Error(`unknown core module ${name}`);
     return m;
   };
-  const loaded: Loaded = { instantiate: () => glue.instantiate(getCore, imports), next: undefined };
-  loaded.next = loaded.instantiate(); // instantiation errors surface at load
+  const loaded: Loaded = {
+    instantiate: () => glue.instantiate(getCore, imports),
+    ready: [],
+    refilling: false,
+  };
+  loaded.ready.push(loaded.instantiate()); // instantiation errors surface at load
   modules.set(a.sha256, loaded);
+  refill(a.sha256, loaded);
+}
+
+/** Tops the module's ready instances up, one per turn, so calls can run in between. */
+function refill(sha256: string, m: Loaded): void {
+  if (m.refilling) return;
+  m.refilling = true;
+  const step = (): void => {
+    if (modules.get(sha256) !== m || m.ready.length >= READY) {
+      m.refilling = false;
+      return;
+    }
+    try {
+      m.ready.push(m.instantiate());
+    } catch {
+      m.refilling = false; // the next call instantiates (and reports) itself
+      return;
+    }
+    setImmediate(step);
+  };
+  setImmediate(step);
 }
 
 function call(sha256: string, hook: Hook, input: WasmRequest | WasmResponse): WasmAction {
   const m = modules.get(sha256);
   if (!m) throw new Error(`module ${sha256} is not loaded`);
-  const inst = m.next ?? m.instantiate();
-  m.next = undefined;
-  // the next call's fresh instance is built once this one answered
-  setImmediate(() => {
-    if (modules.get(sha256) === m && m.next === undefined) {
-      try {
-        m.next = m.instantiate();
-      } catch {
-        m.next = undefined; // the next call instantiates (and reports) itself
-      }
-    }
-  });
+  const inst = m.ready.shift() ?? m.instantiate();
+  refill(sha256, m); // the next calls' fresh instances are built once this one answered
   return hook === 'OnRequest'
     ? inst.middlewareOnRequest.onRequest(input as WasmRequest)
     : inst.middlewareOnResponse.onResponse(input as WasmResponse);
