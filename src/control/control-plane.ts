@@ -21,6 +21,7 @@ import { TokenizerRegistry, validateTokenizerFile } from './tokenizer-registry';
 import { handleTokenizersCall } from './tokenizers-api';
 import { WasmRegistry } from '../plugins/wasm/registry';
 import { wasmHandlers } from '../plugins/wasm/control';
+import { createRedisWasmStore } from '../plugins/wasm/redis-store';
 
 export interface ControlPlane {
   readonly registry: WorkerRegistry;
@@ -53,6 +54,7 @@ export type ControlPlaneConfig = Pick<
   | 'loadMonitorInterval'
   | 'tokenizer'
   | 'wasm'
+  | 'redisUrl'
 >;
 
 /**
@@ -130,7 +132,13 @@ export function startControlPlane(opts: {
   }, 60_000).unref();
 
   const wasm = config.wasm.enabled
-    ? new WasmRegistry({ logger, maxModules: config.wasm.maxModules })
+    ? new WasmRegistry({
+        logger,
+        maxModules: config.wasm.maxModules,
+        ...(config.redisUrl !== undefined
+          ? { store: createRedisWasmStore({ url: config.redisUrl, logger }) }
+          : {}),
+      })
     : undefined;
   const handle = createControlServer({
     ...controlHandlers({ admission, manager, tokenizers, breakers }),

@@ -172,7 +172,7 @@ export async function handleWasmCall(registry: WasmRegistry, call: WasmCall): Pr
     case 'POST':
       return add(registry, call.body);
     case 'DELETE': {
-      const error = registry.remove(call.id ?? '');
+      const error = await registry.remove(call.id ?? '');
       if (error !== undefined) return errorReply(new GatewayError('wasm_remove_failed', error));
       return {
         status: 200,

@@ -6,6 +6,7 @@ import { compileComponent } from './compile';
 import { readModuleFile, StepError } from './module-file';
 import { toWire, type WasmArtifactWire } from './wire';
 import type { AttachPoint, WasmModuleRecord, WasmStatsDelta } from './types';
+import type { WasmStore } from './redis-store';
 
 /** One entry of POST /wasm, already shape-checked. */
 export interface ModuleDescriptor {
@@ -25,6 +26,10 @@ export interface WasmRegistryOptions {
   readonly maxFileBytes?: number;
   /** Wall clock, ms since the epoch. */
   readonly now?: () => number;
+  /** Modules shared with every instance on the same Redis (--redis-url). */
+  readonly store?: WasmStore;
+  /** How often the store's version is polled, ms (500). */
+  readonly syncMs?: number;
 }
 
 interface Totals {
@@ -52,9 +57,19 @@ export class WasmRegistry {
   private readonly totals: Totals = { total: 0, success: 0, failed: 0, totalMs: 0, maxMs: 0 };
   private readonly access = new Map<string, { count: number; lastMs: number }>();
   private readonly now: () => number;
+  /** Modules known to be in the shared store (a local-only one is never removed by a sync). */
+  private readonly shared = new Set<string>();
+  private storeVersion = -1;
+  private syncing: Promise<void> | undefined;
+  private readonly timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: WasmRegistryOptions) {
     this.now = opts.now ?? Date.now;
+    if (opts.store) {
+      this.timer = setInterval(() => void this.sync(), opts.syncMs ?? 500);
+      this.timer.unref();
+      void this.sync();
+    }
   }
 
   async add(d: ModuleDescriptor): Promise<AddResult> {
@@ -80,6 +95,7 @@ export class WasmRegistry {
         createdNs: `${BigInt(this.now()) * 1_000_000n}`,
         attachPoints: d.attach_points,
       };
+      await this.share(record, bytes);
       this.artifacts.set(sha, toWire(artifact));
       this.records.set(record.uuid, record);
       this.publish();
@@ -98,27 +114,110 @@ export class WasmRegistry {
   }
 
   /** Removes a module; returns SMG's job error when there is none under `uuid`. */
-  remove(uuid: string): string | undefined {
+  async remove(uuid: string): Promise<string | undefined> {
+    if (this.opts.store && !this.records.has(uuid)) await this.sync(); // maybe another instance's
     const r = this.records.get(uuid);
     if (!r) {
       return `Workflow failed at step find_module_to_remove: Step failed: find_module_to_remove - Module with UUID ${uuid} not found`;
     }
-    this.records.delete(uuid);
-    this.access.delete(uuid);
+    this.drop(r);
+    this.publish();
+    this.opts.logger.info({ uuid, name: r.name }, 'WASM module removed');
+    if (this.shared.delete(uuid)) {
+      await this.opts.store
+        ?.remove(r)
+        .catch((err: unknown) =>
+          this.opts.logger.warn(
+            { err, uuid },
+            'WASM store unreachable: removed on this instance only',
+          ),
+        );
+    }
+    return undefined;
+  }
+
+  private drop(r: WasmModuleRecord): void {
+    this.records.delete(r.uuid);
+    this.access.delete(r.uuid);
     if (![...this.records.values()].some((x) => x.sha256 === r.sha256)) {
       this.artifacts.delete(r.sha256);
     }
-    this.publish();
-    this.opts.logger.info({ uuid, name: r.name }, 'WASM module removed');
-    return undefined;
+  }
+
+  /** Claims the hash cluster-wide and stores the module; Redis down → this instance only. */
+  private async share(record: WasmModuleRecord, bytes: Uint8Array): Promise<void> {
+    const store = this.opts.store;
+    if (!store) return;
+    let claimed: boolean;
+    try {
+      claimed = await store.claim(record.sha256, record.uuid);
+      if (claimed) await store.put(record, bytes);
+    } catch (err) {
+      this.opts.logger.warn(
+        { err },
+        'WASM store unreachable: module registered on this instance only',
+      );
+      return;
+    }
+    if (!claimed) {
+      throw new StepError(
+        'check_duplicate',
+        `Duplicate SHA256 hash detected: module with same sha256 already exists: ${record.sha256}`,
+      );
+    }
+    this.shared.add(record.uuid);
+  }
+
+  /** Applies the shared store's module list when its version moved (one sync at a time). */
+  sync(): Promise<void> {
+    this.syncing ??= this.reconcile()
+      .catch((err: unknown) => this.opts.logger.debug({ err }, 'WASM store sync failed'))
+      .finally(() => (this.syncing = undefined));
+    return this.syncing;
+  }
+
+  private async reconcile(): Promise<void> {
+    const store = this.opts.store;
+    if (!store) return;
+    const version = await store.version();
+    if (version === this.storeVersion) return;
+    const remote = await store.all();
+    let changed = false;
+    for (const r of remote) {
+      if (this.records.has(r.uuid) || this.reserved.has(r.sha256)) continue;
+      const bytes = await store.bytes(r.sha256);
+      if (!bytes || createHash('sha256').update(bytes).digest('hex') !== r.sha256) continue;
+      try {
+        const artifact = await compileComponent(bytes, r.sha256);
+        this.artifacts.set(r.sha256, toWire(artifact));
+        this.records.set(r.uuid, r);
+        this.shared.add(r.uuid);
+        changed = true;
+      } catch (err) {
+        this.opts.logger.warn({ err, uuid: r.uuid }, 'shared WASM module does not compile here');
+      }
+    }
+    const ids = new Set(remote.map((r) => r.uuid));
+    for (const uuid of [...this.shared]) {
+      const r = this.records.get(uuid);
+      if (ids.has(uuid) || !r) continue;
+      this.shared.delete(uuid);
+      this.drop(r);
+      changed = true;
+    }
+    this.storeVersion = version;
+    if (changed) this.publish();
   }
 
   artifact(sha256: string): WasmArtifactWire | null {
     return this.artifacts.get(sha256) ?? null;
   }
 
+  /** In registration order (UUIDv7 sorts by creation time, on every instance alike). */
   list(): readonly WasmModuleRecord[] {
-    return [...this.records.values()];
+    return [...this.records.values()].sort((a, b) =>
+      a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0,
+    );
   }
 
   /** Adds one ingress process's counters. */
@@ -147,7 +246,9 @@ export class WasmRegistry {
   }
 
   close(): void {
+    clearInterval(this.timer);
     this.replicated.close();
+    void this.opts.store?.close();
   }
 
   private reserve(sha: string): void {
