@@ -6,7 +6,8 @@
  * alternate in blocks within one run, so machine noise hits them alike. Prints a table and
  * writes bench/results/wasm-<time>.json and wasm-latest.json.
  *
- * Env: COLLIE_BENCH_WASM_REQUESTS (per setting, default 3000), COLLIE_BENCH_WASM_BLOCKS (10).
+ * Env: COLLIE_BENCH_WASM_REQUESTS (per setting, default 3000), COLLIE_BENCH_WASM_BLOCKS (10),
+ * COLLIE_BENCH_WASM_REUSE=1 (run with --wasm-reuse-instances; results go to wasm-reuse-*.json).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,11 +34,13 @@ function percentile(sorted: readonly number[], p: number): number {
 async function main(): Promise<void> {
   const perSetting = Number(process.env['COLLIE_BENCH_WASM_REQUESTS'] ?? 3000);
   const blocks = Number(process.env['COLLIE_BENCH_WASM_BLOCKS'] ?? 10);
+  const reuse = process.env['COLLIE_BENCH_WASM_REUSE'] === '1';
   const engine = await startMockEngine({ host: '127.0.0.1', port: 0 });
   const config = parseLaunchArgs([
     ...['--host', '127.0.0.1', '--port', '0', '--workers', '1', '--enable-wasm'],
     ...['--prometheus-host', '127.0.0.1', '--prometheus-port', '0'],
     ...['--worker-urls', engine.url, '--policy', 'round_robin', '--log-level', 'error'],
+    ...(reuse ? ['--wasm-reuse-instances'] : []),
   ]);
   const gw = await startSingleProcess(config, silentLogger());
   await gw.startupDone;
@@ -144,10 +147,12 @@ async function main(): Promise<void> {
       'one in-process gateway (1 process) + in-process mock engine; sequential non-streaming chat; modules are `continue` components attached at OnRequest and OnResponse',
     perSetting,
     blocks,
+    instances: reuse ? 'reused per module (--wasm-reuse-instances)' : 'fresh per call (default)',
     rows,
   };
   const stamp = result.at.replace(/[:.]/g, '-');
-  for (const name of [`wasm-${stamp}.json`, 'wasm-latest.json']) {
+  const tag = reuse ? 'wasm-reuse' : 'wasm';
+  for (const name of [`${tag}-${stamp}.json`, `${tag}-latest.json`]) {
     fs.writeFileSync(path.join(outDir, name), `${JSON.stringify(result, null, 2)}\n`);
   }
   await gw.close(200);

@@ -127,6 +127,8 @@ export async function startIngress(opts: {
         call: (op, payload, timeoutMs) => opts.control.call(op, payload, timeoutMs),
         logger,
         metrics: opts.metrics,
+        threads: config.wasm.threads,
+        reuseInstances: config.wasm.reuseInstances,
       })
     : undefined;
   const ctx: RouteContext = {

@@ -11,4 +11,13 @@ export const WASM_FLAGS = {
     max: 4096,
     help: 'Registered WASM modules at most; more are refused (SMG has no bound)',
   }),
+  reuseInstances: bool('--wasm-reuse-instances', {
+    help: 'Reuse one instance per module and thread across calls (about 10x cheaper; a module may then keep state between calls, which SMG never lets it)',
+  }),
+  threads: int('--wasm-threads', {
+    default: 2,
+    min: 1,
+    max: 64,
+    help: 'WASM host threads per ingress process (a module call over its 1 s deadline holds one up)',
+  }),
 };

@@ -184,8 +184,19 @@ export const BEHAVIOURS = {
       body: [4096, Buffer.byteLength(body)],
     }),
   }),
+  /** OnRequest: reject(200 + calls so far on this instance): 201 every time on fresh instances. */
+  counter: (): Behaviour => ({
+    extra: '(global $calls (mut i32) (i32.const 200))',
+    onRequest: `(global.set $calls (i32.add (global.get $calls) (i32.const 1))) ${reject('(global.get $calls)')}`,
+  }),
   trap: (): Behaviour => ({ onRequest: 'unreachable', onResponse: 'unreachable' }),
   spin: (): Behaviour => ({ onRequest: '(loop $l (br $l)) unreachable' }),
+  /** OnRequest: spins forever when the request carries header `name`. */
+  spinOnHeader: (name: string): Behaviour => ({
+    extra: dataString(2048, name),
+    onRequest: `(if (call $has_header (local.get $headers) (local.get $headers_len) (i32.const 2048) (i32.const ${name.length}))
+      (then (loop $l (br $l)))) ${CONTINUE}`,
+  }),
   /** Grows memory until refused, then reject(pages / 4): 256 means exactly 64 MiB. */
   growForever: (): Behaviour => ({
     onRequest: `(block $full (loop $l (br_if $full (i32.eq (memory.grow (i32.const 1)) (i32.const -1))) (br $l)))

@@ -182,6 +182,25 @@ test('a spinning module fails open at its deadline; the process keeps serving me
   assert.ok(list.metrics.max_execution_time_ms >= 1000);
 });
 
+test('while one request spins its module to the deadline, other requests go through', async (t) => {
+  const uuid = await register(BEHAVIOURS.spinOnHeader('x-spin'), ['OnRequest']);
+  t.after(() => unregister(uuid));
+  const order: string[] = [];
+  const spinning = chat({ 'x-spin': '1' }).then((r) => {
+    order.push('spin');
+    return r.status;
+  });
+  const others = Array.from({ length: 5 }, () =>
+    chat().then((r) => {
+      order.push('other');
+      return r.status;
+    }),
+  );
+  assert.deepEqual(await Promise.all(others), [200, 200, 200, 200, 200]);
+  assert.equal(await spinning, 200); // failed open
+  assert.deepEqual(order, ['other', 'other', 'other', 'other', 'other', 'spin']);
+});
+
 test('a module growing memory without bound is capped and the request still succeeds', async (t) => {
   const uuid = await register(BEHAVIOURS.growForever(), ['OnRequest']);
   t.after(() => unregister(uuid));

@@ -1,4 +1,4 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { FromHost, ToHost } from './host-messages';
 import { webAssembly, type CoreModule } from './webassembly';
 import type { Hook, WasmAction, WasmArtifact, WasmRequest, WasmResponse } from './types';
@@ -34,6 +34,8 @@ interface Loaded {
 const READY = 2;
 
 const modules = new Map<string, Loaded>();
+/** --wasm-reuse-instances: one instance per module serves every call (state may persist). */
+const reuse = (workerData as { reuse?: boolean } | undefined)?.reuse === true;
 let wasiImports: Promise<Record<string, unknown>> | undefined;
 
 /** Sandboxed WASI: no preopened directories, no environment, no arguments, no network. */
@@ -91,11 +93,17 @@ function refill(sha256: string, m: Loaded): void {
 function call(sha256: string, hook: Hook, input: WasmRequest | WasmResponse): WasmAction {
   const m = modules.get(sha256);
   if (!m) throw new Error(`module ${sha256} is not loaded`);
-  const inst = m.ready.shift() ?? m.instantiate();
-  refill(sha256, m); // the next calls' fresh instances are built once this one answered
-  return hook === 'OnRequest'
-    ? inst.middlewareOnRequest.onRequest(input as WasmRequest)
-    : inst.middlewareOnResponse.onResponse(input as WasmResponse);
+  if (m.ready.length === 0) m.ready.push(m.instantiate());
+  const inst = (reuse ? m.ready[0] : m.ready.shift()) as Exports;
+  if (!reuse) refill(sha256, m); // the next calls' fresh instances are built once this one answered
+  try {
+    return hook === 'OnRequest'
+      ? inst.middlewareOnRequest.onRequest(input as WasmRequest)
+      : inst.middlewareOnResponse.onResponse(input as WasmResponse);
+  } catch (err) {
+    if (reuse && m.ready[0] === inst) m.ready.shift(); // never reuse a trapped instance
+    throw err;
+  }
 }
 
 const port = parentPort;

@@ -20,6 +20,8 @@ export interface WasmHostOptions {
   /** JS heap of the host thread, MiB (jco's glue lives there; linear memories are capped apart). */
   readonly heapMb?: number;
   readonly now?: () => number;
+  /** Reuse one instance per module across calls instead of a fresh one per call. */
+  readonly reuseInstances?: boolean;
 }
 
 interface Pending {
@@ -73,6 +75,11 @@ export class WasmHost {
     return this.artifacts.has(sha256);
   }
 
+  /** Calls queued or running on this thread. */
+  get pending(): number {
+    return this.queue.length + (this.inflight ? 1 : 0);
+  }
+
   call(sha256: string, hook: Hook, input: WasmRequest | WasmResponse): Promise<CallOutcome> {
     return new Promise((resolve) => {
       const msg = { op: 'call', id: this.nextId++, sha256, hook, input } as const;
@@ -91,6 +98,7 @@ export class WasmHost {
 
   private spawn(): Worker {
     const w = new Worker(path.join(__dirname, 'host-worker.js'), {
+      workerData: { reuse: this.opts.reuseInstances === true },
       resourceLimits: { maxOldGenerationSizeMb: this.opts.heapMb ?? 512 },
     });
     w.unref();
@@ -154,5 +162,40 @@ export class WasmHost {
     clearTimeout(p.timer);
     const ms = p.started > 0 ? this.now() - p.started : 0;
     p.resolve('action' in r ? { ok: true, action: r.action, ms } : { ok: false, ...r, ms });
+  }
+}
+
+/**
+ * Several host threads of one process, every module loaded in each: a call goes to the thread
+ * with the fewest pending calls, so one module spinning to its deadline holds up one thread
+ * while the other requests' calls run on the others.
+ */
+export class WasmHostPool {
+  private readonly hosts: WasmHost[];
+
+  constructor(threads: number, opts: WasmHostOptions = {}) {
+    this.hosts = Array.from({ length: Math.max(1, threads) }, () => new WasmHost(opts));
+  }
+
+  get restarts(): number {
+    return this.hosts.reduce((n, h) => n + h.restarts, 0);
+  }
+
+  async load(a: WasmArtifact): Promise<void> {
+    await Promise.all(this.hosts.map((h) => h.load(a)));
+  }
+
+  unload(sha256: string): void {
+    for (const h of this.hosts) h.unload(sha256);
+  }
+
+  call(sha256: string, hook: Hook, input: WasmRequest | WasmResponse): Promise<CallOutcome> {
+    let best = this.hosts[0] as WasmHost;
+    for (const h of this.hosts) if (h.pending < best.pending) best = h;
+    return best.call(sha256, hook, input);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.hosts.map((h) => h.close()));
   }
 }

@@ -2,7 +2,7 @@ import type { Logger } from '../../util/logger';
 import type { ControlCall } from '../../cluster/control-protocol';
 import { pollSource, Replica } from '../../cluster/replicated';
 import type { GatewayMetrics } from '../../metrics';
-import { WasmHost, type CallOutcome } from './host';
+import { WasmHostPool, type CallOutcome } from './host';
 import { fromWire } from './wire';
 import type { Hook, WasmModuleRecord, WasmRequest, WasmResponse } from './types';
 
@@ -47,10 +47,13 @@ export function startIngressWasm(opts: {
   logger: Logger;
   metrics: GatewayMetrics;
   statsMs?: number;
-  host?: WasmHost;
+  /** Host threads of this process (1 or more). */
+  threads: number;
+  /** --wasm-reuse-instances. */
+  reuseInstances?: boolean;
 }): IngressWasm {
   const { call, logger, metrics } = opts;
-  const host = opts.host ?? new WasmHost();
+  const host = new WasmHostPool(opts.threads, { reuseInstances: opts.reuseInstances === true });
   const loaded = new Set<string>();
   let records: readonly WasmModuleRecord[] = [];
   let active: Record<Hook, WasmModuleRecord[]> = { OnRequest: [], OnResponse: [] };

@@ -63,6 +63,27 @@ test('modify actions come back lifted: headers and a new body', async (t) => {
   assert.equal(Buffer.from(r2.action.val.bodyReplace ?? []).toString(), 'hello');
 });
 
+test('no state survives between calls (fresh instances); --wasm-reuse-instances keeps it', async (t) => {
+  const fresh = new WasmHost();
+  const reused = new WasmHost({ reuseInstances: true });
+  t.after(async () => {
+    await fresh.close();
+    await reused.close();
+  });
+  const a = await artifact(BEHAVIOURS.counter(), 3);
+  await Promise.all([fresh.load(a), reused.load(a)]);
+  const statuses = async (h: WasmHost): Promise<unknown[]> => {
+    const out: unknown[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await h.call(a.sha256, 'OnRequest', request());
+      out.push(r.ok && r.action.tag === 'reject' ? r.action.val : r);
+    }
+    return out;
+  };
+  assert.deepEqual(await statuses(fresh), [201, 201, 201, 201]);
+  assert.deepEqual(await statuses(reused), [201, 202, 203, 204]);
+});
+
 test('a trap fails the call and the host keeps serving', async (t) => {
   const host = new WasmHost();
   t.after(() => host.close());
