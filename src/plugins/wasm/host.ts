@@ -80,6 +80,16 @@ export class WasmHost {
     return this.queue.length + (this.inflight ? 1 : 0);
   }
 
+  /** Calls waiting behind the running one. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** How long the running call has been running, ms (0 when idle). */
+  get runningMs(): number {
+    return this.inflight ? this.now() - this.inflight.started : 0;
+  }
+
   call(sha256: string, hook: Hook, input: WasmRequest | WasmResponse): Promise<CallOutcome> {
     return new Promise((resolve) => {
       const msg = { op: 'call', id: this.nextId++, sha256, hook, input } as const;
@@ -170,6 +180,9 @@ export class WasmHost {
  * with the fewest pending calls, so one module spinning to its deadline holds up one thread
  * while the other requests' calls run on the others.
  */
+/** A call running this long is treated as possibly spinning when choosing a thread, ms. */
+const STUCK_MS = 20;
+
 export class WasmHostPool {
   private readonly hosts: WasmHost[];
 
@@ -189,9 +202,16 @@ export class WasmHostPool {
     for (const h of this.hosts) h.unload(sha256);
   }
 
+  /**
+   * The thread likely to start the call soonest: its expected wait is the queued calls (about
+   * a millisecond each) plus how long its running call has run so far; a call running past
+   * STUCK_MS may be spinning to its deadline, so that thread comes last.
+   */
   call(sha256: string, hook: Hook, input: WasmRequest | WasmResponse): Promise<CallOutcome> {
+    const wait = (h: WasmHost): number =>
+      (h.runningMs > STUCK_MS ? 1e9 : 0) + h.queued + h.runningMs;
     let best = this.hosts[0] as WasmHost;
-    for (const h of this.hosts) if (h.pending < best.pending) best = h;
+    for (const h of this.hosts) if (wait(h) < wait(best)) best = h;
     return best.call(sha256, hook, input);
   }
 
