@@ -110,22 +110,44 @@ const port = parentPort;
 const send = (m: FromHost): void => port?.postMessage(m);
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
+/** Loads in progress: a call that arrives meanwhile (after a thread restart) waits for it. */
+const loading = new Map<string, Promise<void>>();
+
+function runCall(m: Extract<ToHost, { op: 'call' }>): void {
+  try {
+    send({ op: 'result', id: m.id, action: call(m.sha256, m.hook, m.input) });
+  } catch (err) {
+    send({ op: 'failed', id: m.id, error: message(err) });
+  }
+}
+
 port?.on('message', (m: ToHost) => {
   switch (m.op) {
-    case 'load':
-      load(m.artifact).then(
+    case 'load': {
+      const sha = m.artifact.sha256;
+      const p = load(m.artifact);
+      loading.set(sha, p);
+      const done = (): void => {
+        if (loading.get(sha) === p) loading.delete(sha);
+      };
+      p.then(done, done);
+      p.then(
         () => send({ op: 'loaded', sha256: m.artifact.sha256 }),
         (err: unknown) => send({ op: 'loaded', sha256: m.artifact.sha256, error: message(err) }),
       );
       return;
+    }
     case 'unload':
       modules.delete(m.sha256);
       return;
-    case 'call':
-      try {
-        send({ op: 'result', id: m.id, action: call(m.sha256, m.hook, m.input) });
-      } catch (err) {
-        send({ op: 'failed', id: m.id, error: message(err) });
-      }
+    case 'call': {
+      const pending = modules.has(m.sha256) ? undefined : loading.get(m.sha256);
+      if (pending)
+        pending.then(
+          () => runCall(m),
+          () => runCall(m),
+        );
+      else runCall(m);
+    }
   }
 });
