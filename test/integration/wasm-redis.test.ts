@@ -74,4 +74,36 @@ describe('WASM modules shared through Redis by two instances', { skip: redisSkip
     await eventually(async () => (await chat(a)) === 200, 10_000);
     assert.deepEqual(await list(a), []);
   });
+
+  test('Redis down: a registration applies on its own instance, nothing blocks', async () => {
+    await redis.stop();
+    try {
+      const file = writeModule(
+        moduleDir(),
+        'local.wasm',
+        await buildComponent(BEHAVIOURS.rejectOnHeader('content-type', 503), 4),
+      );
+      const res = await postJson(`${a.url}/wasm`, {
+        modules: [
+          {
+            name: 'local',
+            file_path: file,
+            module_type: 'Middleware',
+            attach_points: [{ Middleware: 'OnRequest' }],
+            add_result: null,
+          },
+        ],
+      });
+      assert.equal(res.status, 200);
+      const uuid = ((await res.json()) as { modules: Array<{ add_result: { Success: string } }> })
+        .modules[0]?.add_result.Success;
+      assert.equal(await chat(a), 503);
+      assert.equal(await chat(b), 200);
+      const del = await fetch(`${a.url}/wasm/${uuid ?? ''}`, { method: 'DELETE' });
+      assert.equal(del.status, 200);
+      assert.equal(await chat(a), 200);
+    } finally {
+      await redis.restart();
+    }
+  });
 });
