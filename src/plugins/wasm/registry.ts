@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '../../util/logger';
 import { uuidv7 } from '../../util/uuid';
 import { Replicated } from '../../cluster/replicated';
-import { compileComponent } from './compile';
+import { ComponentCompiler } from './compiler';
 import { readModuleFile, StepError } from './module-file';
-import { toWire, type WasmArtifactWire } from './wire';
+import type { WasmArtifactWire } from './wire';
 import type { AttachPoint, WasmModuleRecord, WasmStatsDelta } from './types';
 import type { WasmStore } from './redis-store';
 
@@ -62,6 +62,7 @@ export class WasmRegistry {
   private storeVersion = -1;
   private syncing: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout | undefined;
+  private readonly compiler = new ComponentCompiler();
 
   constructor(private readonly opts: WasmRegistryOptions) {
     this.now = opts.now ?? Date.now;
@@ -79,7 +80,7 @@ export class WasmRegistry {
       const sha = createHash('sha256').update(bytes).digest('hex');
       this.reserve(sha);
       held = sha;
-      const artifact = await compileComponent(bytes, sha).catch((err: unknown) => {
+      const artifact = await this.compiler.compile(bytes, sha).catch((err: unknown) => {
         const e = err instanceof Error ? err.message : String(err);
         throw new StepError(
           'validate_wasm_component',
@@ -96,7 +97,7 @@ export class WasmRegistry {
         attachPoints: d.attach_points,
       };
       await this.share(record, bytes);
-      this.artifacts.set(sha, toWire(artifact));
+      this.artifacts.set(sha, artifact);
       this.records.set(record.uuid, record);
       this.publish();
       this.opts.logger.info(
@@ -188,8 +189,8 @@ export class WasmRegistry {
       const bytes = await store.bytes(r.sha256);
       if (!bytes || createHash('sha256').update(bytes).digest('hex') !== r.sha256) continue;
       try {
-        const artifact = await compileComponent(bytes, r.sha256);
-        this.artifacts.set(r.sha256, toWire(artifact));
+        const artifact = await this.compiler.compile(bytes, r.sha256);
+        this.artifacts.set(r.sha256, artifact);
         this.records.set(r.uuid, r);
         this.shared.add(r.uuid);
         changed = true;
@@ -249,6 +250,7 @@ export class WasmRegistry {
     clearInterval(this.timer);
     this.replicated.close();
     void this.opts.store?.close();
+    void this.compiler.close();
   }
 
   private reserve(sha: string): void {
