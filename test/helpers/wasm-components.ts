@@ -223,6 +223,37 @@ export async function buildCoreModule(salt = 0): Promise<Uint8Array> {
   return parse(moduleWat({}, salt));
 }
 
+/**
+ * A component importing WASI (`wasi:cli/environment@0.2.0`): OnRequest rejects with
+ * 400 + the number of environment variables it sees (400 = the sandbox's empty environment).
+ */
+export async function buildWasiComponent(): Promise<Uint8Array> {
+  const { parse, componentEmbed, componentNew } = await jco();
+  const wit = `${SMG_WIT.replace('world smg {', 'world smg-wasi {\n  import wasi:cli/environment@0.2.0;')}
+package wasi:cli@0.2.0 {
+  interface environment {
+    get-environment: func() -> list<tuple<string, string>>;
+  }
+}
+`;
+  const wat = moduleWat(
+    {
+      onRequest: `(call $env (i32.const 128)) ${reject('(i32.add (i32.const 400) (i32.load (i32.const 132)))')}`,
+    },
+    0,
+  ).replace(
+    '(module',
+    '(module\n  (import "wasi:cli/environment@0.2.0" "get-environment" (func $env (param i32)))',
+  );
+  const embedded = await componentEmbed({
+    binary: await parse(wat),
+    witSource: wit,
+    world: 'smg-wasi',
+    stringEncoding: 'utf8',
+  });
+  return componentNew(embedded);
+}
+
 /** A valid component of another world. */
 export async function buildOtherWorld(): Promise<Uint8Array> {
   const { parse, componentEmbed, componentNew } = await jco();

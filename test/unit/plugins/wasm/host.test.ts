@@ -10,6 +10,7 @@ import {
   buildComponent,
   buildCoreModule,
   buildOtherWorld,
+  buildWasiComponent,
   type Behaviour,
 } from '../../../helpers/wasm-components';
 
@@ -116,6 +117,17 @@ test('a spinning module times out; the thread is replaced and queued calls still
   const q = await queued;
   assert.deepEqual(q.ok && q.action, { tag: 'reject', val: 451 });
   assert.equal(host.restarts, 1);
+});
+
+test('a component importing WASI loads and runs against the sandboxed shim', async (t) => {
+  const host = new WasmHost();
+  t.after(() => host.close());
+  const bytes = await buildWasiComponent();
+  const a = await compileComponent(bytes, sha(bytes));
+  assert.deepEqual(a.imports, ['wasi:cli/environment']);
+  await host.load(a);
+  const r = await host.call(a.sha256, 'OnRequest', request());
+  assert.deepEqual(r.ok && r.action, { tag: 'reject', val: 400 }); // no environment variables
 });
 
 test('memory growth stops at 64 MiB', async (t) => {
