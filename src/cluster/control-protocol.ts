@@ -7,6 +7,9 @@ import type { TokenizersCall } from '../control/tokenizers-api';
 import type { OutcomeBatch } from '../core/outcome-reporter';
 import type { TokenizerRecord } from '../tokenizer/replica';
 import type { SyncRequest, Versioned } from './replicated';
+import type { WasmCall } from '../plugins/wasm/api';
+import type { WasmArtifactWire } from '../plugins/wasm/wire';
+import type { WasmModuleRecord, WasmStatsDelta } from '../plugins/wasm/types';
 import {
   createRpcServer,
   type PayloadGuard,
@@ -39,6 +42,14 @@ export type ControlOps = {
   'cb-outcomes': { payload: OutcomeBatch; result: null };
   /** Replication of the tokenizer registry (see replicated.ts). */
   'sync:tokenizers': { payload: SyncRequest; result: Versioned<readonly TokenizerRecord[]> };
+  /** A /wasm request, answered by the WASM module registry. */
+  wasm: { payload: WasmCall; result: Reply };
+  /** Replication of the WASM module list (artifacts are fetched by hash). */
+  'sync:wasm': { payload: SyncRequest; result: Versioned<readonly WasmModuleRecord[]> };
+  /** A registered module's transpiled artifact by SHA-256 (null once it is gone). */
+  'wasm-artifact': { payload: { sha256: string }; result: WasmArtifactWire | null };
+  /** An ingress process's WASM execution counters since its last report. */
+  'wasm-stats': { payload: WasmStatsDelta; result: null };
 };
 
 export type ControlOp = keyof ControlOps;
@@ -72,6 +83,21 @@ const TokenizersCallSchema = T.Object({
 /** 'S' success, 'F' failure, in order, per worker id. */
 const OutcomeBatchSchema = T.Record(T.String(), T.String({ pattern: '^[SF]*$' }));
 
+const WasmCallSchema = T.Object({
+  method: Method(['GET', 'POST', 'DELETE'] as const),
+  id: T.Optional(T.String()),
+  body: T.Optional(T.Unknown()),
+});
+
+const WasmStatsSchema = T.Object({
+  total: T.Number({ minimum: 0 }),
+  success: T.Number({ minimum: 0 }),
+  failed: T.Number({ minimum: 0 }),
+  totalMs: T.Number({ minimum: 0 }),
+  maxMs: T.Number({ minimum: 0 }),
+  modules: T.Record(T.String(), T.Tuple([T.Number({ minimum: 0 }), T.Number({ minimum: 0 })])),
+});
+
 const SyncRequestSchema = T.Object({ since: T.Optional(T.Integer({ minimum: 0 })) });
 
 /** A compiled TypeBox check as a payload guard (the first error names the field). */
@@ -98,6 +124,10 @@ const GUARDS: PayloadGuards<ControlOps> = {
   tokenizers: guardOf(TokenizersCallSchema),
   'cb-outcomes': guardOf(OutcomeBatchSchema),
   'sync:tokenizers': guardOf(SyncRequestSchema),
+  wasm: guardOf(WasmCallSchema),
+  'sync:wasm': guardOf(SyncRequestSchema),
+  'wasm-artifact': guardOf(T.Object({ sha256: T.String({ pattern: '^[0-9a-f]{64}$' }) })),
+  'wasm-stats': guardOf(WasmStatsSchema),
 };
 
 /** The primary's side of the protocol: handlers behind the payload guards. */

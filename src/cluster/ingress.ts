@@ -21,6 +21,8 @@ import { workersRoutes } from '../routes/workers';
 import { adminRoutes } from '../routes/admin';
 import { tokenizeRoutes } from '../routes/tokenize';
 import { tokenizersRoutes } from '../routes/tokenizers';
+import { wasmRoutes } from '../routes/wasm';
+import { startIngressWasm } from '../plugins/wasm/ingress';
 import { startIngressTokenizers } from '../tokenizer/ingress';
 import type { RpcClient } from './rpc';
 import type { GatewayMetrics } from '../metrics';
@@ -130,6 +132,15 @@ export async function startIngress(opts: {
     now: () => clock.monotonic(),
     blockSize: config.cacheAware.blockSize,
   };
+  const wasm = config.wasm.enabled
+    ? startIngressWasm({
+        call: (op, payload, timeoutMs) => opts.control.call(op, payload, timeoutMs),
+        logger,
+        metrics: opts.metrics,
+        threads: config.wasm.threads,
+        reuseInstances: config.wasm.reuseInstances,
+      })
+    : undefined;
   const ctx: RouteContext = {
     router,
     loads,
@@ -147,6 +158,7 @@ export async function startIngress(opts: {
     outcomes,
     admitProbe: (w) => probeGate.tryEnter(w),
     ...(prefix ? { prefix } : {}),
+    ...(wasm ? { wasm } : {}),
   };
   // Per-process in-flight gauge, read at scrape time; the primary's scrape sums the processes.
   opts.metrics.sampleRequestsActive(function* () {
@@ -160,6 +172,7 @@ export async function startIngress(opts: {
     ...adminRoutes(ctx),
     ...tokenizeRoutes(ctx, tokenizers.replica),
     ...tokenizersRoutes(ctx),
+    ...wasmRoutes(ctx),
   ])
     table.add(r);
   const server = createHttpServer(table, {
@@ -196,6 +209,7 @@ export async function startIngress(opts: {
       outcomes.close();
       prefix?.close();
       await tokenizers.close();
+      await wasm?.close();
       deadlines.close();
       await engines.close();
       await tracing

@@ -6,6 +6,7 @@ import { bool, enumOf, float, int, list, map, str } from './flag-kinds';
 import { OPS_FLAGS } from './flags-ops';
 import { SERVING_FLAGS } from './flags-serving';
 import { TOKENIZER } from './flags-tokenizer';
+import { WASM_FLAGS } from './flags-wasm';
 import { computed, flagsOf, type FlagSpec } from './schema';
 import {
   implementedPolicy,
@@ -144,6 +145,7 @@ export const LAUNCH_SCHEMA = {
   ...OPS_FLAGS,
   ...SERVING_FLAGS,
   tokenizer: TOKENIZER,
+  wasm: WASM_FLAGS,
   /** Random per start; names this instance's participants on shared buses. */
   instanceId: computed(() => uuidv7()),
 };

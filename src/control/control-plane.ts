@@ -19,11 +19,16 @@ import { startLoadMonitor } from './load-monitor';
 import { createEngineClients } from '../dispatch/engine-client';
 import { TokenizerRegistry, validateTokenizerFile } from './tokenizer-registry';
 import { handleTokenizersCall } from './tokenizers-api';
+import { WasmRegistry } from '../plugins/wasm/registry';
+import { wasmHandlers } from '../plugins/wasm/control';
+import { createRedisWasmStore } from '../plugins/wasm/redis-store';
 
 export interface ControlPlane {
   readonly registry: WorkerRegistry;
   readonly manager: WorkerManager;
   readonly tokenizers: TokenizerRegistry;
+  /** WASM modules (--enable-wasm only). */
+  readonly wasm?: WasmRegistry;
   /**
    * Resolves when every --worker-urls engine is registered or has given up, and the
    * startup tokenizer (--tokenizer-path / --model-path) is registered or failed.
@@ -48,6 +53,8 @@ export type ControlPlaneConfig = Pick<
   | 'policy'
   | 'loadMonitorInterval'
   | 'tokenizer'
+  | 'wasm'
+  | 'redisUrl'
 >;
 
 /**
@@ -124,12 +131,25 @@ export function startControlPlane(opts: {
     tokenizers.sweep();
   }, 60_000).unref();
 
-  const handle = createControlServer(controlHandlers({ admission, manager, tokenizers, breakers }));
+  const wasm = config.wasm.enabled
+    ? new WasmRegistry({
+        logger,
+        maxModules: config.wasm.maxModules,
+        ...(config.redisUrl !== undefined
+          ? { store: createRedisWasmStore({ url: config.redisUrl, logger }) }
+          : {}),
+      })
+    : undefined;
+  const handle = createControlServer({
+    ...controlHandlers({ admission, manager, tokenizers, breakers }),
+    ...wasmHandlers(wasm),
+  });
 
   return {
     registry,
     manager,
     tokenizers,
+    ...(wasm ? { wasm } : {}),
     startupDone,
     handle,
     peerGone: (peer) => {
@@ -138,6 +158,7 @@ export function startControlPlane(opts: {
     },
     close() {
       tokenizers.close();
+      wasm?.close();
       stopLoadMonitor();
       admission.close();
       clearInterval(sweeper);
@@ -150,6 +171,7 @@ export function startControlPlane(opts: {
 }
 
 const DONE = Promise.resolve(null);
+type WasmOp = 'wasm' | 'sync:wasm' | 'wasm-artifact' | 'wasm-stats';
 
 /** The primary's answer to every control op (payloads are already checked). */
 function controlHandlers(deps: {
@@ -157,7 +179,7 @@ function controlHandlers(deps: {
   manager: WorkerManager;
   tokenizers: TokenizerRegistry;
   breakers: CircuitBreakers;
-}): ControlHandlers {
+}): Omit<ControlHandlers, WasmOp> {
   const { admission, manager, tokenizers, breakers } = deps;
   return {
     admit: ({ ticket }, peer) => admission.admit(peer, ticket),

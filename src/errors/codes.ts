@@ -16,6 +16,7 @@
  *  - tokenizer_job:     {"id","status":"failed","message"} (POST /v1/tokenizers refusals)
  *  - tokenizer_removal: {"success":false,"message"} (DELETE /v1/tokenizers/{id})
  *  - parser:    {"error":<message>,"success":false} (/parse/*, §8)
+ *  - wasm_body: {"error":<message>} (WASM middleware could not buffer the body, §5.9)
  */
 export const ERROR_SHAPES = [
   'router',
@@ -29,6 +30,7 @@ export const ERROR_SHAPES = [
   'tokenizer_job',
   'tokenizer_removal',
   'parser',
+  'wasm_body',
 ] as const;
 
 export type ErrorShape = (typeof ERROR_SHAPES)[number];
@@ -118,6 +120,13 @@ export const ERROR_CODES = {
   unknown_reasoning_parser: { status: 400, shape: 'parser' },
   tool_call_parse_failed: { status: 400, shape: 'parser' },
   reasoning_parse_failed: { status: 400, shape: 'parser' },
+  // WASM middleware and the /wasm API (§5.9)
+  wasm_disabled: { status: 500, shape: 'empty' },
+  wasm_invalid_module_id: { status: 400, shape: 'empty' },
+  wasm_remove_failed: { status: 400, shape: 'text' },
+  wasm_body_too_large: { status: 400, shape: 'wasm_body' },
+  /** A module's reject(status): the status alone (SMG: an invalid status becomes 400). */
+  wasm_rejected: { status: 'from-error', shape: 'empty' },
 } as const satisfies Record<string, ErrorRow>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

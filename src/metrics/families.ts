@@ -207,6 +207,17 @@ export function createFamilies(registry: Registry, buckets: number[], samplers: 
       ['worker'],
       SHARED,
     ),
+    // WASM middleware (collie; SMG keeps only the /wasm execution counters)
+    wasmExecutions: counter(
+      'smg_wasm_executions_total',
+      'WASM module calls by module, attach point and result (success/failed/timeout)',
+      ['module', 'module_uuid', 'attach_point', 'result'],
+    ),
+    wasmDuration: histogram(
+      'smg_wasm_execution_duration_seconds',
+      'WASM module call duration by module and attach point',
+      ['module', 'module_uuid', 'attach_point'],
+    ),
   };
 }
 

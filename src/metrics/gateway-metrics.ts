@@ -42,6 +42,13 @@ export interface RouteKey {
  * per-worker fact (health, circuit breaker, pool size) in the primary.
  */
 export interface GatewayMetrics {
+  /** One WASM module call (result: success, failed = trap or crash, timeout). */
+  wasmExecution(
+    module: { readonly name: string; readonly uuid: string },
+    attachPoint: 'OnRequest' | 'OnResponse',
+    result: 'success' | 'failed' | 'timeout',
+    seconds: number,
+  ): void;
   /** One finished HTTP request. `path` is the matched route template or `other`. */
   httpRequest(
     method: string,
@@ -135,6 +142,11 @@ export function createGatewayMetrics(
     ...router,
     ...worker,
     ...breakerPart(f),
+    wasmExecution(m, attach_point, result, seconds) {
+      const labels = { module: m.name, module_uuid: m.uuid, attach_point };
+      f.wasmExecutions.inc({ ...labels, result });
+      f.wasmDuration.observe(labels, seconds);
+    },
     sampleRequestsActive(read) {
       samplers.requestsActive = read;
     },

@@ -2,6 +2,7 @@ import type { Handler } from '../server/types';
 import type { RouteContext } from './context';
 import { errorReply, GatewayError } from '../errors/gateway-error';
 import type { AdmissionResult } from '../resilience/admission';
+import { withWasm } from '../plugins/wasm/middleware';
 
 /** SMG's route groups (§3): public (no auth), protected (data plane), admin (control plane). */
 export type RouteGroup = 'public' | 'protected' | 'admin';
@@ -50,7 +51,7 @@ export function guard(ctx: RouteContext, group: RouteGroup, handler: Handler): H
     case 'protected': {
       const admitted =
         ctx.config.admission.maxConcurrent > 0 ? withAdmission(ctx, handler) : handler;
-      return (req, body, res) => {
+      const authed: Handler = (req, body, res) => {
         const outcome = ctx.auth.dataPlane(req.headers, req.remoteAddress);
         if (!outcome.ok) {
           res.send(outcome.reply.status, outcome.reply.headers, outcome.reply.body);
@@ -58,6 +59,8 @@ export function guard(ctx: RouteContext, group: RouteGroup, handler: Handler): H
         }
         return admitted(req, body, res);
       };
+      // SMG: the WASM middleware is the outermost layer of the protected routes
+      return ctx.wasm ? withWasm(ctx.wasm, ctx.logger, authed) : authed;
     }
     case 'admin':
       return async (req, body, res) => {

@@ -6,6 +6,7 @@ import type { ControlHandlers } from '../../../src/cluster/control-protocol';
 import { Replicated, syncHandler } from '../../../src/cluster/replicated';
 import type { TokenizerRecord } from '../../../src/tokenizer/replica';
 import type { Reply } from '../../../src/errors/gateway-error';
+import { wasmHandlers } from '../../../src/plugins/wasm/control';
 
 export const TOKENIZERS: readonly TokenizerRecord[] = [
   { id: 't1', name: 'llama', source: '/t/llama.json', file: '/t/llama.json', vocab_size: 32000 },
@@ -53,5 +54,6 @@ export function stubHandlers(seen: string[] = []): ControlHandlers {
       return DONE;
     },
     'sync:tokenizers': syncHandler(tokenizers),
+    ...wasmHandlers(undefined),
   };
 }
