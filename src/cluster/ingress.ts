@@ -15,6 +15,7 @@ import { inferenceRoutes } from '../routes/inference';
 import { publicRoutes } from '../routes/public';
 import { workersRoutes } from '../routes/workers';
 import { adminRoutes } from '../routes/admin';
+import { parseRoutes } from '../routes/parse';
 import { tokenizeRoutes } from '../routes/tokenize';
 import { tokenizersRoutes } from '../routes/tokenizers';
 import { startIngressTokenizers } from '../tokenizer/ingress';
@@ -148,6 +149,7 @@ export async function startIngress(opts: {
     ...inferenceRoutes(ctx),
     ...workersRoutes(ctx),
     ...adminRoutes(ctx),
+    ...parseRoutes(ctx),
     ...tokenizeRoutes(ctx, tokenizers.replica),
     ...tokenizersRoutes(ctx),
   ])
