@@ -239,7 +239,7 @@ class Parser {
 
   /** One escape after a backslash at `i - 1`; returns its text and the index after it. */
   escape(i: number): [string, number] {
-    const e = this.s[i];
+    const e = this.s[i] ?? '';
     switch (e) {
       case '"':
       case '\\':

@@ -50,7 +50,7 @@ export function coerceBySchemaType(
   text: string,
   declaredType: string | undefined,
 ): JsonValue | undefined {
-  switch (declaredType) {
+  switch (declaredType ?? '') {
     case 'string':
       return parseJsonString(text) ?? text;
     case 'integer':
