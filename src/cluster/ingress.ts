@@ -16,6 +16,7 @@ import { publicRoutes } from '../routes/public';
 import { workersRoutes } from '../routes/workers';
 import { adminRoutes } from '../routes/admin';
 import { parseRoutes } from '../routes/parse';
+import { createResponseParserStage } from '../parsers/response/stage';
 import { tokenizeRoutes } from '../routes/tokenize';
 import { tokenizersRoutes } from '../routes/tokenizers';
 import { startIngressTokenizers } from '../tokenizer/ingress';
@@ -26,7 +27,7 @@ import { createOutcomeReporter } from '../core/outcome-reporter';
 import { createProbeGate } from '../core/probe-gate';
 import { createSharedPrefixRouting } from '../routing/prefix-routing';
 import type { RouteContext } from '../routes/context';
-import type { PipelineDeps } from '../dispatch';
+import type { PipelineDeps, Stage } from '../dispatch';
 
 export interface Ingress {
   readonly port: number;
@@ -44,6 +45,12 @@ export interface Ingress {
  * One ingress process's serving stack: replica of the shared state, policies, upstream
  * pools, the uWS listener. Identical in every process of the cluster.
  */
+/** The pipeline stages of every inference route (response-path parsers when configured). */
+function responseStages(config: GatewayConfig, logger: Logger): Stage[] {
+  const parsers = createResponseParserStage(config.parsers, logger);
+  return parsers ? [parsers] : [];
+}
+
 export async function startIngress(opts: {
   config: GatewayConfig;
   bus: StateBus;
@@ -126,7 +133,7 @@ export async function startIngress(opts: {
     loads,
     engines,
     dispatch,
-    stages: [],
+    stages: responseStages(config, logger),
     config,
     logger,
     clock,

@@ -33,6 +33,8 @@ const SAMPLES: Readonly<Record<string, string[]>> = {
   '--control-plane-api-keys': ['i:n:admin:k'],
   '--jwt-role-mapping': ['idp=admin'],
   '--jwt-issuer': ['https://i'],
+  '--tool-call-parser': ['qwen'],
+  '--reasoning-parser': ['qwen3'],
 };
 
 function candidates(f: FlagSpec): string[][] {
