@@ -6,6 +6,7 @@
  * Parsers are flushed on the choice's finish_reason chunk (which becomes "tool_calls" when
  * calls were found), else before `[DONE]`, else at the end of the stream.
  */
+import { StringDecoder } from 'node:string_decoder';
 import { ChoiceStream, type ChoiceParsers, type ChoicePiece } from './choice-parser';
 
 type Json = Record<string, unknown>;
@@ -49,15 +50,17 @@ const NOTHING: ChoicePiece = Object.freeze({ content: '', reasoning: '', toolCal
 
 export class SseRewriter {
   private pending = '';
-  private readonly decoder = new TextDecoder('utf-8');
+  private readonly decoder = new StringDecoder('utf8');
   private readonly choices = new Map<number, ChoiceStream>();
   private readonly finished = new Set<number>();
   private template: Json = {};
+  /** The chunk id the template was taken from (ids repeat across a stream's chunks). */
+  private templateOwner: unknown = undefined;
 
   constructor(private readonly parsers: ChoiceParsers) {}
 
   push(chunk: Buffer): Buffer {
-    const text = this.pending + this.decoder.decode(chunk, { stream: true });
+    const text = this.pending + this.decoder.write(chunk);
     let out = '';
     let pos = 0;
     for (;;) {
@@ -72,7 +75,7 @@ export class SseRewriter {
 
   /** End of the stream: flushes the parsers and any unterminated event. */
   end(): Buffer {
-    const out = this.flushAll() + this.pending + this.decoder.decode();
+    const out = this.flushAll() + this.pending + this.decoder.end();
     this.pending = '';
     return out.length === 0 ? EMPTY : Buffer.from(out);
   }
@@ -88,12 +91,52 @@ export class SseRewriter {
       return raw + sep;
     }
     if (!isObject(obj) || !Array.isArray(obj['choices'])) return raw + sep;
-    return this.rewrite(obj, obj['choices'] as unknown[]);
+    const choices = obj['choices'] as unknown[];
+    return this.contentOnly(data, obj, choices) ?? this.rewrite(obj, choices);
+  }
+
+  /**
+   * The common event (one choice whose delta is only `content`, not finishing) without
+   * re-serialising the whole chunk: the delta literal is replaced in the engine's own text.
+   * Undefined when the event is not of that form (the general path handles it).
+   */
+  private contentOnly(data: string, obj: Json, choices: unknown[]): string | undefined {
+    const choice = choices.length === 1 ? choices[0] : undefined;
+    if (!isObject(choice) || choice['finish_reason'] != null) return undefined;
+    const delta = choice['delta'];
+    if (!isObject(delta)) return undefined;
+    const content = delta['content'];
+    if (typeof content !== 'string' || content.length === 0) return undefined;
+    for (const k in delta) if (k !== 'content') return undefined;
+    const index = typeof choice['index'] === 'number' ? choice['index'] : 0;
+    if (this.finished.has(index)) return undefined;
+    const old = `"delta":{"content":${JSON.stringify(content)}}`;
+    const at = data.indexOf(old);
+    if (at < 0) return undefined;
+    if (this.templateOwner !== obj['id']) this.keepTemplate(obj);
+    const piece = this.streamOf(index).push(content);
+    if (isEmptyPiece(piece)) return '';
+    const next = JSON.stringify(applyPiece({}, piece, false));
+    return `data: ${data.slice(0, at)}"delta":${next}${data.slice(at + old.length)}\n\n`;
+  }
+
+  private keepTemplate(obj: Json): void {
+    const { choices: _c, usage: _u, ...template } = obj;
+    this.template = template;
+    this.templateOwner = obj['id'];
+  }
+
+  private streamOf(index: number): ChoiceStream {
+    let stream = this.choices.get(index);
+    if (stream === undefined) {
+      stream = new ChoiceStream(this.parsers);
+      this.choices.set(index, stream);
+    }
+    return stream;
   }
 
   private rewrite(obj: Json, choices: unknown[]): string {
-    const { choices: _c, usage: _u, ...template } = obj;
-    this.template = template;
+    this.keepTemplate(obj);
     const kept: unknown[] = [];
     for (const choice of choices) {
       const c = isObject(choice) ? this.choice(choice) : choice;
@@ -110,11 +153,7 @@ export class SseRewriter {
     if (this.finished.has(index)) return choice;
     const delta = isObject(choice['delta']) ? choice['delta'] : {};
     const content = delta['content'];
-    let stream = this.choices.get(index);
-    if (stream === undefined) {
-      stream = new ChoiceStream(this.parsers);
-      this.choices.set(index, stream);
-    }
+    const stream = this.streamOf(index);
     let piece = typeof content === 'string' && content.length > 0 ? stream.push(content) : NOTHING;
     const done = choice['finish_reason'] != null;
     if (done) {
