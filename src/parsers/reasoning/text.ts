@@ -67,10 +67,12 @@ export function checkBufferLimit(text: string, held = 0): void {
 export function partialSuffix(s: string, from: number, tokens: readonly string[]): number {
   let best = 0;
   for (const token of tokens) {
-    const max = Math.min(token.length - 1, s.length - from);
-    for (let n = max; n > best; n--) {
-      if (s.startsWith(token.slice(0, n), s.length - n)) {
-        best = n;
+    const first = token.charCodeAt(0);
+    // candidates start where the token's first character occurs within the last len-1 chars
+    for (let p = Math.max(from, s.length - token.length + 1); p < s.length; p++) {
+      if (s.length - p <= best) break;
+      if (s.charCodeAt(p) === first && token.startsWith(s.slice(p))) {
+        best = s.length - p;
         break;
       }
     }
