@@ -2,6 +2,8 @@
  * The tool-call parser registry: SMG's parser names → implementations. Each parser lives in its
  * own file beside this one and is added to TOOL_PARSERS by name.
  */
+import { passthroughParser } from './passthrough';
+import { qwenParser } from './qwen';
 import type { ToolParser } from './types';
 
 export type {
@@ -18,6 +20,8 @@ export { ToolParseError } from './types';
 /** Parsers are stateless, so one instance per name serves every request (SMG pools them per name). */
 const TOOL_PARSERS: ReadonlyMap<string, ToolParser> = new Map<string, ToolParser>([
   // name → parser; one line per parser file
+  ['passthrough', passthroughParser],
+  ['qwen', qwenParser],
 ]);
 
 /** The parser registered under `name`, or undefined. */
