@@ -4,6 +4,10 @@
  */
 import { passthroughParser } from './passthrough';
 import { qwenParser } from './qwen';
+import { deepseekV4Parser } from './deepseek-v4';
+import { glm45MoeParser } from './glm45-moe';
+import { glm47MoeParser } from './glm47-moe';
+import { step3Parser } from './step3';
 import type { ToolParser } from './types';
 
 export type {
@@ -22,6 +26,11 @@ const TOOL_PARSERS: ReadonlyMap<string, ToolParser> = new Map<string, ToolParser
   // name → parser; one line per parser file
   ['passthrough', passthroughParser],
   ['qwen', qwenParser],
+  // tool-b's parsers
+  ['deepseek_v4', deepseekV4Parser],
+  ['glm45_moe', glm45MoeParser],
+  ['glm47_moe', glm47MoeParser],
+  ['step3', step3Parser],
 ]);
 
 /** The parser registered under `name`, or undefined. */

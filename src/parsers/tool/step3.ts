@@ -45,7 +45,13 @@ function parseBlock(content: string): ToolCall[] {
   const name = rustTrim(invoke.attrs[0] ?? '');
   if (name === '') return [];
   const args: JsonObject = new Map();
-  for (const p of scanTags(invoke.body, '<steptml:parameter', nameHeader, '</steptml:parameter>', 1)) {
+  for (const p of scanTags(
+    invoke.body,
+    '<steptml:parameter',
+    nameHeader,
+    '</steptml:parameter>',
+    1,
+  )) {
     args.set(rustTrim(p.attrs[0] ?? ''), inferJsonOrLiteralValue(rustTrim(p.body)));
   }
   return [{ name, arguments: serializeJson(args) }];

@@ -2,5 +2,17 @@
 import { passthroughVectors } from './passthrough';
 import { qwenVectors } from './qwen';
 import type { ToolParserVectors } from './types';
+import { deepseekV4Vectors } from './deepseek-v4';
+import { glm45MoeVectors } from './glm45-moe';
+import { glm47MoeVectors } from './glm47-moe';
+import { step3Vectors } from './step3';
 
-export const TOOL_VECTORS: readonly ToolParserVectors[] = [passthroughVectors, qwenVectors];
+export const TOOL_VECTORS: readonly ToolParserVectors[] = [
+  passthroughVectors,
+  qwenVectors,
+  // tool-b's parsers
+  deepseekV4Vectors,
+  glm45MoeVectors,
+  glm47MoeVectors,
+  step3Vectors,
+];

@@ -29,7 +29,13 @@ export type GlmNameSplitter = (content: string) => { name: string; args: string 
 export function glmArguments(argsText: string, name: string, tools: readonly ToolSpec[]): string {
   const types = paramTypesForFunction(tools, name);
   const args: JsonObject = new Map();
-  for (const pair of scanPairs(argsText, '<arg_key>', '</arg_key>', '<arg_value>', '</arg_value>')) {
+  for (const pair of scanPairs(
+    argsText,
+    '<arg_key>',
+    '</arg_key>',
+    '<arg_value>',
+    '</arg_value>',
+  )) {
     const key = rustTrim(pair.key);
     const raw = rustTrim(pair.value);
     args.set(key, coerceBySchemaType(raw, types.get(key)) ?? inferJsonOrLiteralValue(raw));

@@ -17,7 +17,8 @@ export class ForwardFinder {
 
   /** First index ≥ pos where the marker starts, or -1. */
   next(pos: number): number {
-    if (this.from >= 0 && pos >= this.from && (this.found < 0 || this.found >= pos)) return this.found;
+    if (this.from >= 0 && pos >= this.from && (this.found < 0 || this.found >= pos))
+      return this.found;
     this.from = pos;
     this.found = this.text.indexOf(this.marker, pos);
     return this.found;
@@ -93,7 +94,11 @@ export function scanPairs(
  * Every match of `open(.*?)close` in `text` (`find_iter`, `(?s)`), as the text between the
  * markers, with the index where each match starts.
  */
-export function scanBlocks(text: string, open: string, close: string): { start: number; body: string }[] {
+export function scanBlocks(
+  text: string,
+  open: string,
+  close: string,
+): { start: number; body: string }[] {
   const out: { start: number; body: string }[] = [];
   let pos = 0;
   for (;;) {
