@@ -2,9 +2,11 @@
 import { passthroughVectors } from './passthrough';
 import { qwenVectors } from './qwen';
 import type { ToolParserVectors } from './types';
+import { cohereVectors } from './cohere';
 import { deepseekV4Vectors } from './deepseek-v4';
 import { glm45MoeVectors } from './glm45-moe';
 import { glm47MoeVectors } from './glm47-moe';
+import { minimaxM2Vectors } from './minimax-m2';
 import { step3Vectors } from './step3';
 
 export const TOOL_VECTORS: readonly ToolParserVectors[] = [
@@ -15,4 +17,6 @@ export const TOOL_VECTORS: readonly ToolParserVectors[] = [
   glm45MoeVectors,
   glm47MoeVectors,
   step3Vectors,
+  minimaxM2Vectors,
+  cohereVectors,
 ];
