@@ -6,6 +6,7 @@ import { cohereVectors } from './cohere';
 import { deepseekV4Vectors } from './deepseek-v4';
 import { glm45MoeVectors } from './glm45-moe';
 import { glm47MoeVectors } from './glm47-moe';
+import { kimik2Vectors } from './kimik2';
 import { minimaxM2Vectors } from './minimax-m2';
 import { step3Vectors } from './step3';
 
@@ -17,6 +18,7 @@ export const TOOL_VECTORS: readonly ToolParserVectors[] = [
   glm45MoeVectors,
   glm47MoeVectors,
   step3Vectors,
+  kimik2Vectors,
   minimaxM2Vectors,
   cohereVectors,
 ];
