@@ -6,6 +6,7 @@ import { cohereVectors } from './cohere';
 import { deepseekV4Vectors } from './deepseek-v4';
 import { glm45MoeVectors } from './glm45-moe';
 import { glm47MoeVectors } from './glm47-moe';
+import { inklingVectors } from './inkling';
 import { kimik2Vectors } from './kimik2';
 import { minimaxM2Vectors } from './minimax-m2';
 import { step3Vectors } from './step3';
@@ -19,6 +20,7 @@ export const TOOL_VECTORS: readonly ToolParserVectors[] = [
   glm47MoeVectors,
   step3Vectors,
   kimik2Vectors,
+  inklingVectors,
   minimaxM2Vectors,
   cohereVectors,
 ];

@@ -174,3 +174,37 @@ export function quotedAttribute(
   if (q < 0 || (q === vStart && !allowEmpty)) return undefined;
   return { end: q + 1, value: text.slice(vStart, q) };
 }
+
+/**
+ * The earliest of several markers in a buffer the caller keeps consuming from the front and
+ * appending to, without rescanning: each marker remembers its next occurrence (or how far it is
+ * known to be absent) in absolute offsets, so a whole stream costs O(length × markers) however
+ * often it asks. `base` is the absolute offset of `text[0]` (characters already consumed).
+ */
+export class EarliestMarker {
+  private readonly found: number[];
+  private readonly absentBefore: number[];
+
+  constructor(private readonly markers: readonly string[]) {
+    this.found = markers.map(() => -1);
+    this.absentBefore = markers.map(() => 0);
+  }
+
+  find(text: string, base: number, from = 0): { index: number; marker: string } | undefined {
+    const absFrom = base + from;
+    let best: { index: number; marker: string } | undefined;
+    this.markers.forEach((m, k) => {
+      let at = this.found[k] ?? -1;
+      if (at < absFrom) {
+        const start = Math.max(absFrom, this.absentBefore[k] ?? 0) - base;
+        const local = text.indexOf(m, start);
+        at = local < 0 ? -1 : local + base;
+        this.found[k] = at;
+        if (local < 0) this.absentBefore[k] = Math.max(absFrom, base + text.length - m.length + 1);
+      }
+      if (at >= 0 && (best === undefined || at - base < best.index))
+        best = { index: at - base, marker: m };
+    });
+    return best;
+  }
+}
