@@ -52,7 +52,9 @@ export function minimaxCalls(content: string, tools: readonly ToolSpec[]): ToolC
     for (const p of scanTags(inv.body, '<parameter', nameHeader, '</parameter>')) {
       const key = rustTrim(p.attrs[0] ?? '');
       const value = decodeEntities(p.body);
-      args.set(key, coerceBySchemaType(value, types.get(key)) ?? inferLiteralValue(value));
+      // A schema conversion to JSON null is a result (Rust `Some(Null)`): no `??` here.
+      const typed = coerceBySchemaType(value, types.get(key));
+      args.set(key, typed !== undefined ? typed : inferLiteralValue(value));
     }
     return { name, arguments: serializeJson(args) };
   });

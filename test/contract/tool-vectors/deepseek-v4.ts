@@ -117,6 +117,14 @@ export const deepseekV4Vectors: ToolParserVectors = {
     },
     {
       kind: 'malformed',
+      title: 'string="false" null is JSON null, not a string',
+      text: '<｜DSML｜tool_calls>\n<｜DSML｜invoke name="search">\n<｜DSML｜parameter name="filters" string="false"> null </｜DSML｜parameter>\n</｜DSML｜invoke>\n</｜DSML｜tool_calls>',
+      tools: TOOLS_B,
+      expect: { normalText: '', calls: [{ name: 'search', arguments: '{"filters":null}' }] },
+      streamAgrees: false,
+    },
+    {
+      kind: 'malformed',
       title: 'invoke without name is skipped',
       text: '<｜DSML｜tool_calls>\n<｜DSML｜invoke>\n<｜DSML｜parameter name="city" string="true">Paris</｜DSML｜parameter>\n</｜DSML｜invoke>\n</｜DSML｜tool_calls>',
       tools: TOOLS_B,

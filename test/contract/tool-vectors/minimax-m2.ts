@@ -124,6 +124,17 @@ export const minimaxM2Vectors: ToolParserVectors = {
       streamAgrees: false,
     },
     {
+      kind: 'malformed',
+      title: 'object-typed " null" is JSON null by the schema, untyped stays a string',
+      text: '<minimax:tool_call>\n<invoke name="search">\n<parameter name="filters"> null </parameter>\n<parameter name="other"> null </parameter>\n</invoke>\n</minimax:tool_call>',
+      tools: TOOLS_B,
+      expect: {
+        normalText: '',
+        calls: [{ name: 'search', arguments: '{"filters":null,"other":" null "}' }],
+      },
+      streamAgrees: false,
+    },
+    {
       kind: 'nested',
       title: 'object parameter with the schema type',
       text: '<minimax:tool_call>\n<invoke name="search">\n<parameter name="query">q</parameter>\n<parameter name="filters">{"a": {"b": [1, 2.0]}, "c": "d"}</parameter>\n</invoke>\n</minimax:tool_call>',

@@ -38,7 +38,9 @@ export function glmArguments(argsText: string, name: string, tools: readonly Too
   )) {
     const key = rustTrim(pair.key);
     const raw = rustTrim(pair.value);
-    args.set(key, coerceBySchemaType(raw, types.get(key)) ?? inferJsonOrLiteralValue(raw));
+    // A schema conversion to JSON null is a result (Rust `Some(Null)`): no `??` here.
+    const typed = coerceBySchemaType(raw, types.get(key));
+    args.set(key, typed !== undefined ? typed : inferJsonOrLiteralValue(raw));
   }
   return serializeJson(args);
 }
