@@ -18,6 +18,7 @@ import { deepseekV4Parser } from './deepseek-v4';
 import { glm45MoeParser } from './glm45-moe';
 import { glm47MoeParser } from './glm47-moe';
 import { inklingParser } from './inkling';
+import { kimiK3Parser } from './kimi-k3';
 import { kimiK2Parser } from './kimik2';
 import { minimaxM2Parser } from './minimax-m2';
 import { step3Parser } from './step3';
@@ -53,6 +54,7 @@ const TOOL_PARSERS: ReadonlyMap<string, ToolParser> = new Map<string, ToolParser
   ['glm47_moe', glm47MoeParser],
   ['step3', step3Parser],
   ['kimik2', kimiK2Parser],
+  ['kimi_k3', kimiK3Parser],
   ['inkling', inklingParser],
   ['minimax_m2', minimaxM2Parser],
   ['cohere', cohereParser],

@@ -7,6 +7,7 @@ import { deepseekV4Vectors } from './deepseek-v4';
 import { glm45MoeVectors } from './glm45-moe';
 import { glm47MoeVectors } from './glm47-moe';
 import { inklingVectors } from './inkling';
+import { kimiK3Vectors } from './kimi-k3';
 import { kimik2Vectors } from './kimik2';
 import { minimaxM2Vectors } from './minimax-m2';
 import { step3Vectors } from './step3';
@@ -20,6 +21,7 @@ export const TOOL_VECTORS: readonly ToolParserVectors[] = [
   glm47MoeVectors,
   step3Vectors,
   kimik2Vectors,
+  kimiK3Vectors,
   inklingVectors,
   minimaxM2Vectors,
   cohereVectors,
