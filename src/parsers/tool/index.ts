@@ -21,6 +21,7 @@ import { inklingParser } from './inkling';
 import { kimiK3Parser } from './kimi-k3';
 import { kimiK2Parser } from './kimik2';
 import { minimaxM2Parser } from './minimax-m2';
+import { sarashinaParser } from './sarashina';
 import { step3Parser } from './step3';
 import type { ToolParser } from './types';
 
@@ -53,6 +54,7 @@ const TOOL_PARSERS: ReadonlyMap<string, ToolParser> = new Map<string, ToolParser
   ['glm45_moe', glm45MoeParser],
   ['glm47_moe', glm47MoeParser],
   ['step3', step3Parser],
+  ['sarashina', sarashinaParser],
   ['kimik2', kimiK2Parser],
   ['kimi_k3', kimiK3Parser],
   ['inkling', inklingParser],

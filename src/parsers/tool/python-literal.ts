@@ -375,3 +375,15 @@ export function parsePythonCallList(block: string): ToolCall[] {
 
 /** Exposed for tests: Python float text as SMG prints it. */
 export const pythonFloatText = (x: number): string => formatF64(x);
+
+/**
+ * One Python literal expression spanning all of `source` (rustpython's `Mode::Expression` plus
+ * SMG's `expression_to_json`), as JSON; throws PythonSyntaxError. Used by sarashina.
+ */
+export function parsePythonLiteral(source: string): JsonValue {
+  const p = new PyParser(source);
+  const v = p.value(0).json;
+  p.ws();
+  if (p.i !== source.length) p.fail('unexpected trailing input');
+  return v;
+}

@@ -10,6 +10,7 @@ import { inklingVectors } from './inkling';
 import { kimiK3Vectors } from './kimi-k3';
 import { kimik2Vectors } from './kimik2';
 import { minimaxM2Vectors } from './minimax-m2';
+import { sarashinaVectors } from './sarashina';
 import { step3Vectors } from './step3';
 
 export const TOOL_VECTORS: readonly ToolParserVectors[] = [
@@ -20,6 +21,7 @@ export const TOOL_VECTORS: readonly ToolParserVectors[] = [
   glm45MoeVectors,
   glm47MoeVectors,
   step3Vectors,
+  sarashinaVectors,
   kimik2Vectors,
   kimiK3Vectors,
   inklingVectors,
