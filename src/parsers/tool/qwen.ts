@@ -8,12 +8,12 @@
  * whole text is returned.
  */
 import { getField, rustTrim, serializeJson, tryParseJson } from './common';
+import type { JsonValue } from './common';
 import { createSectionParser } from './common/section';
 import type { ToolCall } from './types';
 
 /** A call from a JSON object with a string `name` and optional `arguments` (qwen, mistral). */
-export function callFromNameArguments(content: string): ToolCall | undefined {
-  const obj = tryParseJson(content);
+export function callFromNameArguments(obj: JsonValue | undefined): ToolCall | undefined {
   const name = getField(obj, 'name');
   if (typeof name !== 'string') return undefined;
   const args = getField(obj, 'arguments');
@@ -27,7 +27,7 @@ export const qwenParser = createSectionParser({
   blockEnd: '\n</tool_call>',
   noCalls: 'whole',
   parseBlock(content) {
-    const call = callFromNameArguments(rustTrim(content));
+    const call = callFromNameArguments(tryParseJson(rustTrim(content)));
     return call === undefined ? [] : [call];
   },
 });

@@ -28,3 +28,5 @@ export {
   rustTrimStart,
   trailingWhitespaceLength,
 } from './text';
+export { findHead, taggedSpans } from './tags';
+export type { TaggedSpan } from './tags';
