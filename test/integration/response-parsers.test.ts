@@ -33,9 +33,7 @@ function reasoningOf(m: unknown): string | undefined {
   return (m as WithReasoning).reasoning_content;
 }
 
-async function collect(
-  stream: AsyncIterable<ChatCompletionChunk>,
-): Promise<{
+async function collect(stream: AsyncIterable<ChatCompletionChunk>): Promise<{
   content: string;
   reasoning: string;
   calls: ChatCompletionChunk.Choice.Delta.ToolCall[];
@@ -202,4 +200,71 @@ void describe('response parsers: auto selection by model', () => {
     assert.equal(s.content, 'Just 4. No tools, no thinking.');
     assert.deepEqual(s.finish, ['stop']);
   });
+});
+
+void describe('response parsers: auto over several engines and formats', () => {
+  const MODELS = {
+    mistral: 'mistralai/Mistral-7B-Instruct-v0.3',
+    llama: 'meta-llama/Llama-3.2-3B-Instruct',
+    r1: 'deepseek-ai/DeepSeek-R1',
+  } as const;
+  let engines: RawTextEngine[];
+  let gw: TestGateway;
+  let client: OpenAI;
+  before(async () => {
+    engines = await Promise.all(Object.values(MODELS).map((m) => startRawTextEngine(m)));
+    gw = await startTestGateway([
+      '--worker-urls',
+      ...engines.map((e) => e.url),
+      '--tool-call-parser',
+      'auto',
+      '--reasoning-parser',
+      'auto',
+    ]);
+    client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'x', maxRetries: 0 });
+  });
+  after(async () => {
+    await gw.close();
+    await Promise.all(engines.map((e) => e.close()));
+  });
+
+  const cases: [string, string, { content: string | null; reasoning?: string }][] = [
+    [
+      MODELS.mistral,
+      'Sure [TOOL_CALLS] [{"name": "get_weather", "arguments": {"location": "Oslo"}}]',
+      { content: 'Sure ' },
+    ],
+    [
+      MODELS.llama,
+      '<|python_tag|>{"name": "get_weather", "parameters": {"location": "Oslo"}}',
+      { content: null },
+    ],
+    [
+      MODELS.r1,
+      'weather needed</think>[get_weather(location="Oslo")]',
+      { content: null, reasoning: 'weather needed' },
+    ],
+  ];
+
+  for (const [model, text, expect] of cases) {
+    void test(`${model}: buffered and streamed give the same call`, async () => {
+      const params = { model, messages: [{ role: 'user' as const, content: text }], tools: TOOLS };
+      const r = await client.chat.completions.create(params);
+      const m = r.choices[0]?.message;
+      assert.equal(m?.content, expect.content);
+      assert.equal(reasoningOf(m), expect.reasoning);
+      const call = m?.tool_calls?.[0];
+      assert.ok(call && call.type === 'function');
+      assert.deepEqual(call.function, { name: 'get_weather', arguments: '{"location":"Oslo"}' });
+      const final = await client.chat.completions
+        .stream({ ...params, stream: true }, { headers: { 'x-fake-chunk': '2' } })
+        .finalChatCompletion();
+      const fm = final.choices[0]?.message;
+      assert.equal(fm?.content ?? null, expect.content === null ? null : expect.content);
+      assert.equal(final.choices[0]?.finish_reason, 'tool_calls');
+      const fcall = fm?.tool_calls?.[0];
+      assert.ok(fcall && fcall.type === 'function');
+      assert.deepEqual(fcall.function, { name: 'get_weather', arguments: '{"location":"Oslo"}' });
+    });
+  }
 });

@@ -7,6 +7,8 @@ import {
   reasoningParserForModel,
   toolParserForModel,
 } from '../../../src/parsers/model-selection';
+import { reasoningParser } from '../../../src/parsers/reasoning';
+import { toolParser } from '../../../src/parsers/tool';
 
 void test('tools: every pattern picks its parser by exact key and by its stem in any case', () => {
   for (const [pattern, parser] of TOOL_MODEL_PATTERNS) {
@@ -92,4 +94,12 @@ void test('the memoised selector answers as the pure functions and bounds its ca
     assert.equal(selector.tool(model), toolParserForModel(model));
     assert.equal(selector.reasoning(model), reasoningParserForModel(model));
   }
+});
+
+void test('every parser the tables name is registered', () => {
+  for (const [, name] of TOOL_MODEL_PATTERNS) assert.ok(toolParser(name), `tool ${name}`);
+  for (const [, name] of REASONING_MODEL_PATTERNS) {
+    assert.ok(reasoningParser(name), `reasoning ${name}`);
+  }
+  assert.ok(toolParser('passthrough') && reasoningParser('passthrough'));
 });
