@@ -182,3 +182,11 @@ void test('stage opt-outs: worker label, request header, non-chat endpoint, no t
   assert.equal(read(through(exchange({}, json), selection())).reasoning, 'r');
   assert.equal(createResponseParserStage({}, silentLogger()), undefined);
 });
+
+void test('an engine escaping differently (\\u00e9, \\/) takes the general path with the same result', () => {
+  const raw =
+    'data: {"id":"c","choices":[{"index":0,"delta":{"content":"<think>caf\\u00e9<\\/think>ol\\u00e9"},"finish_reason":null}]}\n\n';
+  const out = read(feed(new SseRewriter(parsers()), raw, 5));
+  assert.equal(out.reasoning, 'café');
+  assert.equal(out.content.get(0), 'olé');
+});
