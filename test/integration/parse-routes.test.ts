@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { postJson, startTestGateway, type TestGateway } from '../helpers/gateway';
+import { toolParserNames } from '../../src/parsers/tool';
+import { reasoningParserNames } from '../../src/parsers/reasoning';
 
 const TOOLS = [
   {
@@ -200,6 +202,50 @@ void describe('/parse routes', () => {
       reasoning_text: '\ud800',
       success: true,
     });
+  });
+});
+
+void describe('/parse routes: hostile text through every parser', () => {
+  let gw: TestGateway;
+  before(async () => {
+    gw = await startTestGateway([]);
+  });
+  after(async () => {
+    await gw.close();
+  });
+
+  const deep = (n: number): string => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+  const HOSTILE: Record<string, string> = {
+    brackets: '['.repeat(100_000),
+    'deep arguments (qwen)': `<tool_call>\n{"name": "get_weather", "arguments": ${deep(20_000)}}\n</tool_call>`,
+    'deep arguments (json)': `{"name": "get_weather", "arguments": ${deep(20_000)}}`,
+    'deep arguments (mistral)': `[TOOL_CALLS] [{"name": "get_weather", "arguments": ${deep(20_000)}}]`,
+    'deep list (pythonic)': `[get_weather(a=${'['.repeat(20_000)}${']'.repeat(20_000)})]`,
+    'unterminated 1 MB call': `<tool_call>\n{"name": "get_weather", "arguments": {"a": "${'x'.repeat(1_000_000)}`,
+    'unterminated think': `<think>${'y'.repeat(1_000_000)}`,
+    'lone surrogates': '\ud800<tool_call>\udfff',
+  };
+
+  void test('every tool and reasoning parser answers 200 or 400, never 500 or a hang', async () => {
+    const names = toolParserNames();
+    const reasoning = reasoningParserNames();
+    for (const [title, text] of Object.entries(HOSTILE)) {
+      for (const name of names) {
+        const r = await postJson(`${gw.url}/parse/function_call`, {
+          text,
+          tool_call_parser: name,
+          tools: TOOLS,
+        });
+        assert.ok(r.status === 200 || r.status === 400, `${name} on ${title}: ${r.status}`);
+        const body = (await r.json()) as { success: boolean };
+        assert.equal(body.success, r.status === 200);
+      }
+      for (const name of reasoning) {
+        const r = await postJson(`${gw.url}/parse/reasoning`, { text, reasoning_parser: name });
+        assert.equal(r.status, 200, `${name} on ${title}`);
+        await r.arrayBuffer();
+      }
+    }
   });
 });
 
