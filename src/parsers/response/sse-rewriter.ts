@@ -8,6 +8,7 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import { ChoiceStream, type ChoiceParsers, type ChoicePiece } from './choice-parser';
+import { scanContentEvent } from './sse-fast-path';
 
 type Json = Record<string, unknown>;
 
@@ -54,8 +55,8 @@ export class SseRewriter {
   private readonly choices = new Map<number, ChoiceStream>();
   private readonly finished = new Set<number>();
   private template: Json = {};
-  /** The chunk id the template was taken from (ids repeat across a stream's chunks). */
-  private templateOwner: unknown = undefined;
+  /** Data of the latest fast-path chunk, parsed into `template` only if collie must add an event. */
+  private templateData: string | undefined;
 
   constructor(private readonly parsers: ChoiceParsers) {}
 
@@ -84,6 +85,14 @@ export class SseRewriter {
     const data = dataOf(raw);
     if (data === undefined) return raw + sep;
     if (data === '[DONE]') return this.flushAll() + raw + sep;
+    const fast = scanContentEvent(data);
+    if (fast !== undefined && !this.finished.has(fast.index)) {
+      this.templateData = data;
+      const piece = this.streamOf(fast.index).push(fast.content);
+      if (isEmptyPiece(piece)) return '';
+      const next = JSON.stringify(applyPiece({}, piece, false));
+      return `data: ${data.slice(0, fast.start)}"delta":${next}${data.slice(fast.end)}\n\n`;
+    }
     let obj: unknown;
     try {
       obj = JSON.parse(data);
@@ -91,39 +100,26 @@ export class SseRewriter {
       return raw + sep;
     }
     if (!isObject(obj) || !Array.isArray(obj['choices'])) return raw + sep;
-    const choices = obj['choices'] as unknown[];
-    return this.contentOnly(data, obj, choices) ?? this.rewrite(obj, choices);
-  }
-
-  /**
-   * The common event (one choice whose delta is only `content`, not finishing) without
-   * re-serialising the whole chunk: the delta literal is replaced in the engine's own text.
-   * Undefined when the event is not of that form (the general path handles it).
-   */
-  private contentOnly(data: string, obj: Json, choices: unknown[]): string | undefined {
-    const choice = choices.length === 1 ? choices[0] : undefined;
-    if (!isObject(choice) || choice['finish_reason'] != null) return undefined;
-    const delta = choice['delta'];
-    if (!isObject(delta)) return undefined;
-    const content = delta['content'];
-    if (typeof content !== 'string' || content.length === 0) return undefined;
-    for (const k in delta) if (k !== 'content') return undefined;
-    const index = typeof choice['index'] === 'number' ? choice['index'] : 0;
-    if (this.finished.has(index)) return undefined;
-    const old = `"delta":{"content":${JSON.stringify(content)}}`;
-    const at = data.indexOf(old);
-    if (at < 0) return undefined;
-    if (this.templateOwner !== obj['id']) this.keepTemplate(obj);
-    const piece = this.streamOf(index).push(content);
-    if (isEmptyPiece(piece)) return '';
-    const next = JSON.stringify(applyPiece({}, piece, false));
-    return `data: ${data.slice(0, at)}"delta":${next}${data.slice(at + old.length)}\n\n`;
+    return this.rewrite(obj, obj['choices'] as unknown[]);
   }
 
   private keepTemplate(obj: Json): void {
     const { choices: _c, usage: _u, ...template } = obj;
     this.template = template;
-    this.templateOwner = obj['id'];
+    this.templateData = undefined;
+  }
+
+  /** The chunk fields (id, model, …) for events collie adds, from the latest engine chunk. */
+  private chunkTemplate(): Json {
+    if (this.templateData !== undefined) {
+      try {
+        const obj: unknown = JSON.parse(this.templateData);
+        if (isObject(obj)) this.keepTemplate(obj);
+      } catch {
+        this.templateData = undefined;
+      }
+    }
+    return this.template;
   }
 
   private streamOf(index: number): ChoiceStream {
@@ -177,7 +173,7 @@ export class SseRewriter {
       const piece = stream.finish();
       if (isEmptyPiece(piece)) continue;
       const delta = applyPiece({}, piece, false);
-      const chunk = { ...this.template, choices: [{ index, delta, finish_reason: null }] };
+      const chunk = { ...this.chunkTemplate(), choices: [{ index, delta, finish_reason: null }] };
       out += `data: ${JSON.stringify(chunk)}\n\n`;
     }
     return out;

@@ -190,3 +190,24 @@ void test('an engine escaping differently (\\u00e9, \\/) takes the general path 
   assert.equal(out.reasoning, 'café');
   assert.equal(out.content.get(0), 'olé');
 });
+
+void test('fast path: engine layouts (vLLM, llama.cpp, SGLang nulls) all give the same deltas', () => {
+  const layouts = [
+    (c: string) =>
+      `{"id":"x","model":"m","choices":[{"index":0,"delta":{"content":${JSON.stringify(c)}},"logprobs":null,"finish_reason":null}]}`,
+    (c: string) =>
+      `{"choices":[{"finish_reason":null,"index":0,"delta":{"content":${JSON.stringify(c)}}}],"created":1,"id":"x","model":"m","object":"chat.completion.chunk"}`,
+    (c: string) =>
+      `{"id":"x","choices":[{"index":0,"delta":{"role":null,"content":${JSON.stringify(c)},"reasoning_content":null,"tool_calls":null},"logprobs":null,"finish_reason":null,"matched_stop":null}],"usage":null}`,
+  ];
+  const text = `<think>a "quoted" \\ thought</think>é ${CALL}`;
+  for (const layout of layouts) {
+    let input = '';
+    for (let i = 0; i < text.length; i += 3) input += `data: ${layout(text.slice(i, i + 3))}\n\n`;
+    input += 'data: [DONE]\n\n';
+    const out = read(feed(new SseRewriter(parsers()), input, 11));
+    assert.equal(out.reasoning, 'a "quoted" \\ thought');
+    assert.equal(out.content.get(0), 'é ');
+    assert.equal(out.calls.length >= 1, true);
+  }
+});
