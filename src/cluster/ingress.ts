@@ -19,6 +19,8 @@ import { inferenceRoutes } from '../routes/inference';
 import { publicRoutes } from '../routes/public';
 import { workersRoutes } from '../routes/workers';
 import { adminRoutes } from '../routes/admin';
+import { parseRoutes } from '../routes/parse';
+import { createResponseParserStage } from '../parsers/response/stage';
 import { tokenizeRoutes } from '../routes/tokenize';
 import { tokenizersRoutes } from '../routes/tokenizers';
 import { wasmRoutes } from '../routes/wasm';
@@ -31,7 +33,7 @@ import { createOutcomeReporter } from '../core/outcome-reporter';
 import { createProbeGate } from '../core/probe-gate';
 import { createSharedPrefixRouting } from '../routing/prefix-routing';
 import type { RouteContext } from '../routes/context';
-import type { PipelineDeps } from '../dispatch';
+import type { PipelineDeps, Stage } from '../dispatch';
 
 export interface Ingress {
   readonly port: number;
@@ -49,6 +51,12 @@ export interface Ingress {
  * One ingress process's serving stack: replica of the shared state, policies, upstream
  * pools, the uWS listener. Identical in every process of the cluster.
  */
+/** The pipeline stages of every inference route (response-path parsers when configured). */
+function responseStages(config: GatewayConfig, logger: Logger): Stage[] {
+  const parsers = createResponseParserStage(config.parsers, logger);
+  return parsers ? [parsers] : [];
+}
+
 export async function startIngress(opts: {
   config: GatewayConfig;
   bus: StateBus;
@@ -146,7 +154,7 @@ export async function startIngress(opts: {
     loads,
     engines,
     dispatch,
-    stages: [],
+    stages: responseStages(config, logger),
     config,
     logger,
     clock,
@@ -170,6 +178,7 @@ export async function startIngress(opts: {
     ...inferenceRoutes(ctx),
     ...workersRoutes(ctx),
     ...adminRoutes(ctx),
+    ...parseRoutes(ctx),
     ...tokenizeRoutes(ctx, tokenizers.replica),
     ...tokenizersRoutes(ctx),
     ...wasmRoutes(ctx),

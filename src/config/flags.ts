@@ -7,6 +7,7 @@ import { OPS_FLAGS } from './flags-ops';
 import { SERVING_FLAGS } from './flags-serving';
 import { TOKENIZER } from './flags-tokenizer';
 import { WASM_FLAGS } from './flags-wasm';
+import { PARSERS } from './flags-parsers';
 import { computed, flagsOf, type FlagSpec } from './schema';
 import {
   implementedPolicy,
@@ -146,6 +147,7 @@ export const LAUNCH_SCHEMA = {
   ...SERVING_FLAGS,
   tokenizer: TOKENIZER,
   wasm: WASM_FLAGS,
+  parsers: PARSERS,
   /** Random per start; names this instance's participants on shared buses. */
   instanceId: computed(() => uuidv7()),
 };

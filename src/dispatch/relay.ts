@@ -25,6 +25,8 @@ export interface RelayHooks {
   onFirstByte?: () => void;
   /** A streamed 2xx chunk; returns what to send (may be empty). */
   onChunk?: (chunk: Buffer) => Buffer;
+  /** A streamed 2xx answer ended; returns last bytes to send before the stream closes. */
+  onStreamEnd?: () => Buffer | undefined;
   /** A buffered 2xx answer before it is sent; may reshape it or throw a GatewayError. */
   onAnswer?: (reply: BufferedReply) => BufferedReply;
 }
@@ -127,7 +129,8 @@ class Relay implements ExchangeHandler {
   onEnd(): void {
     const { sink } = this.r;
     if (this.streaming) {
-      sink.end();
+      const tail = this.hooks.onStreamEnd?.();
+      sink.end(tail !== undefined && tail.length > 0 ? tail : undefined);
       return this.finish({ kind: 'relayed', status: this.status });
     }
     const body =

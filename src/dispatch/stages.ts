@@ -14,6 +14,8 @@ export interface DispatchExchange {
   readonly endpoint: Endpoint;
   readonly stream: boolean;
   readonly upstreamPath: string;
+  /** The request body as the route parsed it (absent where the route forwards bytes unparsed). */
+  readonly json?: Readonly<Record<string, unknown>>;
   /** Bytes sent to the engine; a stage may rewrite them before routing. */
   body: Buffer | string;
   /** Monotonic ms when the pipeline started. */
@@ -40,6 +42,8 @@ export interface DispatchResult {
  *  - afterSelection: sees each attempt's decision (adds headers, PD pairing…);
  *  - onAnswer: a buffered 2xx answer, may reshape it (rerank) or throw;
  *  - onChunk: each streamed 2xx chunk, returns what to send;
+ *  - onStreamEnd: the streamed 2xx answer ended; returns last bytes to send (flushes what an
+ *    onChunk stage held back), before the stream closes;
  *  - onComplete: once, after the response ended (also on errors).
  * Stages run in array order at every point.
  */
@@ -49,6 +53,7 @@ export interface Stage {
   afterSelection?(x: DispatchExchange, sel: Selection): void;
   onAnswer?(x: DispatchExchange, sel: Selection, reply: BufferedReply): BufferedReply;
   onChunk?(x: DispatchExchange, sel: Selection, chunk: Buffer): Buffer;
+  onStreamEnd?(x: DispatchExchange, sel: Selection): Buffer | undefined;
   onComplete?(x: DispatchExchange, result: DispatchResult): void;
 }
 
@@ -58,6 +63,7 @@ export interface StagePlan {
   readonly afterSelection: readonly Stage[];
   readonly onAnswer: readonly Stage[];
   readonly onChunk: readonly Stage[];
+  readonly onStreamEnd: readonly Stage[];
   readonly onComplete: readonly Stage[];
 }
 
@@ -67,6 +73,7 @@ export function planStages(stages: readonly Stage[]): StagePlan {
     afterSelection: stages.filter((s) => s.afterSelection !== undefined),
     onAnswer: stages.filter((s) => s.onAnswer !== undefined),
     onChunk: stages.filter((s) => s.onChunk !== undefined),
+    onStreamEnd: stages.filter((s) => s.onStreamEnd !== undefined),
     onComplete: stages.filter((s) => s.onComplete !== undefined),
   };
 }
@@ -78,7 +85,9 @@ export function stageHooks(
   sel: Selection,
   base: RelayHooks,
 ): RelayHooks {
-  if (plan.onAnswer.length === 0 && plan.onChunk.length === 0) return base;
+  if (plan.onAnswer.length === 0 && plan.onChunk.length === 0 && plan.onStreamEnd.length === 0) {
+    return base;
+  }
   const hooks: RelayHooks = { ...base };
   if (plan.onAnswer.length > 0) {
     hooks.onAnswer = (reply) => {
@@ -92,6 +101,16 @@ export function stageHooks(
       let c = chunk;
       for (const s of plan.onChunk) c = s.onChunk?.(x, sel, c) ?? c;
       return c;
+    };
+  }
+  if (plan.onStreamEnd.length > 0) {
+    hooks.onStreamEnd = () => {
+      const parts: Buffer[] = [];
+      for (const s of plan.onStreamEnd) {
+        const b = s.onStreamEnd?.(x, sel);
+        if (b !== undefined && b.length > 0) parts.push(b);
+      }
+      return parts.length === 1 ? parts[0] : parts.length > 0 ? Buffer.concat(parts) : undefined;
     };
   }
   return hooks;

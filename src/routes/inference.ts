@@ -64,6 +64,7 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext, stages: StageP
         model,
         endpoint: spec.endpoint,
         stream: body['stream'] === true,
+        json: body,
         upstreamPath: spec.upstreamPath,
         body: alias ? JSON.stringify({ ...body, model }) : raw,
         startedMs,

@@ -9,11 +9,18 @@ export interface ReasoningVector {
   readonly text: string;
   /** SMG's complete-parse result, or `error` where SMG fails. */
   readonly expect: ReasoningResult | 'error';
-  /** false where SMG's streaming parse disagrees with its complete parse for this input. */
+  /**
+   * false where the streamed result cannot equal the complete parse with bounded memory (text
+   * before a later start token, SMG's 4 MiB error which streaming applies per held buffer). SMG's
+   * own streaming also disagrees there; collie's streaming matches the complete parse elsewhere,
+   * trimming included.
+   */
   readonly streamAgrees?: boolean;
 }
 
 export interface ReasoningParserVectors {
   readonly parser: string;
   readonly vectors: readonly ReasoningVector[];
+  /** Text that puts the parser into reasoning (for the bounded-memory check); '' when always in reasoning. */
+  readonly opening: string;
 }

@@ -66,6 +66,8 @@ const SAMPLES: Readonly<Record<string, string[]>> = {
   '--tls-cert-path': [path.join(TLS_DIR, 'b.crt')],
   '--tls-key-path': [path.join(TLS_DIR, 'b.key')],
   '--otlp-traces-endpoint': ['127.0.0.1:4318'],
+  '--tool-call-parser': ['qwen'],
+  '--reasoning-parser': ['qwen3'],
 };
 
 function candidates(f: FlagSpec): string[][] {

@@ -315,4 +315,27 @@ describe('dispatch pipeline', () => {
     assert.equal(sink.body, 'XY');
     assert.ok(s.log.includes('first-byte'));
   });
+
+  test('onStreamEnd stages send what onChunk held back, once, before the stream closes', async () => {
+    const s = setup();
+    s.engines.script('w0', { kind: 'stream', chunks: ['ab', 'cd'] });
+    let held = '';
+    let ends = 0;
+    const holdLast: Stage = {
+      name: 'hold-last',
+      onChunk: (_x, _sel, c) => {
+        const text = held + c.toString();
+        held = text.slice(-1);
+        return Buffer.from(text.slice(0, -1));
+      },
+      onStreamEnd: () => {
+        ends++;
+        return Buffer.from(`${held}!`);
+      },
+    };
+    const sink = new FakeSink();
+    await run(s, sink, [holdLast], true);
+    assert.equal(sink.body, 'abcd!');
+    assert.equal(ends, 1);
+  });
 });

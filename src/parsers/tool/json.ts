@@ -1,0 +1,137 @@
+/**
+ * `json` (SMG's JsonParser): the first balanced `{…}` or `[…]` in the text that is valid JSON is
+ * the call (an object) or the calls (an array of objects). Each object needs a string `name`
+ * (or, when `name` is absent, `function`); its `arguments` (or, when absent, `parameters`,
+ * default `{}`) is re-serialised. Objects without a name are skipped, but the JSON is still cut
+ * out of the normal text, which is the text before and after it. Unknown names are kept.
+ *
+ * The search mirrors SMG's scanner exactly: a `"` anywhere — also in prose — toggles "in string"
+ * (brackets inside are ignored); a backslash escapes the next character only inside a string; a
+ * mismatched or unmatched closing bracket abandons the candidate; an invalid candidate is
+ * skipped and the search goes on after it.
+ */
+import {
+  getField,
+  parseWithStream,
+  rustTrim,
+  serializeJson,
+  StepBuilder,
+  tryParseJson,
+} from './common';
+import type { JsonValue } from './common';
+import type { ToolCall, ToolParser, ToolSpec, ToolStreamParser, ToolStreamStep } from './types';
+
+function callFromObject(obj: JsonValue): ToolCall | undefined {
+  const nameField = getField(obj, 'name') ?? getField(obj, 'function');
+  if (typeof nameField !== 'string') return undefined;
+  const args = getField(obj, 'arguments') ?? getField(obj, 'parameters');
+  return { name: nameField, arguments: args === undefined ? '{}' : serializeJson(args) };
+}
+
+/** Calls in a parsed JSON value: one object or an array of objects (others are skipped). */
+export function callsFromJsonValue(value: JsonValue): ToolCall[] {
+  const items = Array.isArray(value) ? value : [value];
+  const calls: ToolCall[] = [];
+  for (const item of items) {
+    const c = callFromObject(item);
+    if (c !== undefined) calls.push(c);
+  }
+  return calls;
+}
+
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+
+function createJsonStream(): ToolStreamParser {
+  const out = new StepBuilder();
+  let buf = ''; // text from the candidate's start (or unscanned text)
+  let pos = 0; // next index of buf to scan
+  let start = -1; // candidate start in buf
+  let inString = false;
+  let escape = false;
+  let stack: number[] = [];
+  let found = false;
+
+  /** Abandon the candidate: everything scanned so far is normal text. */
+  function flushScanned(): void {
+    out.text(buf.slice(0, pos));
+    buf = buf.slice(pos);
+    pos = 0;
+  }
+
+  function close(i: number, c: number): void {
+    const open = stack.pop();
+    if (open === undefined) {
+      start = -1;
+      return;
+    }
+    if ((open === OPEN_BRACE) !== (c === 0x7d)) {
+      start = -1;
+      stack = [];
+      return;
+    }
+    if (stack.length > 0 || start < 0) return;
+    const value = tryParseJson(buf.slice(start, i + 1));
+    if (value === undefined) {
+      start = -1;
+      return;
+    }
+    out.text(buf.slice(0, start));
+    for (const call of callsFromJsonValue(value)) out.call(call);
+    buf = buf.slice(i + 1);
+    pos = 0;
+    found = true;
+  }
+
+  function scan(): void {
+    for (; pos < buf.length && !found; pos++) {
+      const c = buf.charCodeAt(pos);
+      if (escape) escape = false;
+      else if (c === 0x5c && inString) escape = true;
+      else if (c === 0x22) inString = !inString;
+      else if (inString) continue;
+      else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        if (start < 0) {
+          out.text(buf.slice(0, pos));
+          buf = buf.slice(pos);
+          pos = 0;
+          start = 0;
+        }
+        stack.push(c);
+      } else if (c === 0x7d || c === 0x5d) {
+        close(pos, c);
+        if (found) pos = -1; // buf was cut: resume at 0 after the loop's increment
+      }
+    }
+    if (found) {
+      out.text(buf);
+      buf = '';
+      pos = 0;
+    } else if (start < 0) flushScanned();
+  }
+
+  function step(chunk: string, final: boolean): ToolStreamStep {
+    if (found) out.text(chunk);
+    else {
+      buf += chunk;
+      scan();
+      if (final) {
+        out.text(buf);
+        buf = '';
+      }
+    }
+    return out.take();
+  }
+
+  return { push: (c) => step(c, false), finish: () => step('', true) };
+}
+
+export const jsonParser: ToolParser = {
+  name: 'json',
+  parse: (text: string, _tools: readonly ToolSpec[]) => parseWithStream(createJsonStream(), text),
+  stream: () => createJsonStream(),
+  hasMarkers(text) {
+    const t = rustTrim(text);
+    return t.startsWith('[') || t.startsWith('{');
+  },
+};

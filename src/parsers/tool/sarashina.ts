@@ -1,0 +1,178 @@
+/**
+ * `sarashina` (SoftBank Sarashina), SMG's `SarashinaParser`: a Python-literal list of dicts,
+ * after an optional `<|tool_calls|>` marker (usually stripped by detokenisation):
+ *
+ *   <|tool_calls|>[{'name': 'get_weather', 'arguments': {'city': 'Tokyo'}}]
+ *
+ * - the payload is the first `[`/`{` after the marker (without a marker: only when nothing but
+ *   whitespace precedes it) up to its balanced closing bracket (quotes `'`/`"` and escapes
+ *   skipped); a single dict counts as a one-element list;
+ * - each dict with a string `name` is a call; `arguments` (any value) is serialised, `{}` when
+ *   absent; the payload must parse as Python literals, else there is no call;
+ * - with calls, normal text is the text before the marker plus the text after the payload;
+ *   without, the whole text minus the marker; either way trimmed.
+ *
+ * Known divergence while streaming: a bare (marker-less) list is final once it closes, even if a
+ * `<|tool_calls|>` marker follows later (the complete parse would then use the marked payload).
+ */
+import type { ToolCall, ToolParser, ToolStreamParser, ToolStreamStep } from './types';
+import { serializeJson, type JsonValue } from './common/json';
+import { partialMarkerSuffix } from './common/markers';
+import { parseWithStream, StepBuilder } from './common/stream';
+import { isRustWhitespaceCode } from './common/text';
+import { TrimFilter } from './common/text-filters';
+import { parsePythonLiteral, PythonSyntaxError } from './python-literal';
+
+const MARKER = '<|tool_calls|>';
+
+/** Finds the balanced end of the bracket at `buf[0]`, resumably (SMG's `find_balanced_end`). */
+class BalancedEnd {
+  private i = 0;
+  private depth = 0;
+  private quote = 0;
+  private escaped = false;
+
+  scan(buf: string): number {
+    const open = buf.charCodeAt(0);
+    const close = open === 0x5b ? 0x5d : 0x7d;
+    for (; this.i < buf.length; this.i++) {
+      const c = buf.charCodeAt(this.i);
+      if (this.quote !== 0) {
+        if (this.escaped) this.escaped = false;
+        else if (c === 0x5c) this.escaped = true;
+        else if (c === this.quote) this.quote = 0;
+      } else if (c === 0x27 || c === 0x22) this.quote = c;
+      else if (c === open) this.depth++;
+      else if (c === close && --this.depth === 0) return ++this.i;
+    }
+    return -1;
+  }
+}
+
+function pythonValue(payload: string): JsonValue | undefined {
+  try {
+    return parsePythonLiteral(payload);
+  } catch (e) {
+    if (e instanceof PythonSyntaxError) return undefined;
+    throw e;
+  }
+}
+
+/** SMG's `parse_payload`: the calls of a balanced payload ([] when it is not a tool-call list). */
+export function sarashinaCalls(payload: string): ToolCall[] {
+  const value = pythonValue(payload);
+  const items = Array.isArray(value) ? value : value instanceof Map ? [value] : [];
+  const calls: ToolCall[] = [];
+  for (const item of items) {
+    if (!(item instanceof Map)) continue;
+    const name = item.get('name');
+    if (typeof name !== 'string') continue;
+    const args = item.get('arguments');
+    calls.push({ name, arguments: args === undefined ? '{}' : serializeJson(args) });
+  }
+  return calls;
+}
+
+type State = 'start' | 'text' | 'afterMarker' | 'payload' | 'done';
+
+function createSarashinaStream(): ToolStreamParser {
+  const out = new StepBuilder();
+  const normal = new TrimFilter();
+  let state: State = 'start';
+  let buf = '';
+  let gap = ''; // text between the marker and the payload: dropped if calls are found
+  const scanner = new BalancedEnd();
+
+  const emit = (s: string): void => out.text(normal.push(s));
+
+  /** One transition; false when more input is needed. */
+  const advance = (final: boolean): boolean => {
+    switch (state) {
+      case 'start': {
+        let i = 0;
+        while (i < buf.length && isRustWhitespaceCode(buf.charCodeAt(i))) i++;
+        if (i === buf.length && !final) return false;
+        const c = buf.charCodeAt(i);
+        if (!buf.includes(MARKER) && (c === 0x5b || c === 0x7b)) {
+          emit(buf.slice(0, i));
+          buf = buf.slice(i);
+          state = 'payload';
+        } else state = 'text';
+        return true;
+      }
+      case 'text': {
+        const m = buf.indexOf(MARKER);
+        if (m < 0) {
+          const hold = final ? 0 : partialMarkerSuffix(buf, [MARKER]);
+          emit(buf.slice(0, buf.length - hold));
+          buf = buf.slice(buf.length - hold);
+          return false;
+        }
+        emit(buf.slice(0, m));
+        buf = buf.slice(m + MARKER.length);
+        state = 'afterMarker';
+        return true;
+      }
+      case 'afterMarker': {
+        let i = 0;
+        while (i < buf.length && buf[i] !== '[' && buf[i] !== '{') i++;
+        gap += buf.slice(0, i);
+        buf = buf.slice(i);
+        if (buf === '') {
+          if (final) return noCall();
+          return false;
+        }
+        state = 'payload';
+        return true;
+      }
+      case 'payload': {
+        const end = scanner.scan(buf);
+        if (end < 0) return final ? noCall() : false;
+        const calls = sarashinaCalls(buf.slice(0, end));
+        if (calls.length === 0) return noCall();
+        for (const c of calls) out.call(c);
+        gap = '';
+        buf = buf.slice(end);
+        state = 'done';
+        return true;
+      }
+      case 'done':
+        emit(buf);
+        buf = '';
+        return false;
+    }
+  };
+
+  /** No call: everything held (minus the marker) is normal text, and so is the rest. */
+  const noCall = (): boolean => {
+    emit(gap + buf);
+    gap = '';
+    buf = '';
+    state = 'done';
+    return true;
+  };
+
+  const step = (chunk: string, final: boolean): ToolStreamStep => {
+    buf += chunk;
+    while (advance(final));
+    if (final) out.text(normal.end());
+    return out.take();
+  };
+
+  return { push: (chunk) => step(chunk, false), finish: () => step('', true) };
+}
+
+export const sarashinaParser: ToolParser = {
+  name: 'sarashina',
+  parse: (text) => parseWithStream(createSarashinaStream(), text),
+  stream: () => createSarashinaStream(),
+  hasMarkers: (text) => {
+    if (text.includes(MARKER)) return true;
+    let i = 0;
+    while (i < text.length && isRustWhitespaceCode(text.charCodeAt(i))) i++;
+    if (text[i] !== '[') return false;
+    i++;
+    while (i < text.length && isRustWhitespaceCode(text.charCodeAt(i))) i++;
+    return text[i] === '{';
+  },
+};

@@ -1,0 +1,3 @@
+import { thinkTagVectors } from './think-tags';
+
+export default thinkTagVectors('base', '<think>', '</think>', false);

@@ -1,0 +1,3 @@
+import { thinkTagVectors } from './think-tags';
+
+export default thinkTagVectors('deepseek_r1', '<think>', '</think>', true);

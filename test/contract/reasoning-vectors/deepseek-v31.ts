@@ -1,0 +1,3 @@
+import { thinkTagVectors } from './think-tags';
+
+export default thinkTagVectors('deepseek_v31', '<think>', '</think>', false);

@@ -1,0 +1,3 @@
+import { thinkTagVectors } from './think-tags';
+
+export default thinkTagVectors('qwen3', '<think>', '</think>', false);

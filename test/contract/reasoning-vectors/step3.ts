@@ -1,0 +1,3 @@
+import { thinkTagVectors } from './think-tags';
+
+export default thinkTagVectors('step3', '<think>', '</think>', true);
