@@ -115,7 +115,7 @@ test('real loader: an official-layout directory via COLLIE_UWS_PATH, an installe
     fs.symlinkSync(REAL, path.join(official, name));
     const viaEnv = probe({ COLLIE_UWS_PATH: official });
     assert.equal(viaEnv.code, 0, viaEnv.out);
-    assert.equal(JSON.parse(viaEnv.out).source, 'COLLIE_UWS_PATH');
+    assert.equal((JSON.parse(viaEnv.out) as { source: string }).source, 'COLLIE_UWS_PATH');
 
     const broken = path.join(dir, 'broken');
     fs.mkdirSync(broken);
@@ -131,11 +131,19 @@ test('real loader: an official-layout directory via COLLIE_UWS_PATH, an installe
     fs.writeFileSync(path.join(pkg, 'package.json'), '{"name":"uWebSockets.js","main":"uws.js"}');
     fs.symlinkSync(REAL, path.join(pkg, name));
     const viaPkg = probe({ NODE_PATH: nm });
-    assert.equal(JSON.parse(viaPkg.out).source, OFFICIAL_PACKAGE, viaPkg.out);
+    assert.equal(
+      (JSON.parse(viaPkg.out) as { source: string }).source,
+      OFFICIAL_PACKAGE,
+      viaPkg.out,
+    );
     fs.rmSync(path.join(pkg, name));
     fs.writeFileSync(path.join(pkg, name), 'garbage');
     const fallback = probe({ NODE_PATH: nm });
-    assert.equal(JSON.parse(fallback.out).source, FALLBACK_PACKAGE, fallback.out);
+    assert.equal(
+      (JSON.parse(fallback.out) as { source: string }).source,
+      FALLBACK_PACKAGE,
+      fallback.out,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
