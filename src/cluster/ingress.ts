@@ -17,6 +17,7 @@ import { workersRoutes } from '../routes/workers';
 import { adminRoutes } from '../routes/admin';
 import { tokenizeRoutes } from '../routes/tokenize';
 import { tokenizersRoutes } from '../routes/tokenizers';
+import { haRoutes } from '../routes/ha';
 import { startIngressTokenizers } from '../tokenizer/ingress';
 import type { RpcClient } from './rpc';
 import type { GatewayMetrics } from '../metrics';
@@ -150,6 +151,7 @@ export async function startIngress(opts: {
     ...adminRoutes(ctx),
     ...tokenizeRoutes(ctx, tokenizers.replica),
     ...tokenizersRoutes(ctx),
+    ...haRoutes(ctx),
   ])
     table.add(r);
   const server = createHttpServer(table, {

@@ -19,6 +19,9 @@ import { startLoadMonitor } from './load-monitor';
 import { createEngineClients } from '../dispatch/engine-client';
 import { TokenizerRegistry, validateTokenizerFile } from './tokenizer-registry';
 import { handleTokenizersCall } from './tokenizers-api';
+import type { Mesh } from '../ha/mesh';
+import { handleHaCall, meshDisabledReply, type HaCall, type HaView } from '../ha/ha-api';
+import type { Reply } from '../errors/gateway-error';
 
 export interface ControlPlane {
   readonly registry: WorkerRegistry;
@@ -60,6 +63,10 @@ export function startControlPlane(opts: {
   logger: Logger;
   metrics: GatewayMetrics;
   clock?: Clock;
+  /** The cluster over Redis (--redis-url): answers /ha/*. */
+  mesh?: Mesh;
+  /** POST /ha/shutdown: this instance's graceful stop (default: SIGTERM to itself). */
+  requestShutdown?: () => void;
 }): ControlPlane {
   const { config, logger, metrics } = opts;
   const clock = opts.clock ?? systemClock;
@@ -124,7 +131,18 @@ export function startControlPlane(opts: {
     tokenizers.sweep();
   }, 60_000).unref();
 
-  const handle = createControlServer(controlHandlers({ admission, manager, tokenizers, breakers }));
+  const mesh = opts.mesh;
+  const view: HaView = {
+    workers: () => registry.list(),
+    defaultPolicy: config.policy,
+    shutdown: opts.requestShutdown ?? (() => process.kill(process.pid, 'SIGTERM')),
+  };
+  const ha = mesh
+    ? (call: HaCall) => handleHaCall(mesh, view, call)
+    : () => Promise.resolve(meshDisabledReply());
+  const handle = createControlServer(
+    controlHandlers({ admission, manager, tokenizers, breakers, ha }),
+  );
 
   return {
     registry,
@@ -157,8 +175,9 @@ function controlHandlers(deps: {
   manager: WorkerManager;
   tokenizers: TokenizerRegistry;
   breakers: CircuitBreakers;
+  ha: (call: HaCall) => Promise<Reply>;
 }): ControlHandlers {
-  const { admission, manager, tokenizers, breakers } = deps;
+  const { admission, manager, tokenizers, breakers, ha } = deps;
   return {
     admit: ({ ticket }, peer) => admission.admit(peer, ticket),
     'admit-cancel': ({ ticket }, peer) => {
@@ -176,5 +195,6 @@ function controlHandlers(deps: {
       return DONE;
     },
     'sync:tokenizers': syncHandler(tokenizers.replicated),
+    ha: (call) => ha(call),
   };
 }

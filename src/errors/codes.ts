@@ -16,6 +16,7 @@
  *  - tokenizer_job:     {"id","status":"failed","message"} (POST /v1/tokenizers refusals)
  *  - tokenizer_removal: {"success":false,"message"} (DELETE /v1/tokenizers/{id})
  *  - parser:    {"error":<message>,"success":false} (/parse/*, §8)
+ *  - ha:        {"error":<message>} (/ha/*, §5.13)
  */
 export const ERROR_SHAPES = [
   'router',
@@ -29,6 +30,7 @@ export const ERROR_SHAPES = [
   'tokenizer_job',
   'tokenizer_removal',
   'parser',
+  'ha',
 ] as const;
 
 export type ErrorShape = (typeof ERROR_SHAPES)[number];
@@ -118,6 +120,14 @@ export const ERROR_CODES = {
   unknown_reasoning_parser: { status: 400, shape: 'parser' },
   tool_call_parse_failed: { status: 400, shape: 'parser' },
   reasoning_parse_failed: { status: 400, shape: 'parser' },
+  // cluster over Redis (/ha/*, §5.13)
+  mesh_not_enabled: { status: 503, shape: 'ha' },
+  ha_not_found: { status: 404, shape: 'ha' },
+  ha_bad_request: { status: 400, shape: 'ha' },
+  /** collie: a write while Redis is unreachable (SMG's mesh had no such state). */
+  ha_store_unavailable: { status: 503, shape: 'ha' },
+  /** collie: the cluster-wide limit of POST /ha/rate-limit (Retry-After in seconds). */
+  global_rate_limit_exceeded: { status: 429, shape: 'router' },
 } as const satisfies Record<string, ErrorRow>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

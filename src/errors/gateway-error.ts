@@ -98,6 +98,8 @@ export function errorReply(err: unknown): Reply {
       return json({ success: false, message });
     case 'parser':
       return json({ error: message, success: false });
+    case 'ha':
+      return json({ error: message });
   }
 }
 

@@ -67,6 +67,8 @@ function expected(code: ErrorCode, row: ErrorRow, status: number): Omit<Reply, '
       return { headers: [JSON_CT], body: `{"success":false,"message":${m}}` };
     case 'parser':
       return { headers: [JSON_CT], body: `{"error":${m},"success":false}` };
+    case 'ha':
+      return { headers: [JSON_CT], body: `{"error":${m}}` };
     default: {
       const unhandled: never = row;
       throw new Error(`shape without an expectation: ${JSON.stringify(unhandled)}`);
