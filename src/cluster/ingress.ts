@@ -18,6 +18,7 @@ import { adminRoutes } from '../routes/admin';
 import { tokenizeRoutes } from '../routes/tokenize';
 import { tokenizersRoutes } from '../routes/tokenizers';
 import { haRoutes } from '../routes/ha';
+import { createGlobalLimiter } from '../ha/global-limit';
 import { startIngressTokenizers } from '../tokenizer/ingress';
 import type { RpcClient } from './rpc';
 import type { GatewayMetrics } from '../metrics';
@@ -121,6 +122,10 @@ export async function startIngress(opts: {
     now: () => clock.monotonic(),
     blockSize: config.cacheAware.blockSize,
   };
+  const globalLimit =
+    config.redisUrl !== undefined
+      ? createGlobalLimiter({ url: config.redisUrl, processes: config.ingressProcesses, logger })
+      : undefined;
   const ctx: RouteContext = {
     router,
     loads,
@@ -138,6 +143,7 @@ export async function startIngress(opts: {
     outcomes,
     admitProbe: (w) => probeGate.tryEnter(w),
     ...(prefix ? { prefix } : {}),
+    ...(globalLimit ? { globalLimit } : {}),
   };
   // Per-process in-flight gauge, read at scrape time; the primary's scrape sums the processes.
   opts.metrics.sampleRequestsActive(function* () {
@@ -189,6 +195,7 @@ export async function startIngress(opts: {
       await tokenizers.close();
       deadlines.close();
       await engines.close();
+      await globalLimit?.close();
     },
   };
 }

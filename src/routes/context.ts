@@ -11,6 +11,7 @@ import type { Rng } from '../util/rng';
 import type { OutcomeReporter } from '../core/outcome-reporter';
 import type { Worker } from '../core/worker';
 import type { SharedPrefixRouting } from '../routing/prefix-routing';
+import type { GlobalLimiter } from '../ha/global-limit';
 
 /** Everything a route handler may use; built once per ingress process. */
 export interface RouteContext {
@@ -38,4 +39,6 @@ export interface RouteContext {
   readonly admitProbe: (w: Worker) => (() => void) | undefined;
   /** The shared prefix index (cache_aware only). */
   readonly prefix?: SharedPrefixRouting;
+  /** The cluster-wide rate limit (with --redis-url). */
+  readonly globalLimit?: GlobalLimiter;
 }

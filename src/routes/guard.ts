@@ -2,6 +2,7 @@ import type { Handler } from '../server/types';
 import type { RouteContext } from './context';
 import { errorReply, GatewayError } from '../errors/gateway-error';
 import type { AdmissionResult } from '../resilience/admission';
+import { withGlobalLimit } from './global-limit-guard';
 
 /** SMG's route groups (§3): public (no auth), protected (data plane), admin (control plane). */
 export type RouteGroup = 'public' | 'protected' | 'admin';
@@ -48,8 +49,8 @@ export function guard(ctx: RouteContext, group: RouteGroup, handler: Handler): H
     case 'public':
       return handler;
     case 'protected': {
-      const admitted =
-        ctx.config.admission.maxConcurrent > 0 ? withAdmission(ctx, handler) : handler;
+      const local = ctx.config.admission.maxConcurrent > 0 ? withAdmission(ctx, handler) : handler;
+      const admitted = ctx.globalLimit ? withGlobalLimit(ctx.globalLimit, local) : local;
       return (req, body, res) => {
         const outcome = ctx.auth.dataPlane(req.headers, req.remoteAddress);
         if (!outcome.ok) {

@@ -20,6 +20,8 @@ const CONTEXT: Readonly<Record<string, { args?: string[]; env?: Env }>> = {
   '--jwt-jwks-uri': { env: { JWT_ISSUER: 'https://e', JWT_AUDIENCE: 'aud' } },
   '--jwt-role-claim': { env: { JWT_ISSUER: 'https://e', JWT_AUDIENCE: 'aud' } },
   '--jwt-role-mapping': { env: { JWT_ISSUER: 'https://e', JWT_AUDIENCE: 'aud' } },
+  '--mesh-server-name': { args: ['--redis-url', 'redis://h:1'] },
+  '--enable-mesh': { args: ['--redis-url', 'redis://h:1'] },
 };
 
 /** Values in a shape the flag accepts. */
