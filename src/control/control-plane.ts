@@ -22,6 +22,7 @@ import { handleTokenizersCall } from './tokenizers-api';
 import type { Mesh } from '../ha/mesh';
 import { handleHaCall, meshDisabledReply, type HaCall, type HaView } from '../ha/ha-api';
 import type { Reply } from '../errors/gateway-error';
+import { startWorkerSync, type WorkerSync } from '../ha/worker-sync';
 
 export interface ControlPlane {
   readonly registry: WorkerRegistry;
@@ -116,13 +117,24 @@ export function startControlPlane(opts: {
   });
   const startupSource = config.tokenizer.startupSource;
   if (startupSource !== undefined) tokenizers.submit(startupSource, startupSource);
+  // with --redis-url, /workers changes and --worker-urls apply to every instance
+  const sync: WorkerSync | undefined = opts.mesh
+    ? startWorkerSync({
+        client: opts.mesh.client,
+        keys: opts.mesh.keys,
+        manager,
+        node: opts.mesh.name,
+        logger,
+      })
+    : undefined;
   const deadlineMs = Date.now() + config.workerStartupTimeoutSecs * 1000;
   const workersDone = Promise.all(
     // SMG: engines given on the command line are called with the gateway's own --api-key
     config.workerUrls.map((url) => {
       const apiKey = config.auth?.apiKey;
-      return manager.register({ url, ...(apiKey !== undefined ? { apiKey } : {}) }, { deadlineMs })
-        .done;
+      const input = { url, ...(apiKey !== undefined ? { apiKey } : {}) };
+      sync?.registered(input);
+      return manager.register(input, { deadlineMs }).done;
     }),
   ).then(() => undefined);
   const startupDone = Promise.all([workersDone, tokenizers.idle()]).then(() => undefined);
@@ -141,7 +153,7 @@ export function startControlPlane(opts: {
     ? (call: HaCall) => handleHaCall(mesh, view, call)
     : () => Promise.resolve(meshDisabledReply());
   const handle = createControlServer(
-    controlHandlers({ admission, manager, tokenizers, breakers, ha }),
+    controlHandlers({ admission, manager, tokenizers, breakers, ha, sync }),
   );
 
   return {
@@ -155,6 +167,7 @@ export function startControlPlane(opts: {
       tokenizers.peerGone(peer);
     },
     close() {
+      sync?.close();
       tokenizers.close();
       stopLoadMonitor();
       admission.close();
@@ -176,8 +189,9 @@ function controlHandlers(deps: {
   tokenizers: TokenizerRegistry;
   breakers: CircuitBreakers;
   ha: (call: HaCall) => Promise<Reply>;
+  sync: WorkerSync | undefined;
 }): ControlHandlers {
-  const { admission, manager, tokenizers, breakers, ha } = deps;
+  const { admission, manager, tokenizers, breakers, ha, sync } = deps;
   return {
     admit: ({ ticket }, peer) => admission.admit(peer, ticket),
     'admit-cancel': ({ ticket }, peer) => {
@@ -188,7 +202,14 @@ function controlHandlers(deps: {
       admission.release(peer);
       return DONE;
     },
-    workers: (call) => Promise.resolve(handleWorkersCall(manager, call)),
+    workers: (call) => {
+      const r = manager.registry;
+      const before =
+        call.id === undefined ? undefined : (r.get(call.id)?.url ?? r.reservedUrl(call.id));
+      const reply = handleWorkersCall(manager, call);
+      sync?.afterCall(call, before, reply);
+      return Promise.resolve(reply);
+    },
     tokenizers: (call) => Promise.resolve(handleTokenizersCall(tokenizers, call)),
     'cb-outcomes': (batch) => {
       breakers.record(batch);

@@ -10,6 +10,8 @@ import { DEFAULT_KEY_PREFIX } from '../state/redis-codec';
  *   <prefix>:{ha}:config-version   integer, INCR on every config write (cheap change check)
  *   <prefix>:{ha}:rate-limit       integer limit_per_second (absent: unlimited)
  *   <prefix>:{ha}:bucket           hash {tokens, ts, win, cnt}: the global token bucket
+ *   <prefix>:{ha}:workers          hash worker URL → JSON entry (registration or tombstone, v)
+ *   <prefix>:{ha}:workers-version  integer, INCR on every accepted worker write
  */
 export interface HaKeys {
   readonly nodes: string;
@@ -18,6 +20,8 @@ export interface HaKeys {
   readonly configVersion: string;
   readonly rateLimit: string;
   readonly bucket: string;
+  readonly workers: string;
+  readonly workersVersion: string;
 }
 
 export function haKeys(prefix: string = DEFAULT_KEY_PREFIX): HaKeys {
@@ -29,5 +33,7 @@ export function haKeys(prefix: string = DEFAULT_KEY_PREFIX): HaKeys {
     configVersion: `${base}:config-version`,
     rateLimit: `${base}:rate-limit`,
     bucket: `${base}:bucket`,
+    workers: `${base}:workers`,
+    workersVersion: `${base}:workers-version`,
   };
 }

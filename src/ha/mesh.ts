@@ -37,6 +37,8 @@ export interface MeshHealth {
 export interface Mesh {
   readonly name: string;
   readonly keys: HaKeys;
+  /** The mesh's connection (commands fail at once while Redis is away). */
+  readonly client: RedisClient;
   health(): MeshHealth;
   nodes(): Promise<readonly NodeInfo[]>;
   getConfig(key: string): Promise<string | undefined>;
@@ -144,6 +146,7 @@ export async function startMesh(o: MeshOptions): Promise<Mesh> {
   return {
     name: o.name,
     keys,
+    client,
     health: () => ({
       connected: ready(),
       ...(lastError !== undefined && !ready() ? { lastError } : {}),

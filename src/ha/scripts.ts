@@ -76,3 +76,23 @@ local b = redis.call('HMGET', KEYS[1], 'win', 'cnt')
 if tonumber(b[1]) ~= tonumber(t[1]) then return 0 end
 return tonumber(b[2]) or 0
 `);
+
+/**
+ * Last writer wins for one worker entry: the write is kept only when its (v, node) is newer
+ * than the stored one's. KEYS: workers hash, workers-version. ARGV: url, entry JSON, v, node.
+ * Returns 1 when written, 0 when a newer entry is stored.
+ */
+export const PUT_WORKER = script(`
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if cur then
+  local ok, e = pcall(cjson.decode, cur)
+  if ok and type(e) == 'table' and tonumber(e.v) then
+    local v = tonumber(e.v)
+    local nv = tonumber(ARGV[3])
+    if v > nv or (v == nv and tostring(e.node) >= ARGV[4]) then return 0 end
+  end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('INCR', KEYS[2])
+return 1
+`);

@@ -40,7 +40,7 @@ const agent = new Agent({ connections: 64 });
 /** GET/POST with a JSON body; never throws on a status. */
 export async function call(
   url: string,
-  method: 'GET' | 'POST' = 'GET',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' = 'GET',
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<JsonReply> {
