@@ -23,6 +23,7 @@ import type { Mesh } from '../ha/mesh';
 import { handleHaCall, meshDisabledReply, type HaCall, type HaView } from '../ha/ha-api';
 import type { Reply } from '../errors/gateway-error';
 import { startWorkerSync, type WorkerSync } from '../ha/worker-sync';
+import { startTokenizerSync, type TokenizerSync } from '../ha/tokenizer-sync';
 
 export interface ControlPlane {
   readonly registry: WorkerRegistry;
@@ -115,8 +116,20 @@ export function startControlPlane(opts: {
     clock,
     validate: validateTokenizerFile,
   });
+  const tokenizerSync: TokenizerSync | undefined = opts.mesh
+    ? startTokenizerSync({
+        client: opts.mesh.client,
+        keys: opts.mesh.keys,
+        registry: tokenizers,
+        node: opts.mesh.name,
+        logger,
+      })
+    : undefined;
   const startupSource = config.tokenizer.startupSource;
-  if (startupSource !== undefined) tokenizers.submit(startupSource, startupSource);
+  if (startupSource !== undefined) {
+    tokenizers.submit(startupSource, startupSource);
+    tokenizerSync?.registered({ name: startupSource, source: startupSource });
+  }
   // with --redis-url, /workers changes and --worker-urls apply to every instance
   const sync: WorkerSync | undefined = opts.mesh
     ? startWorkerSync({
@@ -153,7 +166,7 @@ export function startControlPlane(opts: {
     ? (call: HaCall) => handleHaCall(mesh, view, call)
     : () => Promise.resolve(meshDisabledReply());
   const handle = createControlServer(
-    controlHandlers({ admission, manager, tokenizers, breakers, ha, sync }),
+    controlHandlers({ admission, manager, tokenizers, breakers, ha, sync, tokenizerSync }),
   );
 
   return {
@@ -168,6 +181,7 @@ export function startControlPlane(opts: {
     },
     close() {
       sync?.close();
+      tokenizerSync?.close();
       tokenizers.close();
       stopLoadMonitor();
       admission.close();
@@ -190,8 +204,9 @@ function controlHandlers(deps: {
   breakers: CircuitBreakers;
   ha: (call: HaCall) => Promise<Reply>;
   sync: WorkerSync | undefined;
+  tokenizerSync: TokenizerSync | undefined;
 }): ControlHandlers {
-  const { admission, manager, tokenizers, breakers, ha, sync } = deps;
+  const { admission, manager, tokenizers, breakers, ha, sync, tokenizerSync } = deps;
   return {
     admit: ({ ticket }, peer) => admission.admit(peer, ticket),
     'admit-cancel': ({ ticket }, peer) => {
@@ -210,7 +225,12 @@ function controlHandlers(deps: {
       sync?.afterCall(call, before, reply);
       return Promise.resolve(reply);
     },
-    tokenizers: (call) => Promise.resolve(handleTokenizersCall(tokenizers, call)),
+    tokenizers: (call) => {
+      const before = call.id === undefined ? undefined : tokenizers.find(call.id)?.name;
+      const reply = handleTokenizersCall(tokenizers, call);
+      tokenizerSync?.afterCall(call, before, reply);
+      return Promise.resolve(reply);
+    },
     'cb-outcomes': (batch) => {
       breakers.record(batch);
       return DONE;

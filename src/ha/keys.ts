@@ -12,6 +12,8 @@ import { DEFAULT_KEY_PREFIX } from '../state/redis-codec';
  *   <prefix>:{ha}:bucket           hash {tokens, ts, win, cnt}: the global token bucket
  *   <prefix>:{ha}:workers          hash worker URL → JSON entry (registration or tombstone, v)
  *   <prefix>:{ha}:workers-version  integer, INCR on every accepted worker write
+ *   <prefix>:{ha}:tokenizers       hash tokenizer name → JSON entry (the same way)
+ *   <prefix>:{ha}:tokenizers-version
  */
 export interface HaKeys {
   readonly nodes: string;
@@ -22,6 +24,8 @@ export interface HaKeys {
   readonly bucket: string;
   readonly workers: string;
   readonly workersVersion: string;
+  readonly tokenizers: string;
+  readonly tokenizersVersion: string;
 }
 
 export function haKeys(prefix: string = DEFAULT_KEY_PREFIX): HaKeys {
@@ -35,5 +39,7 @@ export function haKeys(prefix: string = DEFAULT_KEY_PREFIX): HaKeys {
     bucket: `${base}:bucket`,
     workers: `${base}:workers`,
     workersVersion: `${base}:workers-version`,
+    tokenizers: `${base}:tokenizers`,
+    tokenizersVersion: `${base}:tokenizers-version`,
   };
 }

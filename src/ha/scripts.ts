@@ -78,11 +78,11 @@ return tonumber(b[2]) or 0
 `);
 
 /**
- * Last writer wins for one worker entry: the write is kept only when its (v, node) is newer
- * than the stored one's. KEYS: workers hash, workers-version. ARGV: url, entry JSON, v, node.
+ * Last writer wins for one registry entry: the write is kept only when its (v, node) is newer
+ * than the stored one's. KEYS: registry hash, its version counter. ARGV: key, entry JSON, v, node.
  * Returns 1 when written, 0 when a newer entry is stored.
  */
-export const PUT_WORKER = script(`
+export const PUT_ENTRY = script(`
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
 if cur then
   local ok, e = pcall(cjson.decode, cur)

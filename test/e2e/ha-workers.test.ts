@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { startMockEngine, type MockEngine } from '../../src/mock-engine';
 import { redisSkip, startRedisServer, type RedisServer } from '../helpers/redis-server';
 import { call, startInstance, until, type Instance } from '../helpers/ha-cluster';
+import { lenmlFile } from '../unit/tokenizer/native-fixtures';
 
 interface WorkerRow {
   id: string;
@@ -107,6 +108,28 @@ describe('cluster-wide worker registry: two instances', { skip: redisSkip() }, (
       const pb = (await workers(b)).find((w) => w.url === e1.url)?.priority;
       return pa === pb && (pa === 10 || pa === 20) ? true : undefined;
     });
+  });
+
+  test('a tokenizer registered on A is listed and used on B; removed on B, gone on A', async () => {
+    const post = await call(`${a.url}/v1/tokenizers`, 'POST', {
+      name: 'qwen',
+      source: lenmlFile('qwen3'),
+    });
+    assert.equal(post.status, 202);
+    const names = async (inst: Instance): Promise<string[]> =>
+      (await call(`${inst.url}/v1/tokenizers`))
+        .json<{ tokenizers: Array<{ name: string }> }>()
+        .tokenizers.map((t) => t.name);
+    await until('b lists qwen', async () => ((await names(b)).includes('qwen') ? true : undefined));
+    await until('b tokenizes with it', async () => {
+      const r = await call(`${b.url}/v1/tokenize`, 'POST', { model: 'qwen', prompt: 'hello' });
+      return r.status === 200 ? true : undefined;
+    });
+    const del = await call(`${b.url}/v1/tokenizers/qwen`, 'DELETE');
+    assert.equal(del.status, 200);
+    await until('a forgot qwen', async () =>
+      (await names(a)).includes('qwen') ? undefined : true,
+    );
   });
 
   test('a registration made while Redis is down is applied, then reaches B', async () => {
