@@ -19,6 +19,8 @@ import { tokenizeRoutes } from '../routes/tokenize';
 import { tokenizersRoutes } from '../routes/tokenizers';
 import { haRoutes } from '../routes/ha';
 import { createGlobalLimiter } from '../ha/global-limit';
+import { createTenantLimiter } from '../ha/tenant-limits';
+import { tenantUsageStage } from '../routes/tenant-limit-guard';
 import { startIngressTokenizers } from '../tokenizer/ingress';
 import type { RpcClient } from './rpc';
 import type { GatewayMetrics } from '../metrics';
@@ -126,12 +128,20 @@ export async function startIngress(opts: {
     config.redisUrl !== undefined
       ? createGlobalLimiter({ url: config.redisUrl, processes: config.ingressProcesses, logger })
       : undefined;
+  const tenantLimit = config.tenantLimits
+    ? createTenantLimiter({
+        config: config.tenantLimits,
+        processes: config.ingressProcesses,
+        logger,
+        ...(config.redisUrl !== undefined ? { redisUrl: config.redisUrl } : {}),
+      })
+    : undefined;
   const ctx: RouteContext = {
     router,
     loads,
     engines,
     dispatch,
-    stages: [],
+    stages: tenantLimit ? [tenantUsageStage()] : [],
     config,
     logger,
     clock,
@@ -144,6 +154,7 @@ export async function startIngress(opts: {
     admitProbe: (w) => probeGate.tryEnter(w),
     ...(prefix ? { prefix } : {}),
     ...(globalLimit ? { globalLimit } : {}),
+    ...(tenantLimit ? { tenantLimit } : {}),
   };
   // Per-process in-flight gauge, read at scrape time; the primary's scrape sums the processes.
   opts.metrics.sampleRequestsActive(function* () {
@@ -196,6 +207,7 @@ export async function startIngress(opts: {
       deadlines.close();
       await engines.close();
       await globalLimit?.close();
+      await tenantLimit?.close();
     },
   };
 }

@@ -1,5 +1,7 @@
 import { ConfigError } from './errors';
 import { bool, str } from './flag-kinds';
+import { derive } from './schema';
+import { loadTenantLimitConfig, type TenantLimitConfig } from '../ha/tenant-config';
 
 /**
  * One cluster over Redis (/ha/*, membership, global rate limit). SMG's peer-to-peer mesh
@@ -12,6 +14,30 @@ export const HA_FLAGS = {
   enableMesh: bool('--enable-mesh', {
     help: 'Accepted for SMG compatibility; requires --redis-url (the instances sharing it are the mesh)',
   }),
+  /** The validated tenant rate-limit file, when enabled. */
+  tenantLimits: derive(
+    {
+      enabled: bool('--tenant-rate-limit-enabled', {
+        help: 'Per-tenant requests/tokens per minute from --tenant-rate-limit-config (cluster-wide with --redis-url)',
+      }),
+      file: str('--tenant-rate-limit-config', {
+        help: 'YAML file of tenant rate limits (SMG format: default_policy, tenants, model_rules)',
+      }),
+    },
+    (v): TenantLimitConfig | undefined => {
+      if (!v.enabled) return undefined;
+      if (v.file === undefined) {
+        throw new ConfigError(
+          '--tenant-rate-limit-enabled requires --tenant-rate-limit-config FILE',
+        );
+      }
+      try {
+        return loadTenantLimitConfig(v.file);
+      } catch (err) {
+        throw new ConfigError(`--tenant-rate-limit-config: ${(err as Error).message}`);
+      }
+    },
+  ),
 };
 
 /** Node names: what fits in a Redis key and a log line. */

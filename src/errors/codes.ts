@@ -128,6 +128,8 @@ export const ERROR_CODES = {
   ha_store_unavailable: { status: 503, shape: 'ha' },
   /** collie: the cluster-wide limit of POST /ha/rate-limit (Retry-After in seconds). */
   global_rate_limit_exceeded: { status: 429, shape: 'router' },
+  /** SMG §9.3 (Retry-After in seconds). */
+  tenant_rate_limit_exceeded: { status: 429, shape: 'router' },
 } as const satisfies Record<string, ErrorRow>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -96,3 +96,38 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('INCR', KEYS[2])
 return 1
 `);
+
+/**
+ * One request against a tenant's per-minute budget (fixed windows on Redis's clock).
+ * KEYS: the tenant bucket hash. ARGV: requests per minute, tokens per minute (0 = no limit).
+ * Returns {1, 0} when admitted (the request is counted), else {0, seconds to the next window}.
+ */
+export const TENANT_ADMIT = script(`
+local t = redis.call('TIME')
+local sec = tonumber(t[1])
+local win = math.floor(sec / 60)
+local b = redis.call('HMGET', KEYS[1], 'w', 'req', 'tok')
+local req = tonumber(b[2]) or 0
+local tok = tonumber(b[3]) or 0
+if tonumber(b[1]) ~= win then req = 0; tok = 0 end
+local rpm = tonumber(ARGV[1])
+local tpm = tonumber(ARGV[2])
+if (rpm > 0 and req >= rpm) or (tpm > 0 and tok >= tpm) then
+  return {0, 60 - (sec % 60)}
+end
+redis.call('HSET', KEYS[1], 'w', win, 'req', req + 1, 'tok', tok)
+redis.call('PEXPIRE', KEYS[1], 120000)
+return {1, 0}
+`);
+
+/** Adds a finished request's tokens to the current window. KEYS: bucket. ARGV: tokens. */
+export const TENANT_SETTLE = script(`
+local win = math.floor(tonumber(redis.call('TIME')[1]) / 60)
+if tonumber(redis.call('HGET', KEYS[1], 'w')) ~= win then
+  redis.call('HSET', KEYS[1], 'w', win, 'req', 0, 'tok', ARGV[1])
+else
+  redis.call('HINCRBY', KEYS[1], 'tok', ARGV[1])
+end
+redis.call('PEXPIRE', KEYS[1], 120000)
+return 1
+`);

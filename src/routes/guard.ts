@@ -3,6 +3,7 @@ import type { RouteContext } from './context';
 import { errorReply, GatewayError } from '../errors/gateway-error';
 import type { AdmissionResult } from '../resilience/admission';
 import { withGlobalLimit } from './global-limit-guard';
+import { withTenantLimit } from './tenant-limit-guard';
 
 /** SMG's route groups (§3): public (no auth), protected (data plane), admin (control plane). */
 export type RouteGroup = 'public' | 'protected' | 'admin';
@@ -57,6 +58,8 @@ export function guard(ctx: RouteContext, group: RouteGroup, handler: Handler): H
           res.send(outcome.reply.status, outcome.reply.headers, outcome.reply.body);
           return;
         }
+        const tenants = ctx.tenantLimit;
+        if (tenants) return withTenantLimit(tenants, outcome.tenant, admitted)(req, body, res);
         return admitted(req, body, res);
       };
     }
