@@ -82,7 +82,7 @@ export function createGlobalLimiter(o: GlobalLimiterOptions): GlobalLimiter {
     if (rate !== local.rate) Object.assign(local, { rate, tokens: Math.max(1, rate / 10), at: t });
     local.tokens = Math.min(Math.max(1, rate / 10), local.tokens + ((t - local.at) * rate) / 1000);
     local.at = t;
-    if (local.tokens >= 1) {
+    if (local.tokens >= 1 - 1e-9) {
       local.tokens -= 1;
       return { ok: true };
     }

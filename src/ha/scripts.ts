@@ -57,7 +57,7 @@ if tokens == nil then tokens = burst end
 tokens = math.min(burst, tokens + math.max(0, now - ts) * limit / 1000)
 local ok = 0
 local wait = 0
-if tokens >= 1 then
+if tokens >= 1 - 1e-9 then
   tokens = tokens - 1
   ok = 1
   cnt = cnt + 1
