@@ -288,9 +288,12 @@ describe('cluster over Redis: three instances', { skip: redisSkip() }, () => {
 
 describe('/ha/* without --redis-url', () => {
   test('503 mesh not enabled, behind the data-plane API key', async () => {
-    const { proc, url } = await startCliGateway(['--workers', '1', '--api-key', 'sekret'], {
-      waitReady: false,
-    });
+    const { proc, url } = await startCliGateway(
+      ['--workers', '1', '--api-key', 'sekret', '--shutdown-grace-period-secs', '1'],
+      {
+        waitReady: false,
+      },
+    );
     try {
       await live(url, proc);
       const anon = await call(`${url}/ha/status`);

@@ -14,7 +14,11 @@ export async function startInstance(
   extra: string[] = [],
 ): Promise<Instance> {
   const { proc, url } = await startCliGateway(
-    [...['--redis-url', redisUrl, '--mesh-server-name', name], ...['--workers', '1'], ...extra],
+    [
+      ...['--redis-url', redisUrl, '--mesh-server-name', name],
+      ...['--workers', '1', '--shutdown-grace-period-secs', '2'],
+      ...extra,
+    ],
     { waitReady: false },
   );
   await live(url, proc);
