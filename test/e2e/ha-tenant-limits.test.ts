@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { startMockEngine, type MockEngine } from '../../src/mock-engine';
 import { redisSkip, startRedisServer, type RedisServer } from '../helpers/redis-server';
-import { call, startInstance, type Instance } from '../helpers/ha-cluster';
+import { call, startInstance, until, type Instance } from '../helpers/ha-cluster';
+import { Redis } from 'ioredis';
+import { request } from 'undici';
 
 const LIMITS = `
 default_policy:
@@ -16,6 +18,8 @@ default_policy:
 tenants:
   - tenant_key: auth:team-a
     requests_per_minute: 4
+  - tenant_key: auth:team-c
+    tokens_per_minute: 50
 `;
 
 /** Fixed one-minute windows: start a counting test well inside one. */
@@ -31,6 +35,7 @@ async function awayFromMinuteEdge(): Promise<void> {
 describe('tenant rate limits across two instances', { skip: redisSkip() }, () => {
   let redis: RedisServer;
   let engine: MockEngine;
+  let slow: MockEngine;
   let dir: string;
   let a: Instance;
   let b: Instance;
@@ -38,12 +43,13 @@ describe('tenant rate limits across two instances', { skip: redisSkip() }, () =>
   before(async () => {
     redis = await startRedisServer();
     engine = await startMockEngine({ host: '127.0.0.1', port: 0 });
+    slow = await startMockEngine({ host: '127.0.0.1', port: 0, model: 'slow', tokenDelayMs: 50 });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collie-tenants-'));
     const file = path.join(dir, 'limits.yaml');
     fs.writeFileSync(file, LIMITS);
     const args = [
-      ...['--worker-urls', engine.url],
-      ...['--tenant-api-key', 'team-a:key-a', 'team-b:key-b'],
+      ...['--worker-urls', engine.url, slow.url],
+      ...['--tenant-api-key', 'team-a:key-a', 'team-b:key-b', 'team-c:key-c'],
       ...['--tenant-rate-limit-enabled', '--tenant-rate-limit-config', file],
     ];
     [a, b] = await Promise.all([
@@ -55,6 +61,7 @@ describe('tenant rate limits across two instances', { skip: redisSkip() }, () =>
   after(async () => {
     await Promise.all([a, b].map((i) => i?.proc.stop()));
     await engine?.close();
+    await slow?.close();
     await redis?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -105,5 +112,40 @@ describe('tenant rate limits across two instances', { skip: redisSkip() }, () =>
     // settlement is asynchronous: allow a couple of requests in flight past the budget
     const per = tokens / admitted;
     assert.ok(tokens < 60 + 3 * per, `${tokens} tokens admitted (budget 60, ${per}/request)`);
+  });
+
+  test('a stream the client abandons is still charged (estimated) to the tenant', async () => {
+    await awayFromMinuteEdge();
+    const r = await request(`${a.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer key-c' },
+      body: JSON.stringify({
+        model: 'slow',
+        stream: true,
+        max_tokens: 500,
+        messages: [{ role: 'user', content: 'tell me a long story '.repeat(40) }],
+      }),
+    });
+    assert.equal(r.statusCode, 200);
+    let seen = '';
+    for await (const chunk of r.body) {
+      seen += String(chunk);
+      if (seen.split('data:').length > 3) break; // leave after a few events, before any usage
+    }
+    r.body.destroy();
+    // ~840 prompt bytes ≈ 210 tokens are charged when the gateway sees the client leave
+    const admin = new Redis(redis.url);
+    admin.on('error', () => undefined);
+    try {
+      const key = 'collie:v1:{ha}:tenant:auth:team-c|*';
+      await until('settled', async () => {
+        const tok = Number(await admin.hget(key, 'tok'));
+        return tok >= 200 ? true : undefined;
+      });
+    } finally {
+      admin.disconnect();
+    }
+    // the budget (50) is spent for the whole cluster: B refuses the next request
+    assert.equal((await chat(b, 'key-c')).status, 429);
   });
 });
