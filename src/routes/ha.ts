@@ -1,7 +1,8 @@
 import type { Route } from '../server/route-table';
 import type { Handler } from '../server/types';
 import type { RouteContext } from './context';
-import type { HaCall, HaOp } from '../ha/ha-api';
+import { MAX_CONFIG_KEY_CHARS, MAX_CONFIG_VALUE_BYTES, type HaCall, type HaOp } from '../ha/ha-api';
+import { errorReply, GatewayError } from '../errors/gateway-error';
 import { relayToControl } from './control-relay';
 import { parseJsonObject } from './json-body';
 
@@ -19,6 +20,12 @@ function haHandler(ctx: RouteContext, op: HaOp, param?: string): Handler {
       return;
     }
     const arg = param === undefined ? undefined : req.params[param];
+    const refused = tooLarge(op, arg, raw);
+    if (refused !== undefined) {
+      const r = errorReply(new GatewayError(refused.code, refused.message));
+      res.send(r.status, r.headers, r.body);
+      return;
+    }
     const body = withBody ? parseJsonObject(req, raw, 'plain') : undefined;
     const call: HaCall = {
       op,
@@ -28,6 +35,31 @@ function haHandler(ctx: RouteContext, op: HaOp, param?: string): Handler {
     };
     await relayToControl(ctx, res, 'ha', call);
   };
+}
+
+/**
+ * Caps checked before anything crosses to the control plane: a config body beyond twice the
+ * value cap (hex) plus room for the key, and path parameters no key, id or model can reach.
+ */
+function tooLarge(
+  op: HaOp,
+  arg: string | undefined,
+  raw: Buffer,
+): { code: 'ha_bad_request' | 'ha_not_found'; message: string } | undefined {
+  if (op === 'config-set' && raw.length > 2 * MAX_CONFIG_VALUE_BYTES + 4096) {
+    return {
+      code: 'ha_bad_request',
+      message: `Config value too large (max ${MAX_CONFIG_VALUE_BYTES} bytes)`,
+    };
+  }
+  if (arg !== undefined && arg.length > 4096) {
+    const what = op === 'config-get' ? 'Config' : op === 'policy' ? 'Policy' : 'Worker';
+    return { code: 'ha_not_found', message: `${what} not found` };
+  }
+  if (op === 'config-get' && arg !== undefined && arg.length > MAX_CONFIG_KEY_CHARS) {
+    return { code: 'ha_not_found', message: 'Config not found' };
+  }
+  return undefined;
 }
 
 /** In-flight requests per worker, cluster-wide (this replica's view). */

@@ -143,6 +143,10 @@ describe('cluster over Redis: three instances', { skip: redisSkip() }, () => {
     assert.equal(noKey[0], 422);
     assert.match(noKey[1], /missing field `key`/);
     assert.equal((await bad('{"key":')).at(0), 400);
+    const bigBody = await bad({ key: 'k', value: 'ab'.repeat(1024 * 1024) });
+    assert.deepEqual(bigBody, [400, '{"error":"Config value too large (max 65536 bytes)"}']);
+    const longKey = await call(`${c.url}/ha/config/${'k'.repeat(5000)}`);
+    assert.deepEqual([longKey.status, longKey.text], [404, '{"error":"Config not found"}']);
     const unknown = await call(`${c.url}/ha/config/never-written`);
     assert.deepEqual([unknown.status, unknown.json()], [404, { error: 'Config not found' }]);
   });
