@@ -7,6 +7,7 @@ import { createGlobalLimiter } from '../../src/ha/global-limit';
 import { startMesh } from '../../src/ha/mesh';
 import { haKeys } from '../../src/ha/keys';
 import { silentLogger } from '../../src/util/logger';
+import { freePort } from '../helpers/processes';
 
 let prefixes = 0;
 const freshPrefix = (): string => `collie:v1:store-${process.pid}-${++prefixes}`;
@@ -140,5 +141,43 @@ describe('cluster stores on Redis', { skip: redisSkip() }, () => {
     assert.ok(ok >= 95 && ok <= 102, `admitted ${ok} of 1000 over 10 s at 10/s`);
     await limiter.close();
     await redis.restart();
+  });
+
+  test('an instance started while Redis is down runs degraded, then joins when it appears', async () => {
+    const port = await freePort();
+    const mesh = await startMesh({
+      url: `redis://127.0.0.1:${port}`,
+      name: 'late',
+      instanceId: 'late-1',
+      address: '127.0.0.1:2',
+      version: '0',
+      logger: silentLogger(),
+      keyPrefix: freshPrefix(),
+      heartbeatMs: 100,
+      connectTimeoutMs: 200,
+    });
+    try {
+      assert.equal(mesh.health().connected, false);
+      assert.deepEqual(
+        (await mesh.nodes()).map((n) => n.name),
+        ['late'],
+      );
+      await assert.rejects(mesh.setConfig('k', '00'), /redis unreachable/);
+      const late = await startRedisServer({ port });
+      try {
+        await until('joined', async () => {
+          const nodes = await mesh.nodes();
+          return mesh.health().connected && nodes.some((n) => n.name === 'late');
+        });
+        await mesh.setConfig('k', '00');
+        assert.equal(await mesh.getConfig('k'), '00');
+      } finally {
+        await mesh.close();
+        await late.stop();
+      }
+    } catch (err) {
+      await mesh.close();
+      throw err;
+    }
   });
 });
