@@ -4,6 +4,7 @@ import type { AdmissionResult } from '../resilience/admission';
 import type { Reply } from '../errors/gateway-error';
 import type { WorkersCall } from '../control/workers-api';
 import type { TokenizersCall } from '../control/tokenizers-api';
+import { HA_OPS, type HaCall } from '../ha/ha-api';
 import type { OutcomeBatch } from '../core/outcome-reporter';
 import type { TokenizerRecord } from '../tokenizer/replica';
 import type { SyncRequest, Versioned } from './replicated';
@@ -40,6 +41,8 @@ export type ControlOps = {
   tokenizers: { payload: TokenizersCall; result: Reply };
   /** Request outcomes per worker for the circuit breakers. */
   'cb-outcomes': { payload: OutcomeBatch; result: null };
+  /** A /ha/* request, answered by the cluster service (ha/ha-api.ts). */
+  ha: { payload: HaCall; result: Reply };
   /** Replication of the tokenizer registry (see replicated.ts). */
   'sync:tokenizers': { payload: SyncRequest; result: Versioned<readonly TokenizerRecord[]> };
   /** A /wasm request, answered by the WASM module registry. */
@@ -78,6 +81,13 @@ const TokenizersCallSchema = T.Object({
   id: T.Optional(T.String()),
   status: T.Optional(T.Boolean()),
   body: T.Optional(T.Unknown()),
+});
+
+const HaCallSchema = T.Object({
+  op: Method(HA_OPS),
+  arg: T.Optional(T.String({ maxLength: 4096 })),
+  body: T.Optional(T.Unknown()),
+  loads: T.Optional(T.Record(T.String(), T.Number())),
 });
 
 /** 'S' success, 'F' failure, in order, per worker id. */
@@ -123,6 +133,7 @@ const GUARDS: PayloadGuards<ControlOps> = {
   workers: guardOf(WorkersCallSchema),
   tokenizers: guardOf(TokenizersCallSchema),
   'cb-outcomes': guardOf(OutcomeBatchSchema),
+  ha: guardOf(HaCallSchema),
   'sync:tokenizers': guardOf(SyncRequestSchema),
   wasm: guardOf(WasmCallSchema),
   'sync:wasm': guardOf(SyncRequestSchema),

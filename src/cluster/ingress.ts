@@ -25,6 +25,10 @@ import { tokenizeRoutes } from '../routes/tokenize';
 import { tokenizersRoutes } from '../routes/tokenizers';
 import { wasmRoutes } from '../routes/wasm';
 import { startIngressWasm } from '../plugins/wasm/ingress';
+import { haRoutes } from '../routes/ha';
+import { createGlobalLimiter } from '../ha/global-limit';
+import { createTenantLimiter } from '../ha/tenant-limits';
+import { tenantUsageStage } from '../routes/tenant-limit-guard';
 import { startIngressTokenizers } from '../tokenizer/ingress';
 import type { RpcClient } from './rpc';
 import type { GatewayMetrics } from '../metrics';
@@ -149,12 +153,24 @@ export async function startIngress(opts: {
         reuseInstances: config.wasm.reuseInstances,
       })
     : undefined;
+  const globalLimit =
+    config.redisUrl !== undefined
+      ? createGlobalLimiter({ url: config.redisUrl, processes: config.ingressProcesses, logger })
+      : undefined;
+  const tenantLimit = config.tenantLimits
+    ? createTenantLimiter({
+        config: config.tenantLimits,
+        processes: config.ingressProcesses,
+        logger,
+        ...(config.redisUrl !== undefined ? { redisUrl: config.redisUrl } : {}),
+      })
+    : undefined;
   const ctx: RouteContext = {
     router,
     loads,
     engines,
     dispatch,
-    stages: responseStages(config, logger),
+    stages: [...responseStages(config, logger), ...(tenantLimit ? [tenantUsageStage()] : [])],
     config,
     logger,
     clock,
@@ -167,6 +183,8 @@ export async function startIngress(opts: {
     admitProbe: (w) => probeGate.tryEnter(w),
     ...(prefix ? { prefix } : {}),
     ...(wasm ? { wasm } : {}),
+    ...(globalLimit ? { globalLimit } : {}),
+    ...(tenantLimit ? { tenantLimit } : {}),
   };
   // Per-process in-flight gauge, read at scrape time; the primary's scrape sums the processes.
   opts.metrics.sampleRequestsActive(function* () {
@@ -182,6 +200,7 @@ export async function startIngress(opts: {
     ...tokenizeRoutes(ctx, tokenizers.replica),
     ...tokenizersRoutes(ctx),
     ...wasmRoutes(ctx),
+    ...haRoutes(ctx),
   ])
     table.add(r);
   const server = createHttpServer(table, {
@@ -224,6 +243,8 @@ export async function startIngress(opts: {
       await tracing
         ?.shutdown()
         .catch((err: unknown) => logger.warn({ err }, 'trace export failed'));
+      await globalLimit?.close();
+      await tenantLimit?.close();
     },
   };
 }

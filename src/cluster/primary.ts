@@ -8,6 +8,7 @@ import { serveRpc } from './rpc';
 import { setupMetrics } from './metrics-setup';
 import { startProbeServer } from '../control/probe-server';
 import { claimPort } from './port-check';
+import { startClusterMesh } from '../ha/start';
 import { INGRESS_ID_ENV, isSupervisorMessage, type SupervisorMessage } from './messages';
 import type { Gateway } from './single';
 
@@ -21,9 +22,16 @@ const RESTART_DELAY_MS = 500;
 export async function startPrimary(config: GatewayConfig, logger: Logger): Promise<Gateway> {
   const port = await claimPort(config.host, config.port);
   const childConfig: GatewayConfig = { ...config, port };
+  const mesh = await startClusterMesh(config, port, logger);
   const metrics = await setupMetrics(config, 'primary');
   const hub = createIpcHub('primary');
-  const control = startControlPlane({ config, bus: hub.local, logger, metrics: metrics.metrics });
+  const control = startControlPlane({
+    config,
+    bus: hub.local,
+    logger,
+    metrics: metrics.metrics,
+    ...(mesh ? { mesh } : {}),
+  });
   let shuttingDown = false;
   const live = new Map<number, { id: string; proc: IngressProcess }>();
 
@@ -76,6 +84,7 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
     control.close();
     for (const { proc } of live.values()) proc.kill();
     await metrics.close();
+    await mesh?.close();
     throw err;
   }
   const probes =
@@ -94,6 +103,7 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
     async close(graceMs = 5000) {
       shuttingDown = true;
       probes?.setDraining();
+      const leaving = mesh?.leave(); // the others drop this node at once
       const exits = [...live.values()].map(
         ({ proc }) =>
           new Promise<void>((resolve) => {
@@ -108,6 +118,8 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
       );
       await Promise.all(exits);
       control.close();
+      await leaving;
+      await mesh?.close();
       await probes?.close();
       await metrics.close();
     },

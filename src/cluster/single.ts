@@ -6,6 +6,7 @@ import { createDirectRpc } from './rpc';
 import { startProbeServer } from '../control/probe-server';
 import { startIngress, type Ingress } from './ingress';
 import { claimPort } from './port-check';
+import { startClusterMesh } from '../ha/start';
 import { setupMetrics } from './metrics-setup';
 import { ingressBus } from './shared-bus';
 import { freezeConfig } from '../config/freeze';
@@ -25,10 +26,17 @@ export async function startSingleProcess(
   logger: Logger,
 ): Promise<Gateway & { ingress: Ingress; control: ControlPlane }> {
   const port = await claimPort(config.host, config.port);
+  const mesh = await startClusterMesh(config, port, logger);
   const metrics = await setupMetrics(config, 'single');
   const hub = createMemoryHub();
   const controlBus = hub.join('primary');
-  const control = startControlPlane({ config, bus: controlBus, logger, metrics: metrics.metrics });
+  const control = startControlPlane({
+    config,
+    bus: controlBus,
+    logger,
+    metrics: metrics.metrics,
+    ...(mesh ? { mesh } : {}),
+  });
   const shared = await ingressBus(config, hub.join(`ingress-${process.pid}`), logger);
   const ingress = await startIngress({
     config: freezeConfig({ ...config, port }),
@@ -51,9 +59,12 @@ export async function startSingleProcess(
     metricsPort: metrics.port,
     async close(graceMs = 5000) {
       probes?.setDraining();
+      const leaving = mesh?.leave(); // the others drop this node at once
       await ingress.close(graceMs);
       await shared.close();
       control.close();
+      await leaving;
+      await mesh?.close();
       await probes?.close();
       controlBus.close();
       await metrics.close();

@@ -8,6 +8,7 @@ import { SERVING_FLAGS } from './flags-serving';
 import { TOKENIZER } from './flags-tokenizer';
 import { WASM_FLAGS } from './flags-wasm';
 import { PARSERS } from './flags-parsers';
+import { HA_FLAGS } from './flags-ha';
 import { computed, flagsOf, type FlagSpec } from './schema';
 import {
   implementedPolicy,
@@ -148,6 +149,7 @@ export const LAUNCH_SCHEMA = {
   tokenizer: TOKENIZER,
   wasm: WASM_FLAGS,
   parsers: PARSERS,
+  ...HA_FLAGS,
   /** Random per start; names this instance's participants on shared buses. */
   instanceId: computed(() => uuidv7()),
 };

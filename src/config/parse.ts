@@ -3,6 +3,7 @@ import { LAUNCH_FLAGS, LAUNCH_SCHEMA, UNSUPPORTED_SMG_FLAGS } from './flags';
 import { freezeConfig } from './freeze';
 import { materialize, type Env, type FlagSpec } from './schema';
 import type { GatewayConfig } from './config';
+import { checkHaFlags, REDIRECTED_FLAGS } from './flags-ha';
 
 export { ConfigError } from './errors';
 export { launchFlagsMarkdown, launchHelp } from './help';
@@ -15,6 +16,8 @@ for (const f of LAUNCH_FLAGS) {
 const unsupported = new Set(UNSUPPORTED_SMG_FLAGS);
 
 function specOf(name: string): FlagSpec {
+  const redirected = REDIRECTED_FLAGS.get(name);
+  if (redirected !== undefined) throw new ConfigError(redirected);
   if (unsupported.has(name)) {
     throw new ConfigError(`${name} is an SMG flag that collie does not support yet`);
   }
@@ -71,5 +74,7 @@ function scan(argv: readonly string[]): Map<FlagSpec, string[]> {
 
 /** argv (after `launch`) → validated, deep-frozen config. Throws ConfigError with a clear message. */
 export function parseLaunchArgs(argv: readonly string[], env: Env = process.env): GatewayConfig {
-  return freezeConfig(materialize(LAUNCH_SCHEMA, { tokens: scan(argv), env }));
+  const config = materialize(LAUNCH_SCHEMA, { tokens: scan(argv), env });
+  checkHaFlags(config);
+  return freezeConfig(config);
 }

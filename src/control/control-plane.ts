@@ -22,6 +22,11 @@ import { handleTokenizersCall } from './tokenizers-api';
 import { WasmRegistry } from '../plugins/wasm/registry';
 import { wasmHandlers } from '../plugins/wasm/control';
 import { createRedisWasmStore } from '../plugins/wasm/redis-store';
+import type { Mesh } from '../ha/mesh';
+import { handleHaCall, meshDisabledReply, type HaCall, type HaView } from '../ha/ha-api';
+import type { Reply } from '../errors/gateway-error';
+import { startWorkerSync, type WorkerSync } from '../ha/worker-sync';
+import { startTokenizerSync, type TokenizerSync } from '../ha/tokenizer-sync';
 
 export interface ControlPlane {
   readonly registry: WorkerRegistry;
@@ -67,6 +72,10 @@ export function startControlPlane(opts: {
   logger: Logger;
   metrics: GatewayMetrics;
   clock?: Clock;
+  /** The cluster over Redis (--redis-url): answers /ha/*. */
+  mesh?: Mesh;
+  /** POST /ha/shutdown: this instance's graceful stop (default: SIGTERM to itself). */
+  requestShutdown?: () => void;
 }): ControlPlane {
   const { config, logger, metrics } = opts;
   const clock = opts.clock ?? systemClock;
@@ -114,15 +123,38 @@ export function startControlPlane(opts: {
     clock,
     validate: validateTokenizerFile,
   });
+  const tokenizerSync: TokenizerSync | undefined = opts.mesh
+    ? startTokenizerSync({
+        client: opts.mesh.client,
+        keys: opts.mesh.keys,
+        registry: tokenizers,
+        node: opts.mesh.name,
+        logger,
+      })
+    : undefined;
   const startupSource = config.tokenizer.startupSource;
-  if (startupSource !== undefined) tokenizers.submit(startupSource, startupSource);
+  if (startupSource !== undefined) {
+    tokenizers.submit(startupSource, startupSource);
+    tokenizerSync?.registered({ name: startupSource, source: startupSource });
+  }
+  // with --redis-url, /workers changes and --worker-urls apply to every instance
+  const sync: WorkerSync | undefined = opts.mesh
+    ? startWorkerSync({
+        client: opts.mesh.client,
+        keys: opts.mesh.keys,
+        manager,
+        node: opts.mesh.name,
+        logger,
+      })
+    : undefined;
   const deadlineMs = Date.now() + config.workerStartupTimeoutSecs * 1000;
   const workersDone = Promise.all(
     // SMG: engines given on the command line are called with the gateway's own --api-key
     config.workerUrls.map((url) => {
       const apiKey = config.auth?.apiKey;
-      return manager.register({ url, ...(apiKey !== undefined ? { apiKey } : {}) }, { deadlineMs })
-        .done;
+      const input = { url, ...(apiKey !== undefined ? { apiKey } : {}) };
+      sync?.registered(input);
+      return manager.register(input, { deadlineMs }).done;
     }),
   ).then(() => undefined);
   const startupDone = Promise.all([workersDone, tokenizers.idle()]).then(() => undefined);
@@ -140,8 +172,17 @@ export function startControlPlane(opts: {
           : {}),
       })
     : undefined;
+  const mesh = opts.mesh;
+  const view: HaView = {
+    workers: () => registry.list(),
+    defaultPolicy: config.policy,
+    shutdown: opts.requestShutdown ?? (() => process.kill(process.pid, 'SIGTERM')),
+  };
+  const ha = mesh
+    ? (call: HaCall) => handleHaCall(mesh, view, call)
+    : () => Promise.resolve(meshDisabledReply());
   const handle = createControlServer({
-    ...controlHandlers({ admission, manager, tokenizers, breakers }),
+    ...controlHandlers({ admission, manager, tokenizers, breakers, ha, sync, tokenizerSync }),
     ...wasmHandlers(wasm),
   });
 
@@ -157,6 +198,8 @@ export function startControlPlane(opts: {
       tokenizers.peerGone(peer);
     },
     close() {
+      sync?.close();
+      tokenizerSync?.close();
       tokenizers.close();
       wasm?.close();
       stopLoadMonitor();
@@ -179,8 +222,11 @@ function controlHandlers(deps: {
   manager: WorkerManager;
   tokenizers: TokenizerRegistry;
   breakers: CircuitBreakers;
+  ha: (call: HaCall) => Promise<Reply>;
+  sync: WorkerSync | undefined;
+  tokenizerSync: TokenizerSync | undefined;
 }): Omit<ControlHandlers, WasmOp> {
-  const { admission, manager, tokenizers, breakers } = deps;
+  const { admission, manager, tokenizers, breakers, ha, sync, tokenizerSync } = deps;
   return {
     admit: ({ ticket }, peer) => admission.admit(peer, ticket),
     'admit-cancel': ({ ticket }, peer) => {
@@ -191,12 +237,25 @@ function controlHandlers(deps: {
       admission.release(peer);
       return DONE;
     },
-    workers: (call) => Promise.resolve(handleWorkersCall(manager, call)),
-    tokenizers: (call) => Promise.resolve(handleTokenizersCall(tokenizers, call)),
+    workers: (call) => {
+      const r = manager.registry;
+      const before =
+        call.id === undefined ? undefined : (r.get(call.id)?.url ?? r.reservedUrl(call.id));
+      const reply = handleWorkersCall(manager, call);
+      sync?.afterCall(call, before, reply);
+      return Promise.resolve(reply);
+    },
+    tokenizers: (call) => {
+      const before = call.id === undefined ? undefined : tokenizers.find(call.id)?.name;
+      const reply = handleTokenizersCall(tokenizers, call);
+      tokenizerSync?.afterCall(call, before, reply);
+      return Promise.resolve(reply);
+    },
     'cb-outcomes': (batch) => {
       breakers.record(batch);
       return DONE;
     },
     'sync:tokenizers': syncHandler(tokenizers.replicated),
+    ha: (call) => ha(call),
   };
 }

@@ -1,7 +1,7 @@
 import { errorReply, GatewayError, type Reply } from '../errors/gateway-error';
 import type { FixedStatusCode } from '../errors/codes';
 import { validateWorkerUrl } from '../core/worker-url';
-import type { WorkerManager } from './worker-manager';
+import type { RegistrationInput, WorkerManager } from './worker-manager';
 import {
   checkShape,
   healthOverrides,
@@ -69,7 +69,7 @@ function normalizeUrl(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
-function registrationOf(spec: WorkerSpec) {
+export function registrationOf(spec: WorkerSpec): RegistrationInput {
   const url = normalizeUrl(spec.url);
   return {
     url,

@@ -17,6 +17,7 @@
  *  - tokenizer_removal: {"success":false,"message"} (DELETE /v1/tokenizers/{id})
  *  - parser:    {"error":<message>,"success":false} (/parse/*, §8)
  *  - wasm_body: {"error":<message>} (WASM middleware could not buffer the body, §5.9)
+ *  - ha:        {"error":<message>} (/ha/*, §5.13)
  */
 export const ERROR_SHAPES = [
   'router',
@@ -31,6 +32,7 @@ export const ERROR_SHAPES = [
   'tokenizer_removal',
   'parser',
   'wasm_body',
+  'ha',
 ] as const;
 
 export type ErrorShape = (typeof ERROR_SHAPES)[number];
@@ -127,6 +129,16 @@ export const ERROR_CODES = {
   wasm_body_too_large: { status: 400, shape: 'wasm_body' },
   /** A module's reject(status): the status alone (SMG: an invalid status becomes 400). */
   wasm_rejected: { status: 'from-error', shape: 'empty' },
+  // cluster over Redis (/ha/*, §5.13)
+  mesh_not_enabled: { status: 503, shape: 'ha' },
+  ha_not_found: { status: 404, shape: 'ha' },
+  ha_bad_request: { status: 400, shape: 'ha' },
+  /** collie: a write while Redis is unreachable (SMG's mesh had no such state). */
+  ha_store_unavailable: { status: 503, shape: 'ha' },
+  /** collie: the cluster-wide limit of POST /ha/rate-limit (Retry-After in seconds). */
+  global_rate_limit_exceeded: { status: 429, shape: 'router' },
+  /** SMG §9.3 (Retry-After in seconds). */
+  tenant_rate_limit_exceeded: { status: 429, shape: 'router' },
 } as const satisfies Record<string, ErrorRow>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -99,6 +99,7 @@ export function errorReply(err: unknown): Reply {
     case 'parser':
       return json({ error: message, success: false });
     case 'wasm_body':
+    case 'ha':
       return json({ error: message });
   }
 }

@@ -12,6 +12,8 @@ import type { OutcomeReporter } from '../core/outcome-reporter';
 import type { Worker } from '../core/worker';
 import type { SharedPrefixRouting } from '../routing/prefix-routing';
 import type { IngressWasm } from '../plugins/wasm/ingress';
+import type { GlobalLimiter } from '../ha/global-limit';
+import type { TenantLimiter } from '../ha/tenant-limits';
 
 /** Everything a route handler may use; built once per ingress process. */
 export interface RouteContext {
@@ -41,4 +43,8 @@ export interface RouteContext {
   readonly prefix?: SharedPrefixRouting;
   /** WASM middleware of this process (--enable-wasm only). */
   readonly wasm?: IngressWasm;
+  /** The cluster-wide rate limit (with --redis-url). */
+  readonly globalLimit?: GlobalLimiter;
+  /** Tenant budgets (--tenant-rate-limit-enabled), cluster-wide with --redis-url. */
+  readonly tenantLimit?: TenantLimiter;
 }

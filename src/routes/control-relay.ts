@@ -3,7 +3,7 @@ import type { RouteContext } from './context';
 import type { ControlOps } from '../cluster/control-protocol';
 
 /** The control ops that answer an HTTP request with a ready reply. */
-type RelayOp = 'workers' | 'tokenizers';
+type RelayOp = 'workers' | 'tokenizers' | 'ha';
 
 /**
  * Hands a call to the primary's control plane and sends its reply as is: the workers and

@@ -3,6 +3,8 @@ import type { RouteContext } from './context';
 import { errorReply, GatewayError } from '../errors/gateway-error';
 import type { AdmissionResult } from '../resilience/admission';
 import { withWasm } from '../plugins/wasm/middleware';
+import { withGlobalLimit } from './global-limit-guard';
+import { withTenantLimit } from './tenant-limit-guard';
 
 /** SMG's route groups (§3): public (no auth), protected (data plane), admin (control plane). */
 export type RouteGroup = 'public' | 'protected' | 'admin';
@@ -49,14 +51,16 @@ export function guard(ctx: RouteContext, group: RouteGroup, handler: Handler): H
     case 'public':
       return handler;
     case 'protected': {
-      const admitted =
-        ctx.config.admission.maxConcurrent > 0 ? withAdmission(ctx, handler) : handler;
+      const local = ctx.config.admission.maxConcurrent > 0 ? withAdmission(ctx, handler) : handler;
+      const admitted = ctx.globalLimit ? withGlobalLimit(ctx.globalLimit, local) : local;
       const authed: Handler = (req, body, res) => {
         const outcome = ctx.auth.dataPlane(req.headers, req.remoteAddress);
         if (!outcome.ok) {
           res.send(outcome.reply.status, outcome.reply.headers, outcome.reply.body);
           return;
         }
+        const tenants = ctx.tenantLimit;
+        if (tenants) return withTenantLimit(tenants, outcome.tenant, admitted)(req, body, res);
         return admitted(req, body, res);
       };
       // SMG: the WASM middleware is the outermost layer of the protected routes

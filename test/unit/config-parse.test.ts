@@ -53,6 +53,15 @@ test('lists take every following value, repeat, and accept --flag=value', () => 
   assert.deepEqual(c.requestIdHeaders, ['custom-trace-id']);
 });
 
+test('--enable-mesh and --mesh-server-name with --redis-url', () => {
+  const c = parseLaunchArgs(
+    ['--redis-url', 'redis://h:1', '--enable-mesh', '--mesh-server-name', 'gw-1.eu'],
+    {},
+  );
+  assert.equal(c.enableMesh, true);
+  assert.equal(c.meshServerName, 'gw-1.eu');
+});
+
 const bad: Array<[string[], RegExp]> = [
   [['--bogus'], /unknown flag '--bogus'/],
   [['--port', 'abc'], /--port: expected an integer/],
@@ -60,7 +69,13 @@ const bad: Array<[string[], RegExp]> = [
   [['--port'], /--port: expects a value/],
   [['--policy', 'fastest'], /--policy: invalid value 'fastest'/],
   [['--policy', 'prefix_hash'], /prefix_hash is not available/],
-  [['--enable-mesh'], /--enable-mesh is an SMG flag that collie does not support yet/],
+  [['--enable-mesh'], /--enable-mesh requires --redis-url/],
+  [['--mesh-server-name', 'a'], /--mesh-server-name requires --redis-url/],
+  [['--redis-url', 'redis://h:1', '--mesh-server-name', 'a b'], /--mesh-server-name: expected/],
+  [['--mesh-host', '0.0.0.0'], /--mesh-host: collie has no peer-to-peer mesh.*--redis-url/],
+  [['--mesh-port', '1'], /--mesh-port: collie has no peer-to-peer mesh/],
+  [['--mesh-peer-urls', 'x'], /--mesh-peer-urls: collie has no peer-to-peer mesh/],
+  [['--mesh-advertise-host', 'x'], /--mesh-advertise-host: collie has no peer-to-peer mesh/],
   [['--tenant-api-key', 'nocolon'], /--tenant-api-key/],
   [['--jwt-issuer', 'https://idp'], /--jwt-issuer and --jwt-audience must be given together/],
   // checked even when no JWT auth is configured (the value would be dropped otherwise)

@@ -36,6 +36,7 @@ export function stubHandlers(seen: string[] = []): ControlHandlers {
       seen.push(`release ${peer}`);
       return DONE;
     },
+    ha: (call) => Promise.resolve(json(503, { error: `mesh not enabled (${call.op})` })),
     workers: (call) => {
       if (call.id === 'unsendable') {
         // a value process IPC (JSON) cannot carry

@@ -50,6 +50,8 @@ const CONTEXT: Readonly<Record<string, { args?: string[]; env?: Env }>> = {
   '--tls-cert-path': { args: TLS_BASE },
   '--tls-key-path': { args: TLS_BASE },
   '--otlp-traces-endpoint': { args: ['--enable-trace'] },
+  '--mesh-server-name': { args: ['--redis-url', 'redis://h:1'] },
+  '--enable-mesh': { args: ['--redis-url', 'redis://h:1'] },
 };
 
 /** Values in a shape the flag accepts. */

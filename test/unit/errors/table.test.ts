@@ -68,6 +68,7 @@ function expected(code: ErrorCode, row: ErrorRow, status: number): Omit<Reply, '
     case 'parser':
       return { headers: [JSON_CT], body: `{"error":${m},"success":false}` };
     case 'wasm_body':
+    case 'ha':
       return { headers: [JSON_CT], body: `{"error":${m}}` };
     default: {
       const unhandled: never = row;
