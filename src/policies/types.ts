@@ -14,6 +14,12 @@ export const POLICY_NAMES = [
 ] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
+/** --prefill-policy / --decode-policy: SMG's set minus passthrough. */
+export const PD_POLICY_NAMES = POLICY_NAMES.filter(
+  (p): p is Exclude<PolicyName, 'passthrough'> => p !== 'passthrough',
+);
+export type PdPolicyName = (typeof PD_POLICY_NAMES)[number];
+
 export const ASSIGNMENT_MODES = ['random', 'min_load', 'min_group'] as const;
 export type AssignmentMode = (typeof ASSIGNMENT_MODES)[number];
 
