@@ -39,7 +39,7 @@ const PD_INPUTS = {
   }),
   protocol: enumOf('--pd-protocol', PD_PROTOCOLS, {
     default: 'auto',
-    help: "collie: PD transfer protocol: sglang (dual dispatch, bootstrap fields), vllm (sequential, kv_transfer_params) or auto (vllm when the prefill engine reports the vllm runtime)",
+    help: 'collie: PD transfer protocol: sglang (dual dispatch, bootstrap fields), vllm (sequential, kv_transfer_params) or auto (vllm when the prefill engine reports the vllm runtime)',
   }),
   kvHandoffGraceMs: int('--pd-decode-abort-grace-ms', {
     default: 5000,

@@ -11,6 +11,7 @@ import type { Rng } from '../util/rng';
 import type { OutcomeReporter } from '../core/outcome-reporter';
 import type { Worker } from '../core/worker';
 import type { SharedPrefixRouting } from '../routing/prefix-routing';
+import type { PdDeps } from '../dispatch/pd/pipeline';
 
 /** Everything a route handler may use; built once per ingress process. */
 export interface RouteContext {
@@ -36,6 +37,8 @@ export interface RouteContext {
   readonly outcomes: OutcomeReporter;
   /** Half-open probe limit of this process. */
   readonly admitProbe: (w: Worker) => (() => void) | undefined;
+  /** PD disaggregation (--pd-disaggregation): the two pools and their dispatch. */
+  readonly pd?: PdDeps;
   /** The shared prefix index (cache_aware only). */
   readonly prefix?: SharedPrefixRouting;
 }
