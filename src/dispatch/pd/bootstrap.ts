@@ -21,14 +21,16 @@ function batchOf(v: unknown): number | undefined {
 
 /**
  * The batch size of a PD request: the bootstrap fields become arrays of this length (one
- * room per item). /generate: `text` or `input_ids` batches, which must agree when both are
- * given; chat: `n` > 1; completions: a prompt array (an array of token ids is one prompt).
+ * room per item). /generate: an `input_ids` batch (a `text` given with it must be a batch of
+ * the same length); chat: `n` > 1; completions: a prompt array (an array of token ids is one prompt).
  * Throws a 400 for a /generate whose text and input_ids batches disagree.
  */
 export function batchSize(route: PdRoute, body: Json): number | undefined {
   switch (route) {
     case 'generate': {
-      const text = batchOf(body['text']);
+      // a text string is one prompt; next to a batch of input_ids it disagrees with it
+      const t = body['text'];
+      const text = typeof t === 'string' ? 1 : batchOf(t);
       const ids = batchOf(body['input_ids']);
       if (text !== undefined && ids !== undefined && text !== ids) {
         throw new GatewayError(
@@ -36,7 +38,7 @@ export function batchSize(route: PdRoute, body: Json): number | undefined {
           `batch size mismatch: text has ${text} prompts, input_ids has ${ids}`,
         );
       }
-      return text ?? ids;
+      return ids ?? (typeof t === 'string' ? undefined : text);
     }
     case 'chat': {
       const n = body['n'];

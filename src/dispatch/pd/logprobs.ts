@@ -12,7 +12,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 export function prefillLogprobs(prefillBody: string): unknown[] | undefined {
   let j: unknown;
   try {
-    j = JSON.parse(prefillBody);
+    j = JSON.parse(lastEvent(prefillBody));
   } catch {
     return undefined;
   }
@@ -20,6 +20,17 @@ export function prefillLogprobs(prefillBody: string): unknown[] | undefined {
   const meta = isObj(first) ? first['meta_info'] : undefined;
   const lp = isObj(meta) ? meta['input_token_logprobs'] : undefined;
   return Array.isArray(lp) ? lp : undefined;
+}
+
+/** A streamed prefill answer (SSE): its last JSON event; otherwise the body itself. */
+function lastEvent(body: string): string {
+  if (!body.startsWith('data:')) return body;
+  const events = body
+    .split('\n\n')
+    .map((e) => e.trim())
+    .filter((e) => e.startsWith('data:') && !e.startsWith('data: [DONE]'));
+  const last = events[events.length - 1];
+  return last === undefined ? '' : last.slice(5).trim();
 }
 
 /** Merges into one decode result object in place; true when something was merged. */
