@@ -113,7 +113,9 @@ export function startControlPlane(opts: {
   const admission = new AdmissionService(config.admission, clock, metrics);
   const loadAware = (p: string | undefined): boolean => p === 'power_of_two' || p === 'least_load';
   const stopLoadMonitor =
-    loadAware(config.policy) || loadAware(config.pd?.prefillPolicy) || loadAware(config.pd?.decodePolicy)
+    loadAware(config.policy) ||
+    loadAware(config.pd?.prefillPolicy) ||
+    loadAware(config.pd?.decodePolicy)
       ? startLoadMonitor(opts.bus, registry, config.loadMonitorInterval, engines)
       : () => undefined;
   breakers = new CircuitBreakers(config.circuitBreaker, manager, metrics, clock, logger);

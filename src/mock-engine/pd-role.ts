@@ -12,11 +12,11 @@ export interface PdRequest {
   /** The KV came from a prefill engine: no local prefill time. */
   readonly skipPrefill: boolean;
   /** Called after each planned generation's prefill (a prefill engine hands the KV over). */
-  onPrefilled?(plan: GenPlan): void;
+  readonly onPrefilled?: (plan: GenPlan) => void;
   /** Extra meta_info members of SGLang answers. */
-  metaExtra?(plan: GenPlan): Record<string, unknown>;
+  readonly metaExtra?: (plan: GenPlan) => Record<string, unknown>;
   /** Extra top-level members of OpenAI answers (vLLM's kv_transfer_params). */
-  answerExtra?(): Record<string, unknown>;
+  readonly answerExtra?: () => Record<string, unknown>;
 }
 
 export interface PdRoleOptions {
@@ -46,8 +46,13 @@ function rooms(v: unknown): string[] | undefined {
   const one = (x: unknown): string | undefined =>
     typeof x === 'number' || typeof x === 'string' ? String(x) : undefined;
   if (Array.isArray(v)) {
-    const out = v.map(one);
-    return out.every((x) => x !== undefined) ? (out as string[]) : undefined;
+    const out: string[] = [];
+    for (const x of v as unknown[]) {
+      const r = one(x);
+      if (r === undefined) return undefined;
+      out.push(r);
+    }
+    return out;
   }
   const r = one(v);
   return r === undefined ? undefined : [r];
@@ -67,7 +72,11 @@ function limitToOneToken(body: Body): void {
 
 function promptLogprobs(plan: GenPlan): Record<string, unknown> {
   return {
-    input_token_logprobs: Array.from({ length: plan.promptTokens }, (_, i) => [-0.5, 100 + i, null]),
+    input_token_logprobs: Array.from({ length: plan.promptTokens }, (_, i) => [
+      -0.5,
+      100 + i,
+      null,
+    ]),
   };
 }
 
@@ -164,8 +173,8 @@ function kvSource(body: Body): { url: string; rooms: string[] } | string {
   const host = body['bootstrap_host'];
   const port = body['bootstrap_port'];
   const rs = rooms(body['bootstrap_room']);
-  const first = Array.isArray(host) ? host[0] : host;
-  const firstPort = Array.isArray(port) ? port[0] : port;
+  const first: unknown = Array.isArray(host) ? (host as unknown[])[0] : host;
+  const firstPort: unknown = Array.isArray(port) ? (port as unknown[])[0] : port;
   if (typeof first !== 'string' || !rs) {
     return 'bootstrap_host and bootstrap_room are required on a decode engine';
   }
@@ -205,14 +214,13 @@ async function decodeRequest(
 }
 
 export async function startPdRole(o: PdRoleOptions): Promise<PdRole> {
-  const boot = o.role === 'prefill' ? await startBootstrapServer(o.host, o.bootstrapPort) : undefined;
+  const boot =
+    o.role === 'prefill' ? await startBootstrapServer(o.host, o.bootstrapPort) : undefined;
   return {
     role: o.role,
     bootstrapPort: boot?.port,
     prepare: (ctx, family) =>
-      boot
-        ? Promise.resolve(prefillRequest(o, boot, ctx, family))
-        : decodeRequest(o, ctx, family),
+      boot ? Promise.resolve(prefillRequest(o, boot, ctx, family)) : decodeRequest(o, ctx, family),
     close: () => boot?.close() ?? Promise.resolve(),
   };
 }

@@ -85,7 +85,11 @@ describe('PD (SGLang dual dispatch) through the openai SDK, 2 prefill + 2 decode
   });
 
   test('completions, streamed and not', async () => {
-    const r = await client.completions.create({ model: 'mock-model', prompt: 'abc', max_tokens: 3 });
+    const r = await client.completions.create({
+      model: 'mock-model',
+      prompt: 'abc',
+      max_tokens: 3,
+    });
     assert.equal(r.choices[0]?.text, 'The quick brown');
     const s = await client.completions.create({
       model: 'mock-model',
@@ -127,7 +131,13 @@ describe('PD (SGLang dual dispatch) through the openai SDK, 2 prefill + 2 decode
   });
 
   test('a batched /generate gets bootstrap arrays of the batch length', async () => {
-    const res = await postJson(`${gw.url}/generate`, { input_ids: [[1, 2], [3, 4], [5, 6]] });
+    const res = await postJson(`${gw.url}/generate`, {
+      input_ids: [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+    });
     assert.equal(res.status, 200);
     const out = (await res.json()) as unknown[];
     assert.equal(out.length, 3);

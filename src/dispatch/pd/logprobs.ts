@@ -16,7 +16,7 @@ export function prefillLogprobs(prefillBody: string): unknown[] | undefined {
   } catch {
     return undefined;
   }
-  const first = Array.isArray(j) ? j[0] : j;
+  const first: unknown = Array.isArray(j) ? (j as unknown[])[0] : j;
   const meta = isObj(first) ? first['meta_info'] : undefined;
   const lp = isObj(meta) ? meta['input_token_logprobs'] : undefined;
   return Array.isArray(lp) ? lp : undefined;

@@ -261,7 +261,11 @@ function logprobTransform(c: Ctx, prefillBody: string): SinkTransform | undefine
   const lp = prefillLogprobs(prefillBody);
   if (!lp) return undefined;
   const merger = createStreamMerger(lp);
-  return { chunk: merger.push, end: merger.flush, answer: (b) => mergeAnswer(b, lp) };
+  return {
+    chunk: (b) => merger.push(b),
+    end: () => merger.flush(),
+    answer: (b) => mergeAnswer(b, lp),
+  };
 }
 
 /**

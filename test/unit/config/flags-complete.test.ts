@@ -20,6 +20,12 @@ const CONTEXT: Readonly<Record<string, { args?: string[]; env?: Env }>> = {
   '--jwt-jwks-uri': { env: { JWT_ISSUER: 'https://e', JWT_AUDIENCE: 'aud' } },
   '--jwt-role-claim': { env: { JWT_ISSUER: 'https://e', JWT_AUDIENCE: 'aud' } },
   '--jwt-role-mapping': { env: { JWT_ISSUER: 'https://e', JWT_AUDIENCE: 'aud' } },
+  '--prefill': { args: ['--pd-disaggregation'] },
+  '--decode': { args: ['--pd-disaggregation'] },
+  '--prefill-policy': { args: ['--pd-disaggregation'] },
+  '--decode-policy': { args: ['--pd-disaggregation'] },
+  '--pd-protocol': { args: ['--pd-disaggregation'] },
+  '--pd-decode-abort-grace-ms': { args: ['--pd-disaggregation'] },
 };
 
 /** Values in a shape the flag accepts. */
@@ -33,6 +39,8 @@ const SAMPLES: Readonly<Record<string, string[]>> = {
   '--control-plane-api-keys': ['i:n:admin:k'],
   '--jwt-role-mapping': ['idp=admin'],
   '--jwt-issuer': ['https://i'],
+  '--prefill': ['http://p:1', '8998'],
+  '--decode': ['http://d:1'],
 };
 
 function candidates(f: FlagSpec): string[][] {
