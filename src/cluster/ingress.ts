@@ -91,6 +91,7 @@ export async function startIngress(opts: {
       maxIdleSecs: config.maxIdleSecs,
       evictionIntervalSecs: config.evictionInterval,
       cacheAware: config.cacheAware,
+      prefixHash: config.prefixHash,
     },
     policyDeps: {
       rng: opts.rng ?? mathRng,

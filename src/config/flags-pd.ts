@@ -1,5 +1,5 @@
 import { ConfigError } from './errors';
-import { bool, enumOf, int, list } from './flag-kinds';
+import { bool, enumOf, float, int, list } from './flag-kinds';
 import { Derived, materialize, type ReadContext } from './schema';
 import { validateWorkerUrl } from '../core/worker-url';
 import { PD_POLICY_NAMES, type PdPolicyName } from '../policies/types';
@@ -136,7 +136,7 @@ function buildPd(ctx: ReadContext): PdConfig | null {
       '--worker-urls cannot be combined with --pd-disaggregation: give the engines with --prefill URL [BOOTSTRAP_PORT|none] and --decode URL',
     );
   }
-  if ((v.decodePolicy as string) === 'bucket') {
+  if (v.decodePolicy === 'bucket') {
     throw new ConfigError('--decode-policy bucket: bucket is a prefill-only policy');
   }
   const dup = duplicates([...prefill.map((p) => p.url), ...decode]);
@@ -153,3 +153,17 @@ function buildPd(ctx: ReadContext): PdConfig | null {
 
 /** `pd` in the launch schema: the PD flags, checked together (and against --worker-urls). */
 export const PD_SCHEMA = new Derived(PD_INPUTS, buildPd);
+
+/** prefix_hash (SMG's flags and defaults). */
+export const PREFIX_HASH_FLAGS = {
+  prefixTokenCount: int('--prefix-token-count', {
+    default: 256,
+    min: 1,
+    help: 'prefix_hash: leading tokens hashed onto the ring (collie: 4 characters of routing text per token)',
+  }),
+  loadFactor: float('--prefix-hash-load-factor', {
+    default: 1.25,
+    min: 1,
+    help: "prefix_hash: the ring's pick is kept while its load <= mean load × this",
+  }),
+};

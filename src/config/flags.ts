@@ -4,7 +4,7 @@ import { defaultIngressCount } from './config';
 import { bool, enumOf, float, int, list, map, str } from './flag-kinds';
 import { OPS_FLAGS } from './flags-ops';
 import { TOKENIZER } from './flags-tokenizer';
-import { PD_SCHEMA } from './flags-pd';
+import { PD_SCHEMA, PREFIX_HASH_FLAGS } from './flags-pd';
 import { computed, flagsOf, type FlagSpec } from './schema';
 import {
   implementedPolicy,
@@ -63,7 +63,7 @@ const CORE_FLAGS = {
     default: [],
     help: 'Engine base URLs (space separated, repeatable)',
   }).to(workerUrls),
-  policy: enumOf('--policy', [...POLICY_NAMES, 'prefix_hash', 'bucket'], {
+  policy: enumOf('--policy', POLICY_NAMES, {
     default: 'cache_aware',
     help: 'Load-balancing policy',
   }).to(implementedPolicy),
@@ -143,6 +143,7 @@ export const LAUNCH_SCHEMA = {
   ...OPS_FLAGS,
   tokenizer: TOKENIZER,
   pd: PD_SCHEMA,
+  prefixHash: PREFIX_HASH_FLAGS,
   /** Random per start; names this instance's participants on shared buses. */
   instanceId: computed(() => uuidv7()),
 };

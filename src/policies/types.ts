@@ -11,6 +11,8 @@ export const POLICY_NAMES = [
   'consistent_hashing',
   'manual',
   'passthrough',
+  'bucket',
+  'prefix_hash',
 ] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
@@ -105,6 +107,8 @@ export interface PolicyOptions {
   readonly evictionIntervalSecs: number;
   /** cache_aware (SMG flags); optional so other policies' callers need not set them. */
   readonly cacheAware?: CacheAwareOptions;
+  /** prefix_hash: --prefix-token-count, --prefix-hash-load-factor. */
+  readonly prefixHash?: { readonly prefixTokenCount: number; readonly loadFactor: number };
 }
 
 export interface CacheAwareOptions {

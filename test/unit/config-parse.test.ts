@@ -59,7 +59,7 @@ const bad: Array<[string[], RegExp]> = [
   [['--port', '70000'], /--port: must be <= 65535/],
   [['--port'], /--port: expects a value/],
   [['--policy', 'fastest'], /--policy: invalid value 'fastest'/],
-  [['--policy', 'prefix_hash'], /prefix_hash is not available/],
+  [['--pd-disaggregation', '--decode-policy', 'bucket'], /bucket is a prefill-only policy/],
   [['--enable-mesh'], /--enable-mesh is an SMG flag that collie does not support yet/],
   [['--tenant-api-key', 'nocolon'], /--tenant-api-key/],
   [['--jwt-issuer', 'https://idp'], /--jwt-issuer and --jwt-audience must be given together/],
