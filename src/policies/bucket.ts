@@ -124,7 +124,8 @@ export function createBucketPolicy(deps: PolicyDeps, opts: BucketOptions = DEFAU
       }
       const len = req.routingText.length;
       const idx = Math.min(bucketOf(bounds, len), available.length - 1);
-      const w = leastLoaded(available) ?? (available[idx] as Worker);
+      const w = leastLoaded(available) ?? available[idx];
+      if (!w) return undefined;
       window.push({ at: now, id: w.id, chars: len });
       chars.set(w.id, (chars.get(w.id) ?? 0) + len);
       return w;
