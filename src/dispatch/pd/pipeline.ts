@@ -364,6 +364,10 @@ async function sequential(
   releasePrefill: () => void,
 ): Promise<Step> {
   const { x } = c.input;
+  // vLLM serves no SGLang-native /generate (SMG's vLLM PD is OpenAI routes only)
+  if (c.input.route === 'generate') {
+    throw new GatewayError('pd_route_not_implemented', 'Generate endpoint not implemented');
+  }
   const bodies = vllmBodies(c);
   const started = c.deps.now();
   const pScope = legScope(c.scope);
