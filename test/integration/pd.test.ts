@@ -189,6 +189,16 @@ describe('PD (SGLang dual dispatch) through the openai SDK, 2 prefill + 2 decode
     assert.equal(ready.status, 200);
   });
 
+  test('PD metrics are exported with SMG names', async () => {
+    const text = await (await fetch(`${gw.metricsUrl}/metrics`)).text();
+    assert.match(
+      text,
+      /smg_pd_ttft_seconds_count\{backend_type="pd",model="mock-model",runtime="sglang"\} [1-9]/,
+    );
+    assert.match(text, /smg_pd_prefill_duration_seconds_count\{[^}]*runtime="sglang"\} [1-9]/);
+    assert.match(text, /smg_pd_kv_transfer_duration_seconds_count\{[^}]*\} [1-9]/);
+  });
+
   test('workers API lists worker_type and bootstrap_port', async () => {
     const r = (await (await fetch(`${gw.url}/workers`)).json()) as {
       workers: Obj[];
