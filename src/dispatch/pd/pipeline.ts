@@ -21,6 +21,7 @@ import { GatedSink, type SinkTransform } from './gated-sink';
 import { bufferedLeg, legScope, type LegResult } from './legs';
 import { createStreamMerger, mergeAnswer, prefillLogprobs } from './logprobs';
 import { selectPair, type PdPair, type PdRouters } from './pair';
+import { transferParams, vllmBodies } from './vllm';
 
 /** What PD dispatch adds to the pipeline's dependencies. */
 export interface PdDeps {
@@ -45,15 +46,6 @@ export interface PdInput extends DispatchInput {
 const NON_2XX: ReadonlySet<number> = new Set(
   Array.from({ length: 500 }, (_, i) => i + 100).filter((s) => s < 200 || s >= 300),
 );
-
-const VLLM_PREFILL_PARAMS = {
-  do_remote_decode: true,
-  do_remote_prefill: false,
-  remote_engine_id: null,
-  remote_block_ids: null,
-  remote_host: null,
-  remote_port: null,
-};
 
 interface Ctx {
   readonly deps: PipelineDeps;
@@ -327,33 +319,6 @@ async function dual(
   }
 }
 
-function vllmBodies(c: Ctx): { prefill: string; decode: (params: unknown) => string } {
-  const base: Record<string, unknown> = { ...c.input.json, ...c.input.overrides };
-  const p: Record<string, unknown> = {
-    ...base,
-    stream: false,
-    max_tokens: 1,
-    kv_transfer_params: VLLM_PREFILL_PARAMS,
-  };
-  if ('max_completion_tokens' in base) p['max_completion_tokens'] = 1;
-  delete p['stream_options'];
-  return {
-    prefill: JSON.stringify(p),
-    decode: (params) => JSON.stringify({ ...base, kv_transfer_params: params }),
-  };
-}
-
-function transferParams(body: string): unknown {
-  try {
-    const j: unknown = JSON.parse(body);
-    const params =
-      j && typeof j === 'object' ? (j as Record<string, unknown>)['kv_transfer_params'] : undefined;
-    return params && typeof params === 'object' ? params : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * vLLM: the prefill leg first (max_tokens 1, a remote decode requested), then the decode leg
  * with the kv_transfer_params the prefill answered, relayed to the client.
@@ -368,7 +333,7 @@ async function sequential(
   if (c.input.route === 'generate') {
     throw new GatewayError('pd_route_not_implemented', 'Generate endpoint not implemented');
   }
-  const bodies = vllmBodies(c);
+  const bodies = vllmBodies(c.input.json, c.input.overrides);
   const started = c.deps.now();
   const pScope = legScope(c.scope);
   let p: LegResult;
