@@ -189,6 +189,35 @@ describe('PD (SGLang dual dispatch) through the openai SDK, 2 prefill + 2 decode
     assert.equal(ready.status, 200);
   });
 
+  test('POST /workers takes worker_type and bootstrap_port; other types are refused', async () => {
+    const [extra] = await startEngines(1, { role: 'prefill' });
+    try {
+      const spec = {
+        url: extra?.url,
+        worker_type: 'prefill',
+        bootstrap_port: extra?.bootstrapPort,
+      };
+      const res = await postJson(`${gw.url}/workers`, spec);
+      assert.equal(res.status, 202);
+      await eventually(async () => {
+        const r = (await (await fetch(`${gw.url}/workers`)).json()) as { workers: Obj[] };
+        const w = r.workers.find((x) => x['url'] === extra?.url);
+        return w?.['worker_type'] === 'prefill' && w['bootstrap_port'] === extra?.bootstrapPort;
+      }, 5000);
+      const bad = await postJson(`${gw.url}/workers`, { url: 'http://x:1', worker_type: 'encode' });
+      assert.equal(bad.status, 422);
+    } finally {
+      const r = (await (await fetch(`${gw.url}/workers`)).json()) as { workers: Obj[] };
+      const id = r.workers.find((x) => x['url'] === extra?.url)?.['id'];
+      if (typeof id === 'string') await fetch(`${gw.url}/workers/${id}`, { method: 'DELETE' });
+      await eventually(async () => {
+        const l = (await (await fetch(`${gw.url}/workers`)).json()) as { workers: Obj[] };
+        return !l.workers.some((x) => x['url'] === extra?.url);
+      }, 10_000);
+      await extra?.close();
+    }
+  });
+
   test('PD metrics are exported with SMG names', async () => {
     const text = await (await fetch(`${gw.metricsUrl}/metrics`)).text();
     assert.match(
