@@ -94,6 +94,8 @@ export interface GatewayOptions {
   readonly name?: string;
   readonly echo?: boolean;
   readonly readyTimeoutMs?: number;
+  /** More flags (e.g. PD's --prefill/--decode; then workerUrls may be empty). */
+  readonly extraArgs?: readonly string[];
 }
 
 /** Starts `bin/collie.js launch` and waits until GET /readiness returns 200. */
@@ -101,10 +103,12 @@ export async function startGateway(group: ProcessGroup, o: GatewayOptions): Prom
   const port = o.port ?? (await getFreePort());
   const args = [
     ...[collieBin, 'launch', '--host', '127.0.0.1', '--port', String(port)],
-    ...['--worker-urls', ...o.workerUrls, '--workers', String(o.workers)],
+    ...(o.workerUrls.length > 0 ? ['--worker-urls', ...o.workerUrls] : []),
+    ...['--workers', String(o.workers)],
     ...['--policy', o.policy ?? 'round_robin', '--log-level', o.logLevel ?? 'warn'],
     // several gateways run side by side: each gets its own free metrics port
     ...['--prometheus-host', '127.0.0.1', '--prometheus-port', '0'],
+    ...(o.extraArgs ?? []),
   ];
   const child = group.spawn(o.name ?? `collie-w${o.workers}`, process.execPath, args, {
     echo: o.echo ?? false,

@@ -4,13 +4,14 @@ import type { Logger } from '../util/logger';
 import { systemClock, type Clock } from '../util/clock';
 import { mathRng, type Rng } from '../util/rng';
 import { createLoadTracker, type LoadTracker } from '../core/load-tracker';
-import { createRouter, type Router } from '../core/router';
+import { createRouter, type Router, type RouterDeps } from '../core/router';
 import { createDeadlines, createEngineClients, createMetricsObserver } from '../dispatch';
 import { composeObservers } from '../dispatch/observers';
 import { createTracing } from '../tracing/tracer';
 import { createTracingObserver } from '../tracing/observer';
 import { packageVersion } from '../util/version';
 import { createPolicy } from '../policies/factory';
+import type { PolicyName } from '../policies/types';
 import { loadNative } from '../native';
 import { RouteTable } from '../server/route-table';
 import { createHttpServer } from '../server/http-server';
@@ -38,6 +39,12 @@ import { createProbeGate } from '../core/probe-gate';
 import { createSharedPrefixRouting } from '../routing/prefix-routing';
 import type { RouteContext } from '../routes/context';
 import type { PipelineDeps, Stage } from '../dispatch';
+
+/** PD: the prefill and decode pools' policies (--prefill-policy/--decode-policy, else --policy). */
+function pdPolicyNames(config: GatewayConfig): PolicyName[] {
+  if (!config.pd) return [];
+  return [config.pd.prefillPolicy ?? config.policy, config.pd.decodePolicy ?? config.policy];
+}
 
 export interface Ingress {
   readonly port: number;
@@ -81,8 +88,9 @@ export async function startIngress(opts: {
     call: (op, payload, timeoutMs) => opts.control.call(op, payload, timeoutMs),
     logger,
   });
+  const pdPolicies = pdPolicyNames(config);
   const prefix =
-    config.policy === 'cache_aware'
+    config.policy === 'cache_aware' || pdPolicies.includes('cache_aware')
       ? createSharedPrefixRouting({
           bus,
           blockSize: config.cacheAware.blockSize,
@@ -92,7 +100,7 @@ export async function startIngress(opts: {
           tokenizerFor: (model) => tokenizers.replica.loadedFor(model),
         })
       : undefined;
-  const router = createRouter({
+  const routerDeps: RouterDeps = {
     bus,
     loads,
     policyName: config.policy,
@@ -101,6 +109,7 @@ export async function startIngress(opts: {
       maxIdleSecs: config.maxIdleSecs,
       evictionIntervalSecs: config.evictionInterval,
       cacheAware: config.cacheAware,
+      prefixHash: config.prefixHash,
     },
     policyDeps: {
       rng: opts.rng ?? mathRng,
@@ -110,7 +119,22 @@ export async function startIngress(opts: {
     },
     createPolicy,
     aliases: config.modelAliases,
-  });
+  };
+  const router = createRouter(routerDeps);
+  const pdRouters = config.pd
+    ? {
+        prefill: createRouter({
+          ...routerDeps,
+          role: 'prefill',
+          policyName: pdPolicies[0] ?? config.policy,
+        }),
+        decode: createRouter({
+          ...routerDeps,
+          role: 'decode',
+          policyName: pdPolicies[1] ?? config.policy,
+        }),
+      }
+    : undefined;
   const engines = createEngineClients({ maxConnections: config.engineMaxConnections });
   const tracing = config.tracing
     ? createTracing({ endpoint: config.tracing.endpoint, serviceVersion: packageVersion() })
@@ -185,6 +209,16 @@ export async function startIngress(opts: {
     ...(wasm ? { wasm } : {}),
     ...(globalLimit ? { globalLimit } : {}),
     ...(tenantLimit ? { tenantLimit } : {}),
+    ...(config.pd && pdRouters
+      ? {
+          pd: {
+            routers: pdRouters,
+            protocol: config.pd.protocol,
+            graceMs: config.pd.kvHandoffGraceMs,
+            metrics: opts.metrics.pd(),
+          },
+        }
+      : {}),
   };
   // Per-process in-flight gauge, read at scrape time; the primary's scrape sums the processes.
   opts.metrics.sampleRequestsActive(function* () {
@@ -233,6 +267,8 @@ export async function startIngress(opts: {
       await new Promise((r) => setTimeout(r, settle));
       await server.close(graceMs - settle);
       router.close();
+      pdRouters?.prefill.close();
+      pdRouters?.decode.close();
       loads.close();
       outcomes.close();
       prefix?.close();

@@ -9,6 +9,7 @@ import { TOKENIZER } from './flags-tokenizer';
 import { WASM_FLAGS } from './flags-wasm';
 import { PARSERS } from './flags-parsers';
 import { HA_FLAGS } from './flags-ha';
+import { PD_SCHEMA, PREFIX_HASH_FLAGS } from './flags-pd';
 import { computed, flagsOf, type FlagSpec } from './schema';
 import {
   implementedPolicy,
@@ -67,7 +68,7 @@ const CORE_FLAGS = {
     default: [],
     help: 'Engine base URLs (space separated, repeatable)',
   }).to(workerUrls),
-  policy: enumOf('--policy', [...POLICY_NAMES, 'prefix_hash', 'bucket'], {
+  policy: enumOf('--policy', POLICY_NAMES, {
     default: 'cache_aware',
     help: 'Load-balancing policy',
   }).to(implementedPolicy),
@@ -150,6 +151,8 @@ export const LAUNCH_SCHEMA = {
   wasm: WASM_FLAGS,
   parsers: PARSERS,
   ...HA_FLAGS,
+  pd: PD_SCHEMA,
+  prefixHash: PREFIX_HASH_FLAGS,
   /** Random per start; names this instance's participants on shared buses. */
   instanceId: computed(() => uuidv7()),
 };

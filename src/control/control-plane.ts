@@ -2,7 +2,7 @@ import type { GatewayConfig } from '../config/config';
 import type { Logger } from '../util/logger';
 import type { StateBus } from '../state/bus';
 import { createWorkerRegistry, type WorkerRegistry } from '../core/registry';
-import { WorkerManager } from './worker-manager';
+import { WorkerManager, type RegistrationInput } from './worker-manager';
 import { handleWorkersCall } from './workers-api';
 import {
   createControlServer,
@@ -49,6 +49,7 @@ export interface ControlPlane {
 export type ControlPlaneConfig = Pick<
   GatewayConfig,
   | 'workerUrls'
+  | 'pd'
   | 'workerStartupTimeoutSecs'
   | 'workerStartupCheckInterval'
   | 'auth'
@@ -66,6 +67,21 @@ export type ControlPlaneConfig = Pick<
  * Everything that runs once per instance (in the primary, or the single process): the
  * authoritative registry, registration jobs, and the handler of control-plane calls.
  */
+/** The engines named on the command line: --worker-urls, or PD's --prefill and --decode. */
+export function startupWorkers(
+  config: Pick<GatewayConfig, 'workerUrls' | 'pd'>,
+): RegistrationInput[] {
+  if (!config.pd) return config.workerUrls.map((url) => ({ url }));
+  return [
+    ...config.pd.prefill.map((p) => ({
+      url: p.url,
+      workerType: 'prefill' as const,
+      bootstrapPort: p.bootstrapPort,
+    })),
+    ...config.pd.decode.map((url) => ({ url, workerType: 'decode' as const })),
+  ];
+}
+
 export function startControlPlane(opts: {
   config: ControlPlaneConfig;
   bus: StateBus;
@@ -111,8 +127,11 @@ export function startControlPlane(opts: {
   });
   health = new HealthChecker(config.health, manager, metrics, logger);
   const admission = new AdmissionService(config.admission, clock, metrics);
+  const loadAware = (p: string | undefined): boolean => p === 'power_of_two' || p === 'least_load';
   const stopLoadMonitor =
-    config.policy === 'power_of_two' || config.policy === 'least_load'
+    loadAware(config.policy) ||
+    loadAware(config.pd?.prefillPolicy) ||
+    loadAware(config.pd?.decodePolicy)
       ? startLoadMonitor(opts.bus, registry, config.loadMonitorInterval, engines)
       : () => undefined;
   breakers = new CircuitBreakers(config.circuitBreaker, manager, metrics, clock, logger);
@@ -150,9 +169,9 @@ export function startControlPlane(opts: {
   const deadlineMs = Date.now() + config.workerStartupTimeoutSecs * 1000;
   const workersDone = Promise.all(
     // SMG: engines given on the command line are called with the gateway's own --api-key
-    config.workerUrls.map((url) => {
+    startupWorkers(config).map((w) => {
       const apiKey = config.auth?.apiKey;
-      const input = { url, ...(apiKey !== undefined ? { apiKey } : {}) };
+      const input = { ...w, ...(apiKey !== undefined ? { apiKey } : {}) };
       sync?.registered(input);
       return manager.register(input, { deadlineMs }).done;
     }),

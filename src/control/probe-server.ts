@@ -5,13 +5,13 @@ import { errorReply, GatewayError } from '../errors/gateway-error';
 
 /** Readiness body and status from the registry (SMG §5.1); shared by both listeners. */
 export function readinessReply(
-  workers: ReadonlyArray<{ status: string }>,
+  workers: ReadonlyArray<{ status: string; workerType?: string }>,
   draining: boolean,
 ): { status: number; body: string } {
   if (draining)
     return { status: 503, body: JSON.stringify({ status: 'not ready', reason: 'draining' }) };
   const healthy = workers.filter((w) => w.status === 'ready').length;
-  if (healthy > 0) {
+  if (pdReady(workers) && healthy > 0) {
     return {
       status: 200,
       body: JSON.stringify({
@@ -25,6 +25,23 @@ export function readinessReply(
     status: 503,
     body: JSON.stringify({ status: 'not ready', reason: 'insufficient healthy workers' }),
   };
+}
+
+/**
+ * A PD fleet (any prefill or decode worker) is ready only with >= 1 ready prefill AND >= 1
+ * ready decode worker (SMG §5.1); a regular fleet passes.
+ */
+function pdReady(workers: ReadonlyArray<{ status: string; workerType?: string }>): boolean {
+  let pd = false;
+  let prefill = false;
+  let decode = false;
+  for (const w of workers) {
+    if (w.workerType === 'prefill' || w.workerType === 'decode') pd = true;
+    if (w.status !== 'ready') continue;
+    if (w.workerType === 'prefill') prefill = true;
+    if (w.workerType === 'decode') decode = true;
+  }
+  return !pd || (prefill && decode);
 }
 
 /** The probe listener's error replies, through the one serializer. */

@@ -1,5 +1,11 @@
 import type { Logger } from '../util/logger';
-import type { Worker, WorkerStatus, HealthOverrides, CircuitState } from '../core/worker';
+import type {
+  Worker,
+  WorkerStatus,
+  WorkerType,
+  HealthOverrides,
+  CircuitState,
+} from '../core/worker';
 import type { WorkerRegistry } from '../core/registry';
 import { discoverWorker, probeHealth } from '../core/discovery';
 import type { EngineClients } from '../dispatch/engine-client';
@@ -15,6 +21,8 @@ export interface RegistrationInput {
   readonly apiKey?: string;
   readonly health?: HealthOverrides;
   readonly maxConnectionAttempts?: number;
+  readonly workerType?: WorkerType;
+  readonly bootstrapPort?: number | null;
 }
 
 export interface WorkerManagerOptions {
@@ -125,6 +133,10 @@ export class WorkerManager {
       circuit: prev?.circuit ?? 'closed',
       health: input.health ?? {},
       maxConnectionAttempts: input.maxConnectionAttempts ?? 20,
+      ...(input.workerType !== undefined && input.workerType !== 'regular'
+        ? { workerType: input.workerType }
+        : {}),
+      ...(input.workerType === 'prefill' ? { bootstrapPort: input.bootstrapPort ?? null } : {}),
       ...(apiKey !== undefined ? { apiKey } : {}),
     });
     this.jobs.clear(url);

@@ -1,6 +1,6 @@
 import { Type as T, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import type { HealthOverrides } from '../core/worker';
+import { WORKER_TYPES, type HealthOverrides } from '../core/worker';
 
 /**
  * Body of POST/PUT /workers (SMG WorkerSpec, the fields collie acts on) and of PATCH
@@ -25,7 +25,8 @@ export const WorkerSpecSchema = T.Object(
   {
     url: T.String(),
     models: T.Optional(T.Array(ModelCard)),
-    worker_type: T.Optional(T.Literal('regular')),
+    worker_type: T.Optional(T.Union(WORKER_TYPES.map((v) => T.Literal(v)))),
+    bootstrap_port: T.Optional(T.Union([T.Integer({ minimum: 1, maximum: 65535 }), T.Null()])),
     connection_mode: T.Optional(T.Literal('http')),
     runtime_type: T.Optional(
       T.Union(['unspecified', 'sglang', 'vllm', 'trtllm', 'mlx'].map((v) => T.Literal(v))),

@@ -83,6 +83,8 @@ export function registrationOf(spec: WorkerSpec): RegistrationInput {
     ...(spec.max_connection_attempts !== undefined
       ? { maxConnectionAttempts: spec.max_connection_attempts }
       : {}),
+    ...(spec.worker_type !== undefined ? { workerType: spec.worker_type } : {}),
+    ...(spec.bootstrap_port !== undefined ? { bootstrapPort: spec.bootstrap_port } : {}),
   };
 }
 
@@ -114,7 +116,11 @@ function list(m: WorkerManager, query: string): Reply {
   return json(200, {
     workers: all.map((w) => workerInfo(w, m.jobs.get(w.url))),
     total: all.length,
-    stats: { prefill_count: 0, decode_count: 0, regular_count: all.length },
+    stats: {
+      prefill_count: all.filter((w) => w.workerType === 'prefill').length,
+      decode_count: all.filter((w) => w.workerType === 'decode').length,
+      regular_count: all.filter((w) => (w.workerType ?? 'regular') === 'regular').length,
+    },
   });
 }
 

@@ -1,4 +1,4 @@
-import type { Worker, WorkerSet } from './worker';
+import type { Worker, WorkerSet, WorkerType } from './worker';
 import type { StateBus } from '../state/bus';
 import { Replica } from '../cluster/replicated';
 import { registrySource } from './registry';
@@ -69,6 +69,8 @@ export interface RouterDeps {
   policyDeps: Omit<PolicyDeps, 'loads'>;
   createPolicy: PolicyFactory;
   aliases: Readonly<Record<string, string>>;
+  /** Only workers of this PD role (a PD pool); absent: every worker. */
+  role?: WorkerType;
 }
 
 interface MutableSet extends WorkerSet {
@@ -142,7 +144,10 @@ export function createRouter(deps: RouterDeps): Router {
   });
 
   const replica = new Replica(registrySource(deps.bus), { name: 'workers' });
-  replica.onChange(apply);
+  const role = deps.role;
+  replica.onChange((ws) =>
+    apply(role ? ws.filter((w) => (w.workerType ?? 'regular') === role) : ws),
+  );
 
   const canonicalModel = (model: string): string => aliases.get(model) ?? model;
 

@@ -3,6 +3,10 @@
 export const WORKER_STATUSES = ['pending', 'ready', 'not_ready', 'failed', 'draining'] as const;
 export type WorkerStatus = (typeof WORKER_STATUSES)[number];
 
+/** SMG's worker_type (encode is gRPC-only, not served by collie). */
+export const WORKER_TYPES = ['regular', 'prefill', 'decode'] as const;
+export type WorkerType = (typeof WORKER_TYPES)[number];
+
 export const CIRCUIT_STATES = ['closed', 'open', 'half_open'] as const;
 export type CircuitState = (typeof CIRCUIT_STATES)[number];
 
@@ -34,6 +38,10 @@ export interface Worker {
   readonly apiKey?: string;
   readonly health: HealthOverrides;
   readonly maxConnectionAttempts: number;
+  /** PD role; absent = regular. */
+  readonly workerType?: WorkerType;
+  /** PD prefill: the engine's KV bootstrap port (null/absent: none given). */
+  readonly bootstrapPort?: number | null;
   /** Bumped on every change; replicas apply a snapshot only if its revision is newer. */
   readonly revision: number;
 }

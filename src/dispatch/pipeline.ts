@@ -49,12 +49,12 @@ export interface DispatchInput {
 }
 
 /** What the client gets if no further attempt follows. */
-type Last =
+export type Last =
   | { readonly kind: 'none' }
   | { readonly kind: 'held'; readonly reply: BufferedReply }
   | { readonly kind: 'error'; readonly error: GatewayError };
 
-type Step =
+export type Step =
   | { readonly kind: 'done'; readonly status: number }
   | { readonly kind: 'retry'; readonly value: Last; readonly workerId?: string };
 
@@ -83,7 +83,11 @@ function routingHeaders(sel: Selection, blockSize: number): Array<readonly [stri
  * back while attempts remain; nothing is retried once a byte reached the client. Resolves
  * when the answer was written; rejects with a GatewayError while nothing was written.
  */
-export async function runPipeline(deps: PipelineDeps, input: DispatchInput): Promise<void> {
+export async function runPipeline(
+  deps: PipelineDeps,
+  input: DispatchInput,
+  attemptFn: AttemptFn = attempt,
+): Promise<void> {
   const { x, sink, stages } = input;
   const scope = RequestScope.forRequest(sink, deps.deadlines, x.startedMs, deps.timeoutMs);
   deps.observer.started(x);
@@ -91,7 +95,7 @@ export async function runPipeline(deps: PipelineDeps, input: DispatchInput): Pro
   let error: GatewayError | undefined;
   try {
     for (const s of stages.beforeRouting) s.beforeRouting?.(x);
-    await attempts(deps, input, scope, p);
+    await attempts(deps, input, scope, p, attemptFn);
   } catch (err) {
     error =
       err instanceof GatewayError
@@ -113,11 +117,25 @@ interface Progress {
   status: number;
 }
 
+/**
+ * One attempt of a request: select, exchange, classify. The regular pipeline's is `attempt`
+ * below; PD dispatch (src/dispatch/pd) plugs in its two-leg attempt and keeps the retry loop,
+ * the scope, the stages and the observer.
+ */
+export type AttemptFn = (
+  deps: PipelineDeps,
+  input: DispatchInput,
+  scope: RequestScope,
+  excluded: ReadonlySet<string>,
+  isLast: boolean,
+) => Promise<Step>;
+
 async function attempts(
   deps: PipelineDeps,
   input: DispatchInput,
   scope: RequestScope,
   p: Progress,
+  attemptFn: AttemptFn,
 ): Promise<void> {
   const max = normalizeMaxAttempts(deps.retry.maxAttempts);
   const r = await runWithRetries<Last>({
@@ -131,7 +149,7 @@ async function attempts(
       if (k > 0) deps.observer.retrying(input.x, k);
       p.attempts = k + 1;
       const isLast = k + 1 >= max;
-      return attempt(deps, input, scope, excluded, isLast).then((step) => {
+      return attemptFn(deps, input, scope, excluded, isLast).then((step) => {
         if (step.kind === 'retry') return step;
         p.status = step.status;
         // the last attempt relayed a retryable answer: the budget is spent all the same

@@ -139,6 +139,29 @@ export const ERROR_CODES = {
   global_rate_limit_exceeded: { status: 429, shape: 'router' },
   /** SMG §9.3 (Retry-After in seconds). */
   tenant_rate_limit_exceeded: { status: 429, shape: 'router' },
+  // PD disaggregation (§5.4): pair selection, info routes, re-wrapped leg failures
+  server_selection_failed: { status: 503, shape: 'router' },
+  no_prefill_servers: { status: 503, shape: 'router' },
+  no_healthy_worker_pair: { status: 503, shape: 'router' },
+  health_generate_failed: { status: 503, shape: 'router' },
+  prefill_bad_request: { status: 400, shape: 'router' },
+  prefill_not_found: { status: 404, shape: 'router' },
+  prefill_internal_error: { status: 500, shape: 'router' },
+  prefill_unavailable: { status: 503, shape: 'router' },
+  prefill_bad_gateway: { status: 502, shape: 'router' },
+  prefill_error: { status: 500, shape: 'router' },
+  prefill_server_error: { status: 502, shape: 'router' },
+  decode_bad_request: { status: 400, shape: 'router' },
+  decode_not_found: { status: 404, shape: 'router' },
+  decode_internal_error: { status: 500, shape: 'router' },
+  decode_unavailable: { status: 503, shape: 'router' },
+  decode_bad_gateway: { status: 502, shape: 'router' },
+  decode_error: { status: 500, shape: 'router' },
+  decode_server_error: { status: 502, shape: 'router' },
+  /** collie: a vLLM prefill answer without kv_transfer_params (the decode leg cannot start). */
+  kv_transfer_params_missing: { status: 502, shape: 'router' },
+  /** 501 plain text of the routes PD mode does not serve (SMG's RouterTrait defaults). */
+  pd_route_not_implemented: { status: 501, shape: 'text' },
 } as const satisfies Record<string, ErrorRow>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,3 +1,4 @@
+import { createPdMetrics, type PdMetrics } from './pd-metrics';
 import type { Registry } from 'prom-client';
 import { createFamilies, type Families, type Samplers } from './families';
 import { boundCounter, boundHistogram, BoundCache } from './bound';
@@ -110,6 +111,8 @@ export interface GatewayMetrics {
    * reaches them all), or a mirror left in an ingress process keeps the series alive.
    */
   removeWorker(worker: string): void;
+  /** PD metrics (smg_pd_*), registered on first use so regular mode exports none. */
+  pd(): PdMetrics;
 }
 
 /** A route's per-request series (see GatewayMetrics.routeSeries). */
@@ -137,6 +140,7 @@ export function createGatewayMetrics(
   const f = createFamilies(registry, buckets, samplers);
   const worker = workerPart(f);
   const router = routerPart(f, buckets);
+  let pd: PdMetrics | undefined;
   return {
     ...httpPart(f, buckets),
     ...router,
@@ -147,6 +151,7 @@ export function createGatewayMetrics(
       f.wasmExecutions.inc({ ...labels, result });
       f.wasmDuration.observe(labels, seconds);
     },
+    pd: () => (pd ??= createPdMetrics(registry, buckets)),
     sampleRequestsActive(read) {
       samplers.requestsActive = read;
     },

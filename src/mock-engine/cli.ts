@@ -23,6 +23,9 @@ Options:
   --prefill-shared         prefill-tps is the engine's total, served FIFO   [off]
   --max-running N          concurrently running generations                 [2048]
   --runtime sglang|vllm    flavour of /v1/models and /metrics               [sglang]
+  --role prefill|decode    PD disaggregation role (see pd-role.ts)          [none]
+  --bootstrap-timeout-ms MS  decode: longest wait for the prefill's KV      [30000]
+  --kv-transfer-tps N      PD: KV hand-off speed, prompt tokens/s; 0 = instant [0]
   --help                   print this help
 `;
 
@@ -42,6 +45,9 @@ const OPTIONS = {
   'prefill-shared': { type: 'boolean' },
   'max-running': { type: 'string' },
   runtime: { type: 'string' },
+  role: { type: 'string' },
+  'bootstrap-timeout-ms': { type: 'string' },
+  'kv-transfer-tps': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -102,6 +108,22 @@ export function parseMockEngineArgs(argv: string[]): {
   if (values['prefill-shared'] === true) o.prefillShared = true;
   put(o, 'maxRunningRequests', parseNumber('max-running', values['max-running'], true));
   put(o, 'runtime', parseRuntime(values.runtime));
+  if (values.role !== undefined) {
+    if (values.role !== 'prefill' && values.role !== 'decode') {
+      throw new Error(`--role: expected prefill|decode, got '${values.role}'`);
+    }
+    o.role = values.role;
+  }
+  put(
+    o,
+    'bootstrapTimeoutMs',
+    parseNumber('bootstrap-timeout-ms', values['bootstrap-timeout-ms'], true),
+  );
+  put(
+    o,
+    'kvTransferTokensPerSec',
+    parseNumber('kv-transfer-tps', values['kv-transfer-tps'], false),
+  );
   const count = parseNumber('count', values.count, true) ?? 1;
   if (count < 1 || count > 1000) throw new Error(`--count: expected 1..1000, got ${count}`);
   const last = (o.port ?? 0) + count - 1;
@@ -157,7 +179,10 @@ export async function mockEngineCommand(
     await Promise.all(engines.map((e2) => e2.close()));
     throw e;
   }
-  for (const e of engines) out(`mock-engine ${e.url} model=${e.model}`);
+  for (const e of engines) {
+    const boot = e.bootstrapPort !== undefined ? ` bootstrap_port=${e.bootstrapPort}` : '';
+    out(`mock-engine ${e.url} model=${e.model}${boot}`);
+  }
   await untilStopped(deps.signal);
   await Promise.all(engines.map((e) => e.close()));
 }

@@ -10,6 +10,7 @@ import {
 import { createPrefixKvCache, type PrefixKvCache } from './kv-cache';
 import { TokenBuffer } from './tokenizer';
 import type { FaultConfig, MockEngineStats } from './types';
+import type { PdRequest, PdRole } from './pd-role';
 
 /** Everything one engine owns; handlers receive it through the request context. */
 export interface EngineCore {
@@ -27,6 +28,8 @@ export interface EngineCore {
   prefillBusyUntil: number;
   workerId: string;
   port: number;
+  /** PD role (set at start when configured). */
+  pd?: PdRole;
   /** Unique id with a prefix (`chatcmpl-…`); deterministic per engine. */
   nextId(prefix: string): string;
   /** Unix seconds for `created` fields. */
@@ -44,6 +47,8 @@ export interface RequestCtx {
   readonly signal: AbortSignal;
   /** Effective fault config for this request. */
   readonly fault: Readonly<FaultConfig>;
+  /** PD role hooks of this request (pd-role.ts). */
+  readonly pd?: PdRequest;
 }
 
 export function createEngineCore(cfg: EngineConfig): EngineCore {

@@ -94,7 +94,7 @@ async function emitTokens(
   const { core, signal } = ctx;
   const { cfg, scheduler, counters, throughput } = core;
   const uncached = plan.promptTokens - plan.cachedTokens;
-  if (cfg.prefillTokensPerSec > 0 && uncached > 0) {
+  if (cfg.prefillTokensPerSec > 0 && uncached > 0 && ctx.pd?.skipPrefill !== true) {
     let waitMs = (uncached / cfg.prefillTokensPerSec) * 1000;
     if (cfg.prefillShared) {
       // one prefill unit per engine: this request's prefill starts when the earlier ones end
@@ -107,6 +107,7 @@ async function emitTokens(
     if (!(await sleep(waitMs, signal))) return 'aborted';
   }
   if (signal.aborted) return 'aborted';
+  ctx.pd?.onPrefilled?.(plan);
   sink?.prefilled?.();
   const drop = ctx.fault.dropAfterTokens;
   const delay = cfg.tokenDelayMs;

@@ -7,6 +7,7 @@ import { sleep } from './generation';
 import { BadRequest, errorBody, parseJson, readBody, sendError, sendJson } from './http-io';
 import { familyOfPath, ROUTES, type Route } from './routes';
 import type { FaultConfig, MockEngine, MockEngineOptions } from './types';
+import { pdOptions, startPdRole } from './pd-role';
 
 const FAILURE_MESSAGE = 'Random failure for testing';
 const NO_FAULT_UNHEALTHY: Readonly<FaultConfig> = Object.freeze({ ...NO_FAULT, healthy: false });
@@ -101,9 +102,14 @@ async function dispatch(
   try {
     const header = req.headers[FAULT_HEADER];
     const fault = effectiveFault(core, route, Array.isArray(header) ? header[0] : header);
-    const ctx: RequestCtx = { core, req, res, body: parsed.value, signal, fault };
+    let ctx: RequestCtx = { core, req, res, body: parsed.value, signal, fault };
     if (!isQuiet(fault) && !(await applyFaults(ctx, route.family))) return;
     if (route.kind === 'inference') core.counters.inferenceRequests++;
+    if (route.kind === 'inference' && core.pd) {
+      const pd = await core.pd.prepare(ctx, route.family);
+      if (pd === false) return;
+      ctx = { ...ctx, pd };
+    }
     await route.handle(ctx);
   } catch (e) {
     failUnexpected(res, route, e);
@@ -155,14 +161,17 @@ export async function startMockEngine(opts: MockEngineOptions = {}): Promise<Moc
   const port = await listen(server, cfg.port, cfg.host);
   core.port = port;
   core.workerId = cfg.workerId ?? `worker-${port}`;
+  if (opts.role !== undefined) core.pd = await startPdRole(pdOptions(opts, cfg.host));
   let closing: Promise<void> | undefined;
   return {
     url: urlOf(cfg.host, port),
     port,
     workerId: core.workerId,
     model: cfg.model,
+    ...(core.pd?.bootstrapPort !== undefined ? { bootstrapPort: core.pd.bootstrapPort } : {}),
     close() {
       closing ??= new Promise<void>((resolve) => {
+        void core.pd?.close();
         server.close(() => resolve());
         for (const ac of active) ac.abort();
         core.scheduler.drain();

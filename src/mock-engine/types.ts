@@ -46,6 +46,14 @@ export interface MockEngineOptions {
   rng?: Rng;
   /** Time source (`created` fields, throughput, delays). [system clock] */
   clock?: Clock;
+  /** PD disaggregation role (see pd-role.ts); absent = a regular engine. */
+  role?: 'prefill' | 'decode';
+  /** Prefill role: port of the KV bootstrap server (0 = a free one). [0] */
+  bootstrapPort?: number;
+  /** PD: KV hand-off speed in prompt tokens/s; 0 = instant. [0] */
+  kvTransferTokensPerSec?: number;
+  /** Decode role: longest wait for the prefill's KV before failing with 500, ms. [30000] */
+  bootstrapTimeoutMs?: number;
 }
 
 /**
@@ -108,6 +116,8 @@ export interface MockEngine {
   readonly port: number;
   readonly workerId: string;
   readonly model: string;
+  /** Prefill role: the port of its KV bootstrap server. */
+  readonly bootstrapPort?: number;
   /** Closes the listener, aborts in-flight work and destroys open connections. */
   close(): Promise<void>;
   /** Merges into the engine-wide fault config (live). */

@@ -1,3 +1,5 @@
+import { createBucketPolicy, DEFAULT_BUCKET } from './bucket';
+import { createPrefixHashPolicy, DEFAULT_PREFIX_HASH } from './prefix-hash';
 import { createCacheAwarePolicy } from './cache-aware';
 import { createConsistentHashingPolicy } from './consistent-hashing';
 import { createLeastLoadPolicy } from './least-load';
@@ -27,5 +29,17 @@ export const createPolicy: PolicyFactory = (name, deps, opts) => {
       return createManualPolicy(deps, opts);
     case 'passthrough':
       return createPassthroughPolicy();
+    case 'bucket':
+      return createBucketPolicy(deps, {
+        ...DEFAULT_BUCKET,
+        ...(opts.cacheAware
+          ? {
+              balanceAbsThreshold: opts.cacheAware.balanceAbsThreshold,
+              balanceRelThreshold: opts.cacheAware.balanceRelThreshold,
+            }
+          : {}),
+      });
+    case 'prefix_hash':
+      return createPrefixHashPolicy(deps, opts.prefixHash ?? DEFAULT_PREFIX_HASH);
   }
 };

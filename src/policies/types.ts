@@ -11,8 +11,16 @@ export const POLICY_NAMES = [
   'consistent_hashing',
   'manual',
   'passthrough',
+  'bucket',
+  'prefix_hash',
 ] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
+
+/** --prefill-policy / --decode-policy: SMG's set minus passthrough. */
+export const PD_POLICY_NAMES = POLICY_NAMES.filter(
+  (p): p is Exclude<PolicyName, 'passthrough'> => p !== 'passthrough',
+);
+export type PdPolicyName = (typeof PD_POLICY_NAMES)[number];
 
 export const ASSIGNMENT_MODES = ['random', 'min_load', 'min_group'] as const;
 export type AssignmentMode = (typeof ASSIGNMENT_MODES)[number];
@@ -99,6 +107,8 @@ export interface PolicyOptions {
   readonly evictionIntervalSecs: number;
   /** cache_aware (SMG flags); optional so other policies' callers need not set them. */
   readonly cacheAware?: CacheAwareOptions;
+  /** prefix_hash: --prefix-token-count, --prefix-hash-load-factor. */
+  readonly prefixHash?: { readonly prefixTokenCount: number; readonly loadFactor: number };
 }
 
 export interface CacheAwareOptions {

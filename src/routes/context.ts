@@ -14,6 +14,7 @@ import type { SharedPrefixRouting } from '../routing/prefix-routing';
 import type { IngressWasm } from '../plugins/wasm/ingress';
 import type { GlobalLimiter } from '../ha/global-limit';
 import type { TenantLimiter } from '../ha/tenant-limits';
+import type { PdDeps } from '../dispatch/pd/pipeline';
 
 /** Everything a route handler may use; built once per ingress process. */
 export interface RouteContext {
@@ -39,6 +40,8 @@ export interface RouteContext {
   readonly outcomes: OutcomeReporter;
   /** Half-open probe limit of this process. */
   readonly admitProbe: (w: Worker) => (() => void) | undefined;
+  /** PD disaggregation (--pd-disaggregation): the two pools and their dispatch. */
+  readonly pd?: PdDeps;
   /** The shared prefix index (cache_aware only). */
   readonly prefix?: SharedPrefixRouting;
   /** WASM middleware of this process (--enable-wasm only). */

@@ -7,9 +7,10 @@ import { INFERENCE_SPECS, type InferenceSpec } from './inference-specs';
 import { parseJsonObject, shapeError, type JsonObject } from './json-body';
 import { rebuildRerank } from './rerank';
 import { planStages, runPipeline, type Stage, type StagePlan } from '../dispatch';
+import { pdInferenceHandler } from './pd';
 
 /** What the policy may read: headers, and the routing text computed on first use. */
-class RoutedRequest implements RequestInfo {
+export class RoutedRequest implements RequestInfo {
   private text: string | undefined;
   constructor(
     private readonly req: IncomingRequest,
@@ -26,7 +27,7 @@ class RoutedRequest implements RequestInfo {
   }
 }
 
-function modelOf(spec: InferenceSpec, body: JsonObject): string {
+export function modelOf(spec: InferenceSpec, body: JsonObject): string {
   if (spec.anyModel) return 'unknown';
   const m = body['model'];
   if (typeof m === 'string') return m;
@@ -81,6 +82,10 @@ export function inferenceRoutes(ctx: RouteContext): Route[] {
   return INFERENCE_SPECS.map((spec) => ({
     method: 'POST',
     path: spec.path,
-    handler: guard(ctx, 'protected', inferenceHandler(spec, ctx, stages)),
+    handler: guard(
+      ctx,
+      'protected',
+      ctx.pd ? pdInferenceHandler(spec, ctx, ctx.pd, stages) : inferenceHandler(spec, ctx, stages),
+    ),
   }));
 }

@@ -5,6 +5,7 @@ import { GatewayError } from '../errors/gateway-error';
 import { forwardedHeaders, relay, RequestScope } from '../dispatch';
 import { mergeEngineMetrics } from './engine-metrics';
 import { readinessReply } from '../control/probe-server';
+import { pdFirstPrefill, pdHealthGenerate } from './pd';
 
 const TEXT = [['content-type', 'text/plain; charset=utf-8']] as const;
 const JSON_CT = [['content-type', 'application/json']] as const;
@@ -78,14 +79,28 @@ function engineMetrics(ctx: RouteContext): Handler {
   };
 }
 
+/** The info passthroughs; PD mode checks a pair and asks the first prefill worker. */
+function infoRoutes(ctx: RouteContext): Route[] {
+  const pd = ctx.pd;
+  const info = (path: string): Handler =>
+    pd ? pdFirstPrefill(ctx, pd, path) : infoPassthrough(ctx, path);
+  return [
+    {
+      method: 'GET',
+      path: '/health_generate',
+      handler: pd ? pdHealthGenerate(ctx, pd) : infoPassthrough(ctx, '/health_generate'),
+    },
+    { method: 'GET', path: '/get_server_info', handler: info('/get_server_info') },
+    { method: 'GET', path: '/get_model_info', handler: info('/get_model_info') },
+  ];
+}
+
 export function publicRoutes(ctx: RouteContext): Route[] {
   return [
     { method: 'GET', path: '/liveness', handler: liveness },
     { method: 'GET', path: '/health', handler: liveness },
     { method: 'GET', path: '/readiness', handler: readiness(ctx) },
-    { method: 'GET', path: '/health_generate', handler: infoPassthrough(ctx, '/health_generate') },
-    { method: 'GET', path: '/get_server_info', handler: infoPassthrough(ctx, '/get_server_info') },
-    { method: 'GET', path: '/get_model_info', handler: infoPassthrough(ctx, '/get_model_info') },
+    ...infoRoutes(ctx),
     { method: 'GET', path: '/engine_metrics', handler: engineMetrics(ctx) },
     { method: 'GET', path: '/v1/models', handler: models(ctx) },
   ];

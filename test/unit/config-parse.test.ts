@@ -68,7 +68,6 @@ const bad: Array<[string[], RegExp]> = [
   [['--port', '70000'], /--port: must be <= 65535/],
   [['--port'], /--port: expects a value/],
   [['--policy', 'fastest'], /--policy: invalid value 'fastest'/],
-  [['--policy', 'prefix_hash'], /prefix_hash is not available/],
   [['--enable-mesh'], /--enable-mesh requires --redis-url/],
   [['--mesh-server-name', 'a'], /--mesh-server-name requires --redis-url/],
   [['--redis-url', 'redis://h:1', '--mesh-server-name', 'a b'], /--mesh-server-name: expected/],
@@ -76,6 +75,7 @@ const bad: Array<[string[], RegExp]> = [
   [['--mesh-port', '1'], /--mesh-port: collie has no peer-to-peer mesh/],
   [['--mesh-peer-urls', 'x'], /--mesh-peer-urls: collie has no peer-to-peer mesh/],
   [['--mesh-advertise-host', 'x'], /--mesh-advertise-host: collie has no peer-to-peer mesh/],
+  [['--pd-disaggregation', '--decode-policy', 'bucket'], /bucket is a prefill-only policy/],
   [['--tenant-api-key', 'nocolon'], /--tenant-api-key/],
   [['--jwt-issuer', 'https://idp'], /--jwt-issuer and --jwt-audience must be given together/],
   // checked even when no JWT auth is configured (the value would be dropped otherwise)

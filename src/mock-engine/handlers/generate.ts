@@ -12,13 +12,20 @@ function finishReason(plan: GenPlan): object {
     : { type: 'stop', matched: 2 };
 }
 
-function metaInfo(rid: string, plan: GenPlan, completion: number, done: boolean): object {
+function metaInfo(
+  rid: string,
+  plan: GenPlan,
+  completion: number,
+  done: boolean,
+  extra?: (plan: GenPlan) => Record<string, unknown>,
+): object {
   return {
     id: rid,
     finish_reason: done ? finishReason(plan) : null,
     prompt_tokens: plan.promptTokens,
     completion_tokens: completion,
     cached_tokens: plan.cachedTokens,
+    ...(extra ? extra(plan) : {}),
   };
 }
 
@@ -38,10 +45,15 @@ function promptOf(body: Body): { field: string; items: unknown[]; batch: boolean
   return { field, items: promptItems(v, field), batch: Array.isArray(v) && !isTokenIds(v) };
 }
 
-function result(rid: string, plan: GenPlan, withIds: boolean): object {
+function result(
+  rid: string,
+  plan: GenPlan,
+  withIds: boolean,
+  extra?: (plan: GenPlan) => Record<string, unknown>,
+): object {
   const out: Record<string, unknown> = { text: outputText(plan.outputTokens) };
   if (withIds) out.output_ids = Array.from({ length: plan.outputTokens }, (_, i) => outputIdAt(i));
-  out.meta_info = metaInfo(rid, plan, plan.outputTokens, true);
+  out.meta_info = metaInfo(rid, plan, plan.outputTokens, true, extra);
   return out;
 }
 
@@ -67,7 +79,7 @@ export async function handleGenerate(ctx: RequestCtx): Promise<void> {
   if (!stream) {
     const outcomes = await Promise.all(plans.map((p) => runGeneration(ctx, p)));
     if (outcomes.some((o) => o !== 'done')) return;
-    const results = plans.map((p, i) => result(rid(i), p, withIds));
+    const results = plans.map((p, i) => result(rid(i), p, withIds, ctx.pd?.metaExtra));
     sendJson(ctx.res, 200, JSON.stringify(prompt.batch ? results : results[0]));
     return;
   }
@@ -79,7 +91,8 @@ export async function handleGenerate(ctx: RequestCtx): Promise<void> {
     token: (i, piece) => {
       text += piece;
       const last = i === plan.outputTokens - 1;
-      return sse.data(JSON.stringify({ text, meta_info: metaInfo(base, plan, i + 1, last) }));
+      const meta = metaInfo(base, plan, i + 1, last, ctx.pd?.metaExtra);
+      return sse.data(JSON.stringify({ text, meta_info: meta }));
     },
     drain: () => sse.drain(),
   });

@@ -86,7 +86,15 @@ export async function handleChatCompletions(ctx: RequestCtx): Promise<void> {
     const message = { role: 'assistant', content: outputText(plan.outputTokens) };
     const choice = { index: 0, message, logprobs: null, finish_reason: plan.finish };
     const usage = openAiUsage([plan]);
-    const res = { id, object: 'chat.completion', created, model, choices: [choice], usage };
+    const res = {
+      id,
+      object: 'chat.completion',
+      created,
+      model,
+      choices: [choice],
+      usage,
+      ...ctx.pd?.answerExtra?.(),
+    };
     sendJson(ctx.res, 200, JSON.stringify(res));
     return;
   }
@@ -130,7 +138,15 @@ export async function handleCompletions(ctx: RequestCtx): Promise<void> {
       finish_reason: p.finish,
     }));
     const usage = openAiUsage(plans);
-    const res = { id, object: 'text_completion', created, model, choices, usage };
+    const res = {
+      id,
+      object: 'text_completion',
+      created,
+      model,
+      choices,
+      usage,
+      ...ctx.pd?.answerExtra?.(),
+    };
     sendJson(ctx.res, 200, JSON.stringify(res));
     return;
   }

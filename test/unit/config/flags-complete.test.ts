@@ -52,6 +52,12 @@ const CONTEXT: Readonly<Record<string, { args?: string[]; env?: Env }>> = {
   '--otlp-traces-endpoint': { args: ['--enable-trace'] },
   '--mesh-server-name': { args: ['--redis-url', 'redis://h:1'] },
   '--enable-mesh': { args: ['--redis-url', 'redis://h:1'] },
+  '--prefill': { args: ['--pd-disaggregation'] },
+  '--decode': { args: ['--pd-disaggregation'] },
+  '--prefill-policy': { args: ['--pd-disaggregation'] },
+  '--decode-policy': { args: ['--pd-disaggregation'] },
+  '--pd-protocol': { args: ['--pd-disaggregation'] },
+  '--pd-decode-abort-grace-ms': { args: ['--pd-disaggregation'] },
 };
 
 /** Values in a shape the flag accepts. */
@@ -70,6 +76,8 @@ const SAMPLES: Readonly<Record<string, string[]>> = {
   '--otlp-traces-endpoint': ['127.0.0.1:4318'],
   '--tool-call-parser': ['qwen'],
   '--reasoning-parser': ['qwen3'],
+  '--prefill': ['http://p:1', '8998'],
+  '--decode': ['http://d:1'],
 };
 
 function candidates(f: FlagSpec): string[][] {
