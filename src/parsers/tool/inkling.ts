@@ -14,12 +14,13 @@
  *   what follows `<|message_model|>` up to the next control token is a header and goes too
  *   (the header state restarts after every tool frame).
  */
-import type { ToolCall, ToolParser, ToolSpec, ToolStreamParser, ToolStreamStep } from './types';
+import type { ToolCall, ToolParser, ToolSpec, ToolStreamStep } from './types';
 import { asObject, serializeJson, tryParseJson } from './common/json';
 import { EarliestMarker } from './common/lazy-scan';
 import { partialMarkerSuffix } from './common/markers';
 import { parseWithStream, StepBuilder } from './common/stream';
 import { isRustWhitespaceCode } from './common/text';
+import { batchWhileWaiting, type HintedStream, type WaitHint } from './common/wait-batch';
 
 const JSON_START = '<|content_invoke_tool_json|>';
 const TEXT_START = '<|content_invoke_tool_text|>';
@@ -80,19 +81,36 @@ class ObjectExtent {
 
   /** Index just past the object's closing brace in `s` (which starts with `{`), or -1. */
   scan(s: string): number {
-    for (; this.i < s.length; this.i++) {
-      const c = s.charCodeAt(this.i);
-      if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === 0x5c) this.escaped = true;
-        else if (c === 0x22) this.inString = false;
-        continue;
-      }
-      if (c === 0x22) this.inString = true;
-      else if (c === 0x7b) this.depth++;
-      else if (c === 0x7d && --this.depth === 0) return ++this.i;
-    }
+    for (; this.i < s.length; this.i++) if (this.step(s.charCodeAt(this.i))) return ++this.i;
     return -1;
+  }
+
+  /** True when `c` closes the object. */
+  private step(c: number): boolean {
+    if (this.inString) {
+      if (this.escaped) this.escaped = false;
+      else if (c === 0x5c) this.escaped = true;
+      else if (c === 0x22) this.inString = false;
+      return false;
+    }
+    if (c === 0x22) this.inString = true;
+    else if (c === 0x7b) this.depth++;
+    else if (c === 0x7d && --this.depth === 0) return true;
+    return false;
+  }
+
+  /** A hint that follows new chunks from this state and fires when the object closes. */
+  hint(): WaitHint {
+    const probe = new ObjectExtent();
+    probe.depth = this.depth;
+    probe.inString = this.inString;
+    probe.escaped = this.escaped;
+    return {
+      arrived: (chunk) => {
+        for (let k = 0; k < chunk.length; k++) if (probe.step(chunk.charCodeAt(k))) return true;
+        return false;
+      },
+    };
   }
 }
 
@@ -112,7 +130,7 @@ function leadingWhitespace(s: string): number {
   return i;
 }
 
-function createInklingStream(tools: readonly ToolSpec[]): ToolStreamParser {
+function createInklingStream(tools: readonly ToolSpec[]): HintedStream {
   const allowed = new Set(tools.map((t) => t.function.name));
   const out = new StepBuilder();
   let cleaner = new SegmentCleaner();
@@ -200,12 +218,17 @@ function createInklingStream(tools: readonly ToolSpec[]): ToolStreamParser {
     return out.take();
   };
 
-  return { push: (chunk) => step(chunk, false), finish: () => step('', true) };
+  return {
+    push: (chunk) => step(chunk, false),
+    finish: () => step('', true),
+    // An open JSON object: nothing changes until its closing brace.
+    waitingFor: () => (mode === 'json' && buf.startsWith('{') ? extent.hint() : undefined),
+  };
 }
 
 export const inklingParser: ToolParser = {
   name: 'inkling',
   parse: (text, tools) => parseWithStream(createInklingStream(tools), text),
-  stream: (tools) => createInklingStream(tools),
+  stream: (tools) => batchWhileWaiting(createInklingStream(tools)),
   hasMarkers: (text) => text.includes(JSON_START) || text.includes(TEXT_START),
 };

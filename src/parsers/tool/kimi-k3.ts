@@ -24,9 +24,10 @@
  * emitted; a response channel placed after the tools section, or never closed before it, is not
  * used for content.
  */
-import type { ToolCall, ToolParser, ToolStreamParser, ToolStreamStep } from './types';
+import type { ToolCall, ToolParser, ToolStreamStep } from './types';
 import { serializeJson, tryParseJson, type JsonObject } from './common/json';
 import { StepBuilder } from './common/stream';
+import { batchWhileWaiting, waitHint, type HintedStream } from './common/wait-batch';
 import {
   CLOSE,
   OPEN,
@@ -112,7 +113,7 @@ function contentMarker(
   return more ? 'more' : 'fail';
 }
 
-function createKimiK3Stream(): ToolStreamParser {
+function createKimiK3Stream(): HintedStream {
   const out = new StepBuilder();
   let phase: Phase = 'pre';
   let buf = '';
@@ -172,12 +173,17 @@ function createKimiK3Stream(): ToolStreamParser {
     return out.take();
   };
 
-  return { push: (chunk) => step(chunk, false), finish: () => step('', true) };
+  return {
+    push: (chunk) => step(chunk, false),
+    finish: () => step('', true),
+    // Inside the tools section nothing changes until the next closing marker.
+    waitingFor: () => (phase === 'tools' && buf.length > 0 ? waitHint(CLOSE, buf) : undefined),
+  };
 }
 
 export const kimiK3Parser: ToolParser = {
   name: 'kimi_k3',
   parse: (text) => parseKimiK3(text),
-  stream: () => createKimiK3Stream(),
+  stream: () => batchWhileWaiting(createKimiK3Stream()),
   hasMarkers: (text) => findMarker(text, 0, OPEN, 'tools') !== undefined,
 };

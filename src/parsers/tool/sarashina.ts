@@ -15,12 +15,13 @@
  * Known divergence while streaming: a bare (marker-less) list is final once it closes, even if a
  * `<|tool_calls|>` marker follows later (the complete parse would then use the marked payload).
  */
-import type { ToolCall, ToolParser, ToolStreamParser, ToolStreamStep } from './types';
+import type { ToolCall, ToolParser, ToolStreamStep } from './types';
 import { serializeJson, type JsonValue } from './common/json';
 import { partialMarkerSuffix } from './common/markers';
 import { parseWithStream, StepBuilder } from './common/stream';
 import { isRustWhitespaceCode } from './common/text';
 import { TrimFilter } from './common/text-filters';
+import { batchWhileWaiting, type HintedStream, type WaitHint } from './common/wait-batch';
 import { parsePythonLiteral, PythonSyntaxError } from './python-literal';
 
 const MARKER = '<|tool_calls|>';
@@ -32,20 +33,40 @@ class BalancedEnd {
   private quote = 0;
   private escaped = false;
 
+  private open = 0;
+  private close = 0;
+
   scan(buf: string): number {
-    const open = buf.charCodeAt(0);
-    const close = open === 0x5b ? 0x5d : 0x7d;
-    for (; this.i < buf.length; this.i++) {
-      const c = buf.charCodeAt(this.i);
-      if (this.quote !== 0) {
-        if (this.escaped) this.escaped = false;
-        else if (c === 0x5c) this.escaped = true;
-        else if (c === this.quote) this.quote = 0;
-      } else if (c === 0x27 || c === 0x22) this.quote = c;
-      else if (c === open) this.depth++;
-      else if (c === close && --this.depth === 0) return ++this.i;
-    }
+    this.open = buf.charCodeAt(0);
+    this.close = this.open === 0x5b ? 0x5d : 0x7d;
+    for (; this.i < buf.length; this.i++) if (this.step(buf.charCodeAt(this.i))) return ++this.i;
     return -1;
+  }
+
+  /** True when `c` closes the payload. */
+  private step(c: number): boolean {
+    if (this.quote !== 0) {
+      if (this.escaped) this.escaped = false;
+      else if (c === 0x5c) this.escaped = true;
+      else if (c === this.quote) this.quote = 0;
+    } else if (c === 0x27 || c === 0x22) this.quote = c;
+    else if (c === this.open) this.depth++;
+    else if (c === this.close && --this.depth === 0) return true;
+    return false;
+  }
+
+  /** A hint that follows new chunks from this state and fires when the payload closes. */
+  hint(): WaitHint {
+    const probe = new BalancedEnd();
+    Object.assign(probe, { depth: this.depth, quote: this.quote, escaped: this.escaped });
+    probe.open = this.open;
+    probe.close = this.close;
+    return {
+      arrived: (chunk) => {
+        for (let k = 0; k < chunk.length; k++) if (probe.step(chunk.charCodeAt(k))) return true;
+        return false;
+      },
+    };
   }
 }
 
@@ -75,7 +96,7 @@ export function sarashinaCalls(payload: string): ToolCall[] {
 
 type State = 'start' | 'text' | 'afterMarker' | 'payload' | 'done';
 
-function createSarashinaStream(): ToolStreamParser {
+function createSarashinaStream(): HintedStream {
   const out = new StepBuilder();
   const normal = new TrimFilter();
   let state: State = 'start';
@@ -159,13 +180,17 @@ function createSarashinaStream(): ToolStreamParser {
     return out.take();
   };
 
-  return { push: (chunk) => step(chunk, false), finish: () => step('', true) };
+  return {
+    push: (chunk) => step(chunk, false),
+    finish: () => step('', true),
+    waitingFor: () => (state === 'payload' && buf !== '' ? scanner.hint() : undefined),
+  };
 }
 
 export const sarashinaParser: ToolParser = {
   name: 'sarashina',
   parse: (text) => parseWithStream(createSarashinaStream(), text),
-  stream: () => createSarashinaStream(),
+  stream: () => batchWhileWaiting(createSarashinaStream()),
   hasMarkers: (text) => {
     if (text.includes(MARKER)) return true;
     let i = 0;
