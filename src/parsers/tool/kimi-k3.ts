@@ -20,9 +20,9 @@
  *
  * Streaming emits content as it arrives for the shapes K3 produces (a response channel first, or
  * a prefilled one whose closer ends the content) and calls as each completes. Known divergences
- * from the complete parse, which is the reference: text before a late response opener is
- * emitted; a response channel placed after the tools section, or never closed before it, is not
- * used for content.
+ * from the complete parse, which is the reference: text before a late response opener has
+ * already been emitted; a response channel that only closes after the tools opener (or one
+ * that opens after plain text was emitted) does not replace the content streamed so far.
  */
 import type { ToolCall, ToolParser, ToolStreamStep } from './types';
 import { serializeJson, tryParseJson, type JsonObject } from './common/json';
@@ -102,6 +102,7 @@ function contentMarker(
         ? [
             [CLOSE, 'response', 'closeResponse'],
             [OPEN, 'tools', 'openTools'],
+            [CLOSE, 'message', 'messageInResponse'],
           ]
         : [[OPEN, 'tools', 'openTools']];
   let more = false;
@@ -117,6 +118,23 @@ function createKimiK3Stream(): HintedStream {
   const out = new StepBuilder();
   let phase: Phase = 'pre';
   let buf = '';
+  // From a `<|close|>message<|sep|>` inside an open response on, content is undecided: kept
+  // verbatim if the response closes (the channel body), without those markers if it never does.
+  let respRaw: string | undefined;
+  let respStripped = '';
+
+  const emitText = (s: string): void => {
+    if (respRaw === undefined) out.text(s);
+    else {
+      respRaw += s;
+      respStripped += s;
+    }
+  };
+  const settleResponse = (closed: boolean): void => {
+    if (respRaw !== undefined) out.text(closed ? respRaw : respStripped);
+    respRaw = undefined;
+    respStripped = '';
+  };
 
   /** Content phases: emit text up to the next undecided `<|`, acting on markers. */
   const contentStep = (final: boolean): boolean => {
@@ -130,19 +148,26 @@ function createKimiK3Stream(): HintedStream {
         pos = i + 1;
         continue;
       }
-      if (emit) out.text(buf.slice(0, i));
+      if (emit) emitText(buf.slice(0, i));
       if (m === 'more') {
         buf = buf.slice(i);
         return false;
       }
+      if (m.kind === 'messageInResponse') respRaw = (respRaw ?? '') + buf.slice(i, m.end);
       buf = buf.slice(m.end);
       if (m.kind === 'openResponse') phase = 'response';
-      else if (m.kind === 'closeResponse') phase = 'afterResponse';
-      else if (m.kind === 'openTools') phase = 'tools';
+      else if (m.kind === 'closeResponse') {
+        settleResponse(true);
+        phase = 'afterResponse';
+      } else if (m.kind === 'openTools') {
+        settleResponse(false);
+        phase = 'tools';
+      }
       return true;
     }
-    if (emit) out.text(buf);
+    if (emit) emitText(buf);
     buf = '';
+    if (final) settleResponse(false);
     return false;
   };
 
