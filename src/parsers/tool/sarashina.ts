@@ -13,7 +13,8 @@
  *   without, the whole text minus the marker; either way trimmed.
  *
  * Known divergence while streaming: a bare (marker-less) list is final once it closes, even if a
- * `<|tool_calls|>` marker follows later (the complete parse would then use the marked payload).
+ * `<|tool_calls|>` marker follows later (the complete parse would then use the marked payload);
+ * a marker that arrives before the bare list closes is handled as the complete parse does.
  */
 import type { ToolCall, ToolParser, ToolStreamStep } from './types';
 import { serializeJson, type JsonValue } from './common/json';
@@ -102,7 +103,8 @@ function createSarashinaStream(): HintedStream {
   let state: State = 'start';
   let buf = '';
   let gap = ''; // text between the marker and the payload: dropped if calls are found
-  const scanner = new BalancedEnd();
+  let marked = false; // a marker was seen (the payload follows it)
+  let scanner = new BalancedEnd();
 
   const emit = (s: string): void => out.text(normal.push(s));
 
@@ -131,6 +133,7 @@ function createSarashinaStream(): HintedStream {
         }
         emit(buf.slice(0, m));
         buf = buf.slice(m + MARKER.length);
+        marked = true;
         state = 'afterMarker';
         return true;
       }
@@ -143,10 +146,17 @@ function createSarashinaStream(): HintedStream {
           if (final) return noCall();
           return false;
         }
+        scanner = new BalancedEnd();
         state = 'payload';
         return true;
       }
       case 'payload': {
+        // A marker anywhere makes the text before it normal text (SMG searches the whole text
+        // for it first), so an unfinished bare list is re-read as plain text up to the marker.
+        if (!marked && buf.includes(MARKER)) {
+          state = 'text';
+          return true;
+        }
         const end = scanner.scan(buf);
         if (end < 0) return final ? noCall() : false;
         const calls = sarashinaCalls(buf.slice(0, end));

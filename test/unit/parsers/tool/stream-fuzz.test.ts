@@ -24,6 +24,9 @@ const PARSERS = [
   'cohere',
 ];
 const FRAGMENTS = [
+  '\ud800',
+  '\udc00',
+  '\u0000',
   ' ',
   '\n',
   '"',
