@@ -15,7 +15,7 @@
  *   as JSON, falling back to the string V. `<｜end▁of▁sentence｜>` is removed from values.
  * - Names are trimmed; every invoke yields a call (an empty name included).
  */
-import { RUST_WS_CLASS, rustTrim, serializeJson, tryParseJson } from './common';
+import { RUST_WS_CLASS, orElse, rustTrim, serializeJson, tryParseJson } from './common';
 import type { JsonObject } from './common';
 import { createSectionParser } from './common/section';
 import { taggedSpans } from './common/tags';
@@ -35,7 +35,7 @@ function dsmlArguments(content: string): string {
   for (const p of taggedSpans(content, '<｜DSML｜parameter', PARAM_ATTRS, '</｜DSML｜parameter>')) {
     const value = p.content.split(EOS).join('');
     const key = p.attrs?.[1] ?? '';
-    params.set(key, p.attrs?.[2] === 'true' ? value : (tryParseJson(rustTrim(value)) ?? value));
+    params.set(key, p.attrs?.[2] === 'true' ? value : orElse(tryParseJson(rustTrim(value)), value));
   }
   return serializeJson(params);
 }

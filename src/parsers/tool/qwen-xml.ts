@@ -10,6 +10,7 @@
  */
 import {
   coerceBySchemaType,
+  orElse,
   paramTypesForFunction,
   rustTrim,
   serializeJson,
@@ -44,7 +45,7 @@ function parseBlock(content: string, tools: readonly ToolSpec[]): ToolCall[] {
     const key = rustTrim(span.attrs?.[1] ?? '');
     params.set(
       key,
-      coerceBySchemaType(rustTrim(span.content), types.get(key)) ?? inferValue(span.content),
+      orElse(coerceBySchemaType(rustTrim(span.content), types.get(key)), inferValue(span.content)),
     );
   }
   return [{ name, arguments: serializeJson(params) }];
