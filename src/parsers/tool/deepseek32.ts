@@ -32,7 +32,13 @@ function dsmlArguments(content: string): string {
   const trimmed = rustTrim(content);
   if (trimmed.startsWith('{') && trimmed.endsWith('}')) return trimmed;
   const params: JsonObject = new Map();
-  for (const p of taggedSpans(content, '<｜DSML｜parameter', PARAM_ATTRS, '</｜DSML｜parameter>')) {
+  for (const p of taggedSpans(
+    content,
+    '<｜DSML｜parameter',
+    PARAM_ATTRS,
+    '</｜DSML｜parameter>',
+    '"',
+  )) {
     const value = p.content.split(EOS).join('');
     const key = p.attrs?.[1] ?? '';
     params.set(key, p.attrs?.[2] === 'true' ? value : orElse(tryParseJson(rustTrim(value)), value));
@@ -42,7 +48,13 @@ function dsmlArguments(content: string): string {
 
 function parseBlock(content: string): ToolCall[] {
   const calls: ToolCall[] = [];
-  for (const inv of taggedSpans(content, '<｜DSML｜invoke', INVOKE_ATTRS, '</｜DSML｜invoke>')) {
+  for (const inv of taggedSpans(
+    content,
+    '<｜DSML｜invoke',
+    INVOKE_ATTRS,
+    '</｜DSML｜invoke>',
+    '"',
+  )) {
     calls.push({ name: rustTrim(inv.attrs?.[1] ?? ''), arguments: dsmlArguments(inv.content) });
   }
   return calls;

@@ -36,12 +36,12 @@ const NAME_ATTR = /([^>]+)>/y;
 
 function parseBlock(content: string, tools: readonly ToolSpec[]): ToolCall[] {
   const text = rustTrim(content);
-  const fn = findHead(text, '<function=', NAME_ATTR);
+  const fn = findHead(text, '<function=', NAME_ATTR, 0, '>');
   const name = rustTrim(fn?.attrs?.[1] ?? '');
   if (name === '') return [];
   const types = paramTypesForFunction(tools, name);
   const params: JsonObject = new Map();
-  for (const span of taggedSpans(text, '<parameter=', NAME_ATTR, '</parameter>')) {
+  for (const span of taggedSpans(text, '<parameter=', NAME_ATTR, '</parameter>', '>')) {
     const key = rustTrim(span.attrs?.[1] ?? '');
     params.set(
       key,
