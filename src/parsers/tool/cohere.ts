@@ -11,12 +11,13 @@
  * - normal text is all text outside blocks (an unterminated block stays text, marker included)
  *   with `<|START_RESPONSE|> <|END_RESPONSE|> <|START_TEXT|> <|END_TEXT|>` removed, trimmed.
  */
-import type { ToolCall, ToolParser, ToolStreamParser, ToolStreamStep } from './types';
+import type { ToolCall, ToolParser, ToolStreamStep } from './types';
 import { getField, serializeJson, tryParseJson, type JsonValue } from './common/json';
 import { partialMarkerSuffix } from './common/markers';
 import { parseWithStream, StepBuilder } from './common/stream';
 import { rustTrim } from './common/text';
 import { FilterChain, RemoveAllFilter, TrimFilter } from './common/text-filters';
+import { batchWhileWaiting, waitHint, type HintedStream } from './common/wait-batch';
 
 const START_ACTION = '<|START_ACTION|>';
 const END_ACTION = '<|END_ACTION|>';
@@ -66,7 +67,7 @@ class EndActionScanner {
   }
 }
 
-function createCohereStream(): ToolStreamParser {
+function createCohereStream(): HintedStream {
   const out = new StepBuilder();
   const normal = new FilterChain([...CLEANED.map((m) => new RemoveAllFilter(m)), new TrimFilter()]);
   let buf = '';
@@ -110,12 +111,16 @@ function createCohereStream(): ToolStreamParser {
     return out.take();
   };
 
-  return { push: (chunk) => step(chunk, false), finish: () => step('', true) };
+  return {
+    push: (chunk) => step(chunk, false),
+    finish: () => step('', true),
+    waitingFor: () => (inAction ? waitHint(END_ACTION, buf) : undefined),
+  };
 }
 
 export const cohereParser: ToolParser = {
   name: 'cohere',
   parse: (text) => parseWithStream(createCohereStream(), text),
-  stream: () => createCohereStream(),
+  stream: () => batchWhileWaiting(createCohereStream()),
   hasMarkers: (text) => text.includes(START_ACTION) || text.includes(END_ACTION),
 };

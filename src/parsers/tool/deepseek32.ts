@@ -15,7 +15,7 @@
  *   as JSON, falling back to the string V. `<｜end▁of▁sentence｜>` is removed from values.
  * - Names are trimmed; every invoke yields a call (an empty name included).
  */
-import { RUST_WS_CLASS, rustTrim, serializeJson, tryParseJson } from './common';
+import { RUST_WS_CLASS, orElse, rustTrim, serializeJson, tryParseJson } from './common';
 import type { JsonObject } from './common';
 import { createSectionParser } from './common/section';
 import { taggedSpans } from './common/tags';
@@ -32,19 +32,29 @@ function dsmlArguments(content: string): string {
   const trimmed = rustTrim(content);
   if (trimmed.startsWith('{') && trimmed.endsWith('}')) return trimmed;
   const params: JsonObject = new Map();
-  for (const p of taggedSpans(content, '<｜DSML｜parameter', PARAM_ATTRS, '</｜DSML｜parameter>')) {
+  for (const p of taggedSpans(
+    content,
+    '<｜DSML｜parameter',
+    PARAM_ATTRS,
+    '</｜DSML｜parameter>',
+    '"',
+  )) {
     const value = p.content.split(EOS).join('');
     const key = p.attrs?.[1] ?? '';
-    const parsed = p.attrs?.[2] === 'true' ? undefined : tryParseJson(rustTrim(value));
-    // JSON null is a value (serde `from_str` succeeded), so no `??` here.
-    params.set(key, parsed !== undefined ? parsed : value);
+    params.set(key, p.attrs?.[2] === 'true' ? value : orElse(tryParseJson(rustTrim(value)), value));
   }
   return serializeJson(params);
 }
 
 function parseBlock(content: string): ToolCall[] {
   const calls: ToolCall[] = [];
-  for (const inv of taggedSpans(content, '<｜DSML｜invoke', INVOKE_ATTRS, '</｜DSML｜invoke>')) {
+  for (const inv of taggedSpans(
+    content,
+    '<｜DSML｜invoke',
+    INVOKE_ATTRS,
+    '</｜DSML｜invoke>',
+    '"',
+  )) {
     calls.push({ name: rustTrim(inv.attrs?.[1] ?? ''), arguments: dsmlArguments(inv.content) });
   }
   return calls;

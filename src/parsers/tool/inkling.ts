@@ -14,12 +14,13 @@
  *   what follows `<|message_model|>` up to the next control token is a header and goes too
  *   (the header state restarts after every tool frame).
  */
-import type { ToolCall, ToolParser, ToolSpec, ToolStreamParser, ToolStreamStep } from './types';
+import type { ToolCall, ToolParser, ToolSpec, ToolStreamStep } from './types';
 import { asObject, serializeJson, tryParseJson } from './common/json';
 import { EarliestMarker } from './common/lazy-scan';
 import { partialMarkerSuffix } from './common/markers';
 import { parseWithStream, StepBuilder } from './common/stream';
 import { isRustWhitespaceCode } from './common/text';
+import { batchWhileWaiting, type HintedStream, type WaitHint } from './common/wait-batch';
 
 const JSON_START = '<|content_invoke_tool_json|>';
 const TEXT_START = '<|content_invoke_tool_text|>';
@@ -80,19 +81,36 @@ class ObjectExtent {
 
   /** Index just past the object's closing brace in `s` (which starts with `{`), or -1. */
   scan(s: string): number {
-    for (; this.i < s.length; this.i++) {
-      const c = s.charCodeAt(this.i);
-      if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === 0x5c) this.escaped = true;
-        else if (c === 0x22) this.inString = false;
-        continue;
-      }
-      if (c === 0x22) this.inString = true;
-      else if (c === 0x7b) this.depth++;
-      else if (c === 0x7d && --this.depth === 0) return ++this.i;
-    }
+    for (; this.i < s.length; this.i++) if (this.step(s.charCodeAt(this.i))) return ++this.i;
     return -1;
+  }
+
+  /** True when `c` closes the object. */
+  private step(c: number): boolean {
+    if (this.inString) {
+      if (this.escaped) this.escaped = false;
+      else if (c === 0x5c) this.escaped = true;
+      else if (c === 0x22) this.inString = false;
+      return false;
+    }
+    if (c === 0x22) this.inString = true;
+    else if (c === 0x7b) this.depth++;
+    else if (c === 0x7d && --this.depth === 0) return true;
+    return false;
+  }
+
+  /** A hint that follows new chunks from this state and fires when the object closes. */
+  hint(): WaitHint {
+    const probe = new ObjectExtent();
+    probe.depth = this.depth;
+    probe.inString = this.inString;
+    probe.escaped = this.escaped;
+    return {
+      arrived: (chunk) => {
+        for (let k = 0; k < chunk.length; k++) if (probe.step(chunk.charCodeAt(k))) return true;
+        return false;
+      },
+    };
   }
 }
 
@@ -112,100 +130,134 @@ function leadingWhitespace(s: string): number {
   return i;
 }
 
-function createInklingStream(tools: readonly ToolSpec[]): ToolStreamParser {
-  const allowed = new Set(tools.map((t) => t.function.name));
-  const out = new StepBuilder();
-  let cleaner = new SegmentCleaner();
-  let mode: Mode = 'text';
-  let buf = '';
-  let extent = new ObjectExtent();
-  const toolMarkers = new EarliestMarker(TOOL_MARKERS);
-  const frameEnds = new EarliestMarker(FRAME_ENDS);
-  let base = 0; // absolute offset of buf[0]
-  const drop = (n: number): void => {
-    buf = buf.slice(n);
-    base += n;
-  };
+/** The incremental parse: one method per mode, each a state transition (false: needs input). */
+class InklingStream implements HintedStream {
+  private readonly allowed: ReadonlySet<string>;
+  private readonly out = new StepBuilder();
+  private readonly toolMarkers = new EarliestMarker(TOOL_MARKERS);
+  private readonly frameEnds = new EarliestMarker(FRAME_ENDS);
+  private cleaner = new SegmentCleaner();
+  private extent = new ObjectExtent();
+  private mode: Mode = 'text';
+  private buf = '';
+  private base = 0; // absolute offset of buf[0]
 
-  /** One state transition; false when more input is needed. */
-  const advance = (final: boolean): boolean => {
-    switch (mode) {
-      case 'text': {
-        const f = toolMarkers.find(buf, base);
-        if (f === undefined) {
-          const keep = final ? 0 : partialMarkerSuffix(buf, TOOL_MARKERS);
-          out.text(cleaner.push(buf.slice(0, buf.length - keep)));
-          drop(buf.length - keep);
-          if (final) out.text(cleaner.end());
-          return false;
-        }
-        out.text(cleaner.push(buf.slice(0, f.index)) + cleaner.end());
-        cleaner = new SegmentCleaner();
-        drop(f.index + f.marker.length);
-        mode = f.marker === JSON_START ? 'json' : 'discard';
-        extent = new ObjectExtent();
-        return true;
-      }
-      case 'json': {
-        drop(leadingWhitespace(buf));
-        if (buf === '') return false;
-        if (!buf.startsWith('{')) {
-          mode = 'discard';
-          return true;
-        }
-        const n = extent.scan(buf);
-        if (n < 0) {
-          if (final) mode = 'discard';
-          return final;
-        }
-        const call = toolCallOf(buf.slice(0, n), allowed);
-        drop(n);
-        if (call === undefined) {
-          mode = 'discard';
-        } else {
-          out.call(call);
-          mode = 'end';
-        }
-        return true;
-      }
-      case 'discard': {
-        const f = frameEnds.find(buf, base);
-        if (f === undefined) {
-          drop(final ? buf.length : buf.length - partialMarkerSuffix(buf, FRAME_ENDS));
-          return false;
-        }
-        drop(f.index + f.marker.length);
-        mode = 'text';
-        return true;
-      }
-      case 'end': {
-        drop(leadingWhitespace(buf));
-        for (const m of FRAME_ENDS) {
-          if (buf.startsWith(m)) {
-            drop(m.length);
-            mode = 'text';
-            return true;
-          }
-        }
-        if (!final && FRAME_ENDS.some((m) => m.startsWith(buf))) return false;
-        mode = 'text';
+  constructor(tools: readonly ToolSpec[]) {
+    this.allowed = new Set(tools.map((t) => t.function.name));
+  }
+
+  push(chunk: string): ToolStreamStep {
+    return this.step(chunk, false);
+  }
+
+  finish(): ToolStreamStep {
+    return this.step('', true);
+  }
+
+  /** An open JSON object: nothing changes until its closing brace. */
+  waitingFor(): WaitHint | undefined {
+    return this.mode === 'json' && this.buf.startsWith('{') ? this.extent.hint() : undefined;
+  }
+
+  private step(chunk: string, final: boolean): ToolStreamStep {
+    this.buf += chunk;
+    while (this.advance(final));
+    return this.out.take();
+  }
+
+  private advance(final: boolean): boolean {
+    switch (this.mode) {
+      case 'text':
+        return this.text(final);
+      case 'json':
+        return this.json(final);
+      case 'discard':
+        return this.discard(final);
+      case 'end':
+        return this.end(final);
+    }
+  }
+
+  private drop(n: number): void {
+    this.buf = this.buf.slice(n);
+    this.base += n;
+  }
+
+  /** Normal text up to the next tool frame (through the segment cleaner). */
+  private text(final: boolean): boolean {
+    const f = this.toolMarkers.find(this.buf, this.base);
+    if (f === undefined) {
+      const keep = final ? 0 : partialMarkerSuffix(this.buf, TOOL_MARKERS);
+      this.out.text(this.cleaner.push(this.buf.slice(0, this.buf.length - keep)));
+      this.drop(this.buf.length - keep);
+      if (final) this.out.text(this.cleaner.end());
+      return false;
+    }
+    this.out.text(this.cleaner.push(this.buf.slice(0, f.index)) + this.cleaner.end());
+    this.cleaner = new SegmentCleaner();
+    this.drop(f.index + f.marker.length);
+    this.mode = f.marker === JSON_START ? 'json' : 'discard';
+    this.extent = new ObjectExtent();
+    return true;
+  }
+
+  /** A JSON frame's payload: one complete object, a call when it is valid. */
+  private json(final: boolean): boolean {
+    this.drop(leadingWhitespace(this.buf));
+    if (this.buf === '') return false;
+    if (!this.buf.startsWith('{')) {
+      this.mode = 'discard';
+      return true;
+    }
+    const n = this.extent.scan(this.buf);
+    if (n < 0) {
+      if (final) this.mode = 'discard';
+      return final;
+    }
+    const call = toolCallOf(this.buf.slice(0, n), this.allowed);
+    this.drop(n);
+    if (call === undefined) {
+      this.mode = 'discard';
+    } else {
+      this.out.call(call);
+      this.mode = 'end';
+    }
+    return true;
+  }
+
+  /** A dropped frame, up to and including the next end marker. */
+  private discard(final: boolean): boolean {
+    const f = this.frameEnds.find(this.buf, this.base);
+    if (f === undefined) {
+      this.drop(
+        final ? this.buf.length : this.buf.length - partialMarkerSuffix(this.buf, FRAME_ENDS),
+      );
+      return false;
+    }
+    this.drop(f.index + f.marker.length);
+    this.mode = 'text';
+    return true;
+  }
+
+  /** After a call: whitespace and one optional end marker. */
+  private end(final: boolean): boolean {
+    this.drop(leadingWhitespace(this.buf));
+    for (const m of FRAME_ENDS) {
+      if (this.buf.startsWith(m)) {
+        this.drop(m.length);
+        this.mode = 'text';
         return true;
       }
     }
-  };
-
-  const step = (chunk: string, final: boolean): ToolStreamStep => {
-    buf += chunk;
-    while (advance(final));
-    return out.take();
-  };
-
-  return { push: (chunk) => step(chunk, false), finish: () => step('', true) };
+    if (!final && FRAME_ENDS.some((m) => m.startsWith(this.buf))) return false;
+    this.mode = 'text';
+    return true;
+  }
 }
 
 export const inklingParser: ToolParser = {
   name: 'inkling',
-  parse: (text, tools) => parseWithStream(createInklingStream(tools), text),
-  stream: (tools) => createInklingStream(tools),
+  parse: (text, tools) => parseWithStream(new InklingStream(tools), text),
+  stream: (tools) => batchWhileWaiting(new InklingStream(tools)),
   hasMarkers: (text) => text.includes(JSON_START) || text.includes(TEXT_START),
 };

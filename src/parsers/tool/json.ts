@@ -12,6 +12,7 @@
  */
 import {
   getField,
+  orElse,
   parseWithStream,
   rustTrim,
   serializeJson,
@@ -22,9 +23,9 @@ import type { JsonValue } from './common';
 import type { ToolCall, ToolParser, ToolSpec, ToolStreamParser, ToolStreamStep } from './types';
 
 function callFromObject(obj: JsonValue): ToolCall | undefined {
-  const nameField = getField(obj, 'name') ?? getField(obj, 'function');
+  const nameField = orElse(getField(obj, 'name'), getField(obj, 'function'));
   if (typeof nameField !== 'string') return undefined;
-  const args = getField(obj, 'arguments') ?? getField(obj, 'parameters');
+  const args = orElse(getField(obj, 'arguments'), getField(obj, 'parameters'));
   return { name: nameField, arguments: args === undefined ? '{}' : serializeJson(args) };
 }
 

@@ -20,13 +20,14 @@
  *
  * Streaming emits content as it arrives for the shapes K3 produces (a response channel first, or
  * a prefilled one whose closer ends the content) and calls as each completes. Known divergences
- * from the complete parse, which is the reference: text before a late response opener is
- * emitted; a response channel placed after the tools section, or never closed before it, is not
- * used for content.
+ * from the complete parse, which is the reference: text before a late response opener has
+ * already been emitted; a response channel that only closes after the tools opener (or one
+ * that opens after plain text was emitted) does not replace the content streamed so far.
  */
-import type { ToolCall, ToolParser, ToolStreamParser, ToolStreamStep } from './types';
+import type { ToolCall, ToolParser, ToolStreamStep } from './types';
 import { serializeJson, tryParseJson, type JsonObject } from './common/json';
 import { StepBuilder } from './common/stream';
+import { batchWhileWaiting, waitHint, type HintedStream, type WaitHint } from './common/wait-batch';
 import {
   CLOSE,
   OPEN,
@@ -101,6 +102,7 @@ function contentMarker(
         ? [
             [CLOSE, 'response', 'closeResponse'],
             [OPEN, 'tools', 'openTools'],
+            [CLOSE, 'message', 'messageInResponse'],
           ]
         : [[OPEN, 'tools', 'openTools']];
   let more = false;
@@ -112,72 +114,109 @@ function contentMarker(
   return more ? 'more' : 'fail';
 }
 
-function createKimiK3Stream(): ToolStreamParser {
-  const out = new StepBuilder();
-  let phase: Phase = 'pre';
-  let buf = '';
+/** The incremental parse: content phases, then the tools section. */
+class KimiK3Stream implements HintedStream {
+  private readonly out = new StepBuilder();
+  private phase: Phase = 'pre';
+  private buf = '';
+  // From a `<|close|>message<|sep|>` inside an open response on, content is undecided: kept
+  // verbatim if the response closes (the channel body), without those markers if it never does.
+  private respRaw: string | undefined;
+  private respStripped = '';
 
-  /** Content phases: emit text up to the next undecided `<|`, acting on markers. */
-  const contentStep = (final: boolean): boolean => {
-    const emit = phase !== 'afterResponse';
-    let pos = 0;
+  push(chunk: string): ToolStreamStep {
+    return this.step(chunk, false);
+  }
+
+  finish(): ToolStreamStep {
+    return this.step('', true);
+  }
+
+  /** Inside the tools section nothing changes until the next closing marker. */
+  waitingFor(): WaitHint | undefined {
+    return this.phase === 'tools' && this.buf.length > 0 ? waitHint(CLOSE, this.buf) : undefined;
+  }
+
+  private step(chunk: string, final: boolean): ToolStreamStep {
+    this.buf += chunk;
     for (;;) {
-      const i = buf.indexOf('<', pos);
-      if (i < 0) break;
-      const m = contentMarker(buf, i, phase);
-      if (m === 'fail' || (m === 'more' && final)) {
-        pos = i + 1;
-        continue;
-      }
-      if (emit) out.text(buf.slice(0, i));
-      if (m === 'more') {
-        buf = buf.slice(i);
-        return false;
-      }
-      buf = buf.slice(m.end);
-      if (m.kind === 'openResponse') phase = 'response';
-      else if (m.kind === 'closeResponse') phase = 'afterResponse';
-      else if (m.kind === 'openTools') phase = 'tools';
-      return true;
-    }
-    if (emit) out.text(buf);
-    buf = '';
-    return false;
-  };
-
-  const toolsStep = (final: boolean): boolean => {
-    const close = findMarker(buf, 0, CLOSE, 'tools');
-    const section = close === undefined ? buf : buf.slice(0, close.start);
-    const { calls, end } = decodeCalls(section);
-    for (const c of calls) out.call(c);
-    if (close !== undefined || final) {
-      buf = '';
-      phase = 'done';
-    } else {
-      buf = buf.slice(end);
-    }
-    return false;
-  };
-
-  const step = (chunk: string, final: boolean): ToolStreamStep => {
-    buf += chunk;
-    for (;;) {
-      if (phase === 'done') {
-        buf = '';
+      if (this.phase === 'done') {
+        this.buf = '';
         break;
       }
-      const again = phase === 'tools' ? toolsStep(final) : contentStep(final);
+      const again = this.phase === 'tools' ? this.tools(final) : this.content(final);
       if (!again) break;
     }
-    return out.take();
-  };
+    return this.out.take();
+  }
 
-  return { push: (chunk) => step(chunk, false), finish: () => step('', true) };
+  private emitText(s: string): void {
+    if (this.respRaw === undefined) this.out.text(s);
+    else {
+      this.respRaw += s;
+      this.respStripped += s;
+    }
+  }
+
+  private settleResponse(closed: boolean): void {
+    if (this.respRaw !== undefined) this.out.text(closed ? this.respRaw : this.respStripped);
+    this.respRaw = undefined;
+    this.respStripped = '';
+  }
+
+  /** Content phases: emit text up to the next undecided `<`, acting on markers. */
+  private content(final: boolean): boolean {
+    const emit = this.phase !== 'afterResponse';
+    const buf = this.buf;
+    for (let i = buf.indexOf('<'); i >= 0; i = buf.indexOf('<', i + 1)) {
+      const m = contentMarker(buf, i, this.phase);
+      if (m === 'fail' || (m === 'more' && final)) continue;
+      if (emit) this.emitText(buf.slice(0, i));
+      if (m === 'more') {
+        this.buf = buf.slice(i);
+        return false;
+      }
+      if (m.kind === 'messageInResponse') this.respRaw = (this.respRaw ?? '') + buf.slice(i, m.end);
+      this.buf = buf.slice(m.end);
+      this.enter(m.kind);
+      return true;
+    }
+    if (emit) this.emitText(buf);
+    this.buf = '';
+    if (final) this.settleResponse(false);
+    return false;
+  }
+
+  private enter(kind: string): void {
+    if (kind === 'openResponse') this.phase = 'response';
+    else if (kind === 'closeResponse') {
+      this.settleResponse(true);
+      this.phase = 'afterResponse';
+    } else if (kind === 'openTools') {
+      this.settleResponse(false);
+      this.phase = 'tools';
+    }
+  }
+
+  /** The tools section: emit each complete call; the section ends at its closer. */
+  private tools(final: boolean): boolean {
+    const close = findMarker(this.buf, 0, CLOSE, 'tools');
+    const section = close === undefined ? this.buf : this.buf.slice(0, close.start);
+    const { calls, end } = decodeCalls(section);
+    for (const c of calls) this.out.call(c);
+    if (close !== undefined || final) {
+      this.buf = '';
+      this.phase = 'done';
+    } else {
+      this.buf = this.buf.slice(end);
+    }
+    return false;
+  }
 }
 
 export const kimiK3Parser: ToolParser = {
   name: 'kimi_k3',
   parse: (text) => parseKimiK3(text),
-  stream: () => createKimiK3Stream(),
+  stream: () => batchWhileWaiting(new KimiK3Stream()),
   hasMarkers: (text) => findMarker(text, 0, OPEN, 'tools') !== undefined,
 };

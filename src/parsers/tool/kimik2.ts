@@ -16,12 +16,13 @@
  * Known divergence: SMG's regex also accepts calls placed before the section marker; here only
  * calls after it count (the K2 template never produces the former).
  */
-import type { ToolCall, ToolParser, ToolStreamParser, ToolStreamStep } from './types';
+import type { ToolCall, ToolParser, ToolStreamStep } from './types';
 import { tryParseJson } from './common/json';
 import { skipRustWhitespace } from './common/lazy-scan';
 import { partialMarkerSuffix } from './common/markers';
 import { parseWithStream, StepBuilder } from './common/stream';
 import { isRustWhitespaceCode } from './common/text';
+import { batchWhileWaiting, waitHint, type HintedStream } from './common/wait-batch';
 
 const SECTION = '<|tool_calls_section_begin|>';
 const BEGIN = '<|tool_call_begin|>';
@@ -72,7 +73,7 @@ function nameOf(id: string): string | undefined {
     : before;
 }
 
-function createKimiK2Stream(): ToolStreamParser {
+function createKimiK2Stream(): HintedStream {
   const out = new StepBuilder();
   let started = false;
   let buf = '';
@@ -155,12 +156,16 @@ function createKimiK2Stream(): ToolStreamParser {
     return out.take();
   };
 
-  return { push: (chunk) => step(chunk, false), finish: () => step('', true) };
+  return {
+    push: (chunk) => step(chunk, false),
+    finish: () => step('', true),
+    waitingFor: () => (typeof head === 'object' ? waitHint(END, buf) : undefined),
+  };
 }
 
 export const kimiK2Parser: ToolParser = {
   name: 'kimik2',
   parse: (text) => parseWithStream(createKimiK2Stream(), text),
-  stream: () => createKimiK2Stream(),
+  stream: () => batchWhileWaiting(createKimiK2Stream()),
   hasMarkers: (text) => text.includes(SECTION),
 };

@@ -15,13 +15,14 @@
  *   (in that order), then the value is converted by its declared schema type, else
  *   true/True/false/False/null/None, integers and floats are recognised, else it is a string.
  */
-import type { ToolCall, ToolParser, ToolSpec, ToolStreamParser, ToolStreamStep } from './types';
+import type { ToolCall, ToolParser, ToolSpec, ToolStreamStep } from './types';
 import { serializeJson, type JsonObject } from './common/json';
 import { quotedAttribute, scanTags, type TagHeader } from './common/lazy-scan';
 import { MarkerSearch, partialMarkerSuffix } from './common/markers';
 import { coerceBySchemaType, paramTypesForFunction } from './common/schema';
 import { parseWithStream, StepBuilder } from './common/stream';
 import { rustTrim } from './common/text';
+import { batchWhileWaiting, waitHint, type HintedStream } from './common/wait-batch';
 import { inferLiteralValue } from './common/xml-values';
 
 const START = '<minimax:tool_call>';
@@ -66,7 +67,7 @@ export function minimaxCalls(content: string, tools: readonly ToolSpec[]): ToolC
  * since the first wrapper (it becomes normal text if a later wrapper gives the first call, or if
  * none ever does).
  */
-function createMinimaxStream(tools: readonly ToolSpec[]): ToolStreamParser {
+function createMinimaxStream(tools: readonly ToolSpec[]): HintedStream {
   const out = new StepBuilder();
   const endSearch = new MarkerSearch(END);
   let started = false;
@@ -124,12 +125,16 @@ function createMinimaxStream(tools: readonly ToolSpec[]): ToolStreamParser {
     return out.take();
   };
 
-  return { push: (chunk) => step(chunk, false), finish: () => step('', true) };
+  return {
+    push: (chunk) => step(chunk, false),
+    finish: () => step('', true),
+    waitingFor: () => (started && buf.startsWith(START) ? waitHint(END, buf) : undefined),
+  };
 }
 
 export const minimaxM2Parser: ToolParser = {
   name: 'minimax_m2',
   parse: (text, tools) => parseWithStream(createMinimaxStream(tools), text),
-  stream: (tools) => createMinimaxStream(tools),
+  stream: (tools) => batchWhileWaiting(createMinimaxStream(tools)),
   hasMarkers: (text) => text.includes(START),
 };

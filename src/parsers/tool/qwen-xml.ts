@@ -10,6 +10,7 @@
  */
 import {
   coerceBySchemaType,
+  orElse,
   paramTypesForFunction,
   rustTrim,
   serializeJson,
@@ -35,16 +36,16 @@ const NAME_ATTR = /([^>]+)>/y;
 
 function parseBlock(content: string, tools: readonly ToolSpec[]): ToolCall[] {
   const text = rustTrim(content);
-  const fn = findHead(text, '<function=', NAME_ATTR);
+  const fn = findHead(text, '<function=', NAME_ATTR, 0, '>');
   const name = rustTrim(fn?.attrs?.[1] ?? '');
   if (name === '') return [];
   const types = paramTypesForFunction(tools, name);
   const params: JsonObject = new Map();
-  for (const span of taggedSpans(text, '<parameter=', NAME_ATTR, '</parameter>')) {
+  for (const span of taggedSpans(text, '<parameter=', NAME_ATTR, '</parameter>', '>')) {
     const key = rustTrim(span.attrs?.[1] ?? '');
     params.set(
       key,
-      coerceBySchemaType(rustTrim(span.content), types.get(key)) ?? inferValue(span.content),
+      orElse(coerceBySchemaType(rustTrim(span.content), types.get(key)), inferValue(span.content)),
     );
   }
   return [{ name, arguments: serializeJson(params) }];

@@ -13,14 +13,16 @@
  *   without, the whole text minus the marker; either way trimmed.
  *
  * Known divergence while streaming: a bare (marker-less) list is final once it closes, even if a
- * `<|tool_calls|>` marker follows later (the complete parse would then use the marked payload).
+ * `<|tool_calls|>` marker follows later (the complete parse would then use the marked payload);
+ * a marker that arrives before the bare list closes is handled as the complete parse does.
  */
-import type { ToolCall, ToolParser, ToolStreamParser, ToolStreamStep } from './types';
+import type { ToolCall, ToolParser, ToolStreamStep } from './types';
 import { serializeJson, type JsonValue } from './common/json';
 import { partialMarkerSuffix } from './common/markers';
 import { parseWithStream, StepBuilder } from './common/stream';
 import { isRustWhitespaceCode } from './common/text';
 import { TrimFilter } from './common/text-filters';
+import { batchWhileWaiting, type HintedStream, type WaitHint } from './common/wait-batch';
 import { parsePythonLiteral, PythonSyntaxError } from './python-literal';
 
 const MARKER = '<|tool_calls|>';
@@ -32,20 +34,40 @@ class BalancedEnd {
   private quote = 0;
   private escaped = false;
 
+  private open = 0;
+  private close = 0;
+
   scan(buf: string): number {
-    const open = buf.charCodeAt(0);
-    const close = open === 0x5b ? 0x5d : 0x7d;
-    for (; this.i < buf.length; this.i++) {
-      const c = buf.charCodeAt(this.i);
-      if (this.quote !== 0) {
-        if (this.escaped) this.escaped = false;
-        else if (c === 0x5c) this.escaped = true;
-        else if (c === this.quote) this.quote = 0;
-      } else if (c === 0x27 || c === 0x22) this.quote = c;
-      else if (c === open) this.depth++;
-      else if (c === close && --this.depth === 0) return ++this.i;
-    }
+    this.open = buf.charCodeAt(0);
+    this.close = this.open === 0x5b ? 0x5d : 0x7d;
+    for (; this.i < buf.length; this.i++) if (this.step(buf.charCodeAt(this.i))) return ++this.i;
     return -1;
+  }
+
+  /** True when `c` closes the payload. */
+  private step(c: number): boolean {
+    if (this.quote !== 0) {
+      if (this.escaped) this.escaped = false;
+      else if (c === 0x5c) this.escaped = true;
+      else if (c === this.quote) this.quote = 0;
+    } else if (c === 0x27 || c === 0x22) this.quote = c;
+    else if (c === this.open) this.depth++;
+    else if (c === this.close && --this.depth === 0) return true;
+    return false;
+  }
+
+  /** A hint that follows new chunks from this state and fires when the payload closes. */
+  hint(): WaitHint {
+    const probe = new BalancedEnd();
+    Object.assign(probe, { depth: this.depth, quote: this.quote, escaped: this.escaped });
+    probe.open = this.open;
+    probe.close = this.close;
+    return {
+      arrived: (chunk) => {
+        for (let k = 0; k < chunk.length; k++) if (probe.step(chunk.charCodeAt(k))) return true;
+        return false;
+      },
+    };
   }
 }
 
@@ -75,97 +97,128 @@ export function sarashinaCalls(payload: string): ToolCall[] {
 
 type State = 'start' | 'text' | 'afterMarker' | 'payload' | 'done';
 
-function createSarashinaStream(): ToolStreamParser {
-  const out = new StepBuilder();
-  const normal = new TrimFilter();
-  let state: State = 'start';
-  let buf = '';
-  let gap = ''; // text between the marker and the payload: dropped if calls are found
-  const scanner = new BalancedEnd();
+/** The incremental parse: one method per state, each a transition (false: needs input). */
+class SarashinaStream implements HintedStream {
+  private readonly out = new StepBuilder();
+  private readonly normal = new TrimFilter();
+  private state: State = 'start';
+  private buf = '';
+  private gap = ''; // text between the marker and the payload: dropped if calls are found
+  private marked = false; // a marker was seen (the payload follows it)
+  private scanner = new BalancedEnd();
 
-  const emit = (s: string): void => out.text(normal.push(s));
+  push(chunk: string): ToolStreamStep {
+    return this.step(chunk, false);
+  }
 
-  /** One transition; false when more input is needed. */
-  const advance = (final: boolean): boolean => {
-    switch (state) {
-      case 'start': {
-        let i = 0;
-        while (i < buf.length && isRustWhitespaceCode(buf.charCodeAt(i))) i++;
-        if (i === buf.length && !final) return false;
-        const c = buf.charCodeAt(i);
-        if (!buf.includes(MARKER) && (c === 0x5b || c === 0x7b)) {
-          emit(buf.slice(0, i));
-          buf = buf.slice(i);
-          state = 'payload';
-        } else state = 'text';
-        return true;
-      }
-      case 'text': {
-        const m = buf.indexOf(MARKER);
-        if (m < 0) {
-          const hold = final ? 0 : partialMarkerSuffix(buf, [MARKER]);
-          emit(buf.slice(0, buf.length - hold));
-          buf = buf.slice(buf.length - hold);
-          return false;
-        }
-        emit(buf.slice(0, m));
-        buf = buf.slice(m + MARKER.length);
-        state = 'afterMarker';
-        return true;
-      }
-      case 'afterMarker': {
-        let i = 0;
-        while (i < buf.length && buf[i] !== '[' && buf[i] !== '{') i++;
-        gap += buf.slice(0, i);
-        buf = buf.slice(i);
-        if (buf === '') {
-          if (final) return noCall();
-          return false;
-        }
-        state = 'payload';
-        return true;
-      }
-      case 'payload': {
-        const end = scanner.scan(buf);
-        if (end < 0) return final ? noCall() : false;
-        const calls = sarashinaCalls(buf.slice(0, end));
-        if (calls.length === 0) return noCall();
-        for (const c of calls) out.call(c);
-        gap = '';
-        buf = buf.slice(end);
-        state = 'done';
-        return true;
-      }
+  finish(): ToolStreamStep {
+    return this.step('', true);
+  }
+
+  waitingFor(): WaitHint | undefined {
+    return this.state === 'payload' && this.buf !== '' ? this.scanner.hint() : undefined;
+  }
+
+  private step(chunk: string, final: boolean): ToolStreamStep {
+    this.buf += chunk;
+    while (this.advance(final));
+    if (final) this.out.text(this.normal.end());
+    return this.out.take();
+  }
+
+  private emit(s: string): void {
+    this.out.text(this.normal.push(s));
+  }
+
+  private advance(final: boolean): boolean {
+    switch (this.state) {
+      case 'start':
+        return this.start(final);
+      case 'text':
+        return this.text(final);
+      case 'afterMarker':
+        return this.afterMarker(final);
+      case 'payload':
+        return this.payload(final);
       case 'done':
-        emit(buf);
-        buf = '';
+        this.emit(this.buf);
+        this.buf = '';
         return false;
     }
-  };
+  }
+
+  /** Leading whitespace, then: a bare list (no marker anywhere yet) or plain text. */
+  private start(final: boolean): boolean {
+    let i = 0;
+    while (i < this.buf.length && isRustWhitespaceCode(this.buf.charCodeAt(i))) i++;
+    if (i === this.buf.length && !final) return false;
+    const c = this.buf.charCodeAt(i);
+    if (!this.buf.includes(MARKER) && (c === 0x5b || c === 0x7b)) {
+      this.emit(this.buf.slice(0, i));
+      this.buf = this.buf.slice(i);
+      this.state = 'payload';
+    } else this.state = 'text';
+    return true;
+  }
+
+  private text(final: boolean): boolean {
+    const m = this.buf.indexOf(MARKER);
+    if (m < 0) {
+      const hold = final ? 0 : partialMarkerSuffix(this.buf, [MARKER]);
+      this.emit(this.buf.slice(0, this.buf.length - hold));
+      this.buf = this.buf.slice(this.buf.length - hold);
+      return false;
+    }
+    this.emit(this.buf.slice(0, m));
+    this.buf = this.buf.slice(m + MARKER.length);
+    this.marked = true;
+    this.state = 'afterMarker';
+    return true;
+  }
+
+  private afterMarker(final: boolean): boolean {
+    let i = 0;
+    while (i < this.buf.length && this.buf[i] !== '[' && this.buf[i] !== '{') i++;
+    this.gap += this.buf.slice(0, i);
+    this.buf = this.buf.slice(i);
+    if (this.buf === '') return final ? this.noCall() : false;
+    this.scanner = new BalancedEnd();
+    this.state = 'payload';
+    return true;
+  }
+
+  private payload(final: boolean): boolean {
+    // A marker anywhere makes the text before it normal text (SMG searches the whole text
+    // for it first), so an unfinished bare list is re-read as plain text up to the marker.
+    if (!this.marked && this.buf.includes(MARKER)) {
+      this.state = 'text';
+      return true;
+    }
+    const end = this.scanner.scan(this.buf);
+    if (end < 0) return final ? this.noCall() : false;
+    const calls = sarashinaCalls(this.buf.slice(0, end));
+    if (calls.length === 0) return this.noCall();
+    for (const c of calls) this.out.call(c);
+    this.gap = '';
+    this.buf = this.buf.slice(end);
+    this.state = 'done';
+    return true;
+  }
 
   /** No call: everything held (minus the marker) is normal text, and so is the rest. */
-  const noCall = (): boolean => {
-    emit(gap + buf);
-    gap = '';
-    buf = '';
-    state = 'done';
+  private noCall(): boolean {
+    this.emit(this.gap + this.buf);
+    this.gap = '';
+    this.buf = '';
+    this.state = 'done';
     return true;
-  };
-
-  const step = (chunk: string, final: boolean): ToolStreamStep => {
-    buf += chunk;
-    while (advance(final));
-    if (final) out.text(normal.end());
-    return out.take();
-  };
-
-  return { push: (chunk) => step(chunk, false), finish: () => step('', true) };
+  }
 }
 
 export const sarashinaParser: ToolParser = {
   name: 'sarashina',
-  parse: (text) => parseWithStream(createSarashinaStream(), text),
-  stream: () => createSarashinaStream(),
+  parse: (text) => parseWithStream(new SarashinaStream(), text),
+  stream: () => batchWhileWaiting(new SarashinaStream()),
   hasMarkers: (text) => {
     if (text.includes(MARKER)) return true;
     let i = 0;

@@ -8,6 +8,7 @@ export {
   isCompleteJson,
   jsonNumberFromF64,
   jsonNumberFromInteger,
+  orElse,
   parseJson,
   parseJsonString,
   serializeJson,

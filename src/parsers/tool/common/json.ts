@@ -73,6 +73,17 @@ export function serializeJson(value: JsonValue): string {
   return `{${parts.join(',')}}`;
 }
 
+/**
+ * Rust's `Option::or` for JSON values: `v` unless it is absent. Use this, never `??`: a JSON
+ * `null` is a present value (`??` would skip it).
+ */
+export function orElse<T extends JsonValue | undefined, U>(
+  v: T,
+  fallback: U,
+): Exclude<T, undefined> | U {
+  return v === undefined ? fallback : (v as Exclude<T, undefined>);
+}
+
 /** The object value of `v`, or undefined. */
 export function asObject(v: JsonValue | undefined): JsonObject | undefined {
   return v instanceof Map ? v : undefined;

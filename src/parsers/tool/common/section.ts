@@ -17,10 +17,11 @@
  * Known divergence: SMG's block regex also matches blocks placed before S; this machine only
  * looks after S (such text is not produced by any model template).
  */
-import type { ToolCall, ToolParser, ToolSpec, ToolStreamParser, ToolStreamStep } from '../types';
+import type { ToolCall, ToolParser, ToolSpec, ToolStreamStep } from '../types';
 import { MarkerSearch, partialMarkerSuffix } from './markers';
 import { parseWithStream, StepBuilder } from './stream';
 import { trailingWhitespaceLength } from './text';
+import { batchWhileWaiting, waitHint, type HintedStream } from './wait-batch';
 
 export interface SectionFormat {
   readonly name: string;
@@ -43,7 +44,8 @@ export function createSectionParser(format: SectionFormat): ToolParser {
   return {
     name: format.name,
     parse: (text, tools) => parseWithStream(createSectionStream(format, tools), text),
-    stream: (tools) => createSectionStream(format, tools),
+    // Streams wait for a long block's end marker in O(chunk) per chunk (common/wait-batch.ts).
+    stream: (tools) => batchWhileWaiting(createSectionStream(format, tools)),
     hasMarkers: (text) => text.includes(format.sectionStart),
   };
 }
@@ -52,7 +54,7 @@ export function createSectionParser(format: SectionFormat): ToolParser {
 export function createSectionStream(
   format: SectionFormat,
   tools: readonly ToolSpec[],
-): ToolStreamParser {
+): HintedStream {
   const out = new StepBuilder();
   const endSearch = new MarkerSearch(format.blockEnd);
   const keepWhole = format.noCalls === 'whole';
@@ -119,5 +121,8 @@ export function createSectionStream(
   return {
     push: (chunk) => step(chunk, false),
     finish: () => step('', true),
+    // Inside an unfinished block nothing changes until its end marker arrives.
+    waitingFor: () =>
+      inSection && buf.startsWith(format.blockStart) ? waitHint(format.blockEnd, buf) : undefined,
   };
 }

@@ -29,12 +29,18 @@ function headAt(
   return attrs.exec(text);
 }
 
-/** The first head (`open` + `attrs`) at or after `from`, without looking for a close. */
+/**
+ * The first head (`open` + `attrs`) at or after `from`, without looking for a close.
+ * `terminator`: a string every `attrs` match must contain (e.g. `>` for `([^>]+)>`); once it no
+ * longer occurs after a head, no later head can match either, so the search stops instead of
+ * letting each remaining head's regex scan to the end (quadratic on hostile input).
+ */
 export function findHead(
   text: string,
   open: string,
   attrs: RegExp | undefined,
   from = 0,
+  terminator?: string,
 ):
   | {
       readonly start: number;
@@ -42,7 +48,12 @@ export function findHead(
       readonly headEnd: number;
     }
   | undefined {
+  let lastTerminator = -1;
   for (let p = text.indexOf(open, from); p >= 0; p = text.indexOf(open, p + 1)) {
+    if (terminator !== undefined && lastTerminator < p + open.length) {
+      lastTerminator = text.indexOf(terminator, p + open.length);
+      if (lastTerminator < 0) return undefined;
+    }
     const m = headAt(text, p, open, attrs);
     if (m === null) continue;
     return {
@@ -60,10 +71,11 @@ export function* taggedSpans(
   open: string,
   attrs: RegExp | undefined,
   close: string,
+  terminator?: string,
 ): Generator<TaggedSpan> {
   let from = 0;
   for (;;) {
-    const head = findHead(text, open, attrs, from);
+    const head = findHead(text, open, attrs, from, terminator);
     if (head === undefined) return;
     const c = text.indexOf(close, head.headEnd);
     if (c < 0) return;
