@@ -10,9 +10,11 @@
 export function partialMarkerSuffix(text: string, markers: readonly string[]): number {
   let best = 0;
   for (const m of markers) {
-    for (let len = Math.min(m.length - 1, text.length); len > best; len--) {
-      if (text.endsWith(m.slice(0, len))) {
-        best = len;
+    const first = m.charCodeAt(0);
+    // The earliest start in the tail gives the longest suffix; only a marker's first char can start one.
+    for (let i = Math.max(0, text.length - m.length + 1); i < text.length - best; i++) {
+      if (text.charCodeAt(i) === first && m.startsWith(text.slice(i))) {
+        best = text.length - i;
         break;
       }
     }
