@@ -44,20 +44,44 @@ void test('hasMarkers: the block regex, on the text without special tokens', () 
   assert.equal(py.hasMarkers('[<|python_end|>f()]'), true);
 });
 
-void test('streaming: text before a possible block leaves at once; a bracket that is no call is released', () => {
+void test('streaming: text before a possible block leaves at once; a bracket that is no call is released; the call leaves when its block closes', () => {
   const { steps, finish } = feed(py, [
     'See [',
     'x] and ',
     '[get_wea',
     'ther(location="P")]',
-    ' ok',
+    ' ok<|python_',
+    'end|> done',
   ]);
   assert.deepEqual(
     steps.map((s) => s.normalText),
-    ['See ', '[x] and ', '', '', ''],
+    ['See ', '[x] and ', '', '', ' ok', ' done'],
   );
-  assert.deepEqual(finish(), {
-    normalText: ' ok',
-    calls: [{ index: 0, name: 'get_weather', argumentsDelta: '{"location":"P"}' }],
-  });
+  assert.deepEqual(steps[3]?.calls, [
+    { index: 0, name: 'get_weather', argumentsDelta: '{"location":"P"}' },
+  ]);
+  assert.deepEqual(finish(), { normalText: '', calls: [] });
+});
+
+void test('streaming: a block that fails to parse releases the original text at once', () => {
+  const { steps, finish } = feed(py, ['a [f(1)]', ' <|python_end|>']);
+  assert.deepEqual(
+    steps.map((s) => s.normalText),
+    ['a [f(1)]', ' <|python_end|>'],
+  );
+  assert.deepEqual(finish(), { normalText: '', calls: [] });
+});
+
+void test('streaming: special tokens inside a block defer the decision to the end, as the complete parse', () => {
+  const text = 'x [f(a=1)<|python_end|>, g()]';
+  const { steps, finish } = feed(py, [text.slice(0, 9), text.slice(9)]);
+  const last = finish();
+  assert.equal(
+    steps.map((s) => s.normalText).join('') + last.normalText,
+    py.parse(text, []).normalText,
+  );
+  assert.deepEqual(
+    last.calls.map((c) => c.name),
+    ['f', 'g'],
+  );
 });
