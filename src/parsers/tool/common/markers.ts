@@ -5,16 +5,24 @@
 
 /**
  * Length of the longest suffix of `text` that is a proper, non-empty prefix of one of `markers`
- * (SMG's `ends_with_partial_token`, taking the longest candidate). O(Σ marker length²).
+ * (SMG's `ends_with_partial_token`, taking the longest candidate). Only positions holding a
+ * marker's first character are tried, so plain text costs one short `indexOf` per marker.
  */
 export function partialMarkerSuffix(text: string, markers: readonly string[]): number {
   let best = 0;
   for (const m of markers) {
-    const first = m.charCodeAt(0);
-    // The earliest start in the tail gives the longest suffix; only a marker's first char can start one.
-    for (let i = Math.max(0, text.length - m.length + 1); i < text.length - best; i++) {
-      if (text.charCodeAt(i) === first && m.startsWith(text.slice(i))) {
-        best = text.length - i;
+    const first = m[0];
+    if (first === undefined) continue;
+    // The earliest candidate start is the longest suffix; stop at the first that matches.
+    for (
+      let i = text.indexOf(first, Math.max(0, text.length - m.length + 1));
+      i >= 0;
+      i = text.indexOf(first, i + 1)
+    ) {
+      const len = text.length - i;
+      if (len <= best) break;
+      if (m.startsWith(text.slice(i))) {
+        best = len;
         break;
       }
     }
