@@ -85,30 +85,51 @@ function createJsonStream(): ToolStreamParser {
   }
 
   function scan(): void {
-    for (; pos < buf.length && !found; pos++) {
-      const c = buf.charCodeAt(pos);
-      if (escape) escape = false;
-      else if (c === 0x5c && inString) escape = true;
-      else if (c === 0x22) inString = !inString;
-      else if (inString) continue;
-      else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-        if (start < 0) {
-          out.text(buf.slice(0, pos));
-          buf = buf.slice(pos);
-          pos = 0;
-          start = 0;
-        }
-        stack.push(c);
-      } else if (c === 0x7d || c === 0x5d) {
-        close(pos, c);
-        if (found) pos = -1; // buf was cut: resume at 0 after the loop's increment
+    // Hot loop on locals (closure variables are slower); state is written back around calls.
+    let i = pos;
+    let esc = escape;
+    let ins = inString;
+    let text = buf;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (esc) esc = false;
+      else if (c === 0x5c) esc = ins;
+      else if (c === 0x22) ins = !ins;
+      else if (ins || (c !== OPEN_BRACE && c !== OPEN_BRACKET && c !== 0x7d && c !== 0x5d))
+        continue;
+      else {
+        escape = esc;
+        inString = ins;
+        pos = i;
+        bracket(c);
+        if (found) break;
+        text = buf;
+        i = pos;
       }
     }
+    escape = esc;
+    inString = ins;
     if (found) {
       out.text(buf);
       buf = '';
       pos = 0;
-    } else if (start < 0) flushScanned();
+      return;
+    }
+    pos = buf.length;
+    if (start < 0) flushScanned();
+  }
+
+  /** A bracket outside strings at `pos`; may cut `buf` (then `pos` is moved to match). */
+  function bracket(c: number): void {
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (start < 0) {
+        out.text(buf.slice(0, pos));
+        buf = buf.slice(pos);
+        pos = 0;
+        start = 0;
+      }
+      stack.push(c);
+    } else close(pos, c);
   }
 
   function step(chunk: string, final: boolean): ToolStreamStep {

@@ -9,9 +9,10 @@
  * returned. Unknown function names are kept.
  *
  * Streaming: text is emitted until a `[` that could start a block or a special token (or a
- * possible prefix of one) appears; from there the text is held and decided at finish, since
- * SMG's result depends on the whole remainder. Known divergence: a special token placed inside
- * a block's head (`[<|python_start|>f(…)]`) is only seen by the complete parse.
+ * possible prefix of one) appears. A block in plain text is decided as soon as it closes (its
+ * calls leave at once); when special tokens are involved the rest is held and decided at
+ * finish. Known divergence: a special token inside a block's head (`[<|python_start|>f(…)]`)
+ * is only seen by the complete parse.
  */
 import { RUST_WS_CLASS, parseWithStream, partialMarkerSuffix, StepBuilder } from './common';
 import { parsePythonCallList, PythonSyntaxError } from './python-literal';
@@ -69,44 +70,145 @@ const HEAD_PREFIX = new RegExp(
   'uy',
 );
 
+type HoldKind = 'head' | 'special' | 'undecided';
+
 /**
- * Where to stop emitting: at a live candidate or special token (`live`: held until finish), or
- * at a `[` that could still grow into a candidate head (re-examined on the next chunk).
+ * Where to stop emitting: at a candidate head (`[ name (`), a special token, or a `[` that
+ * could still grow into a head (re-examined on the next chunk).
  */
-function holdFrom(text: string): { cut: number; live: boolean } {
-  let cut = -1;
+function holdFrom(text: string): { cut: number; kind: HoldKind } | undefined {
+  let special = -1;
   for (const t of SPECIAL) {
     const i = text.indexOf(t);
-    if (i >= 0 && (cut < 0 || i < cut)) cut = i;
+    if (i >= 0 && (special < 0 || i < special)) special = i;
   }
-  for (let p = text.indexOf('['); p >= 0 && (cut < 0 || p < cut); p = text.indexOf('[', p + 1)) {
+  for (
+    let p = text.indexOf('[');
+    p >= 0 && (special < 0 || p < special);
+    p = text.indexOf('[', p + 1)
+  ) {
     HEAD.lastIndex = p;
-    if (HEAD.test(text)) return { cut: p, live: true };
+    if (HEAD.test(text)) return { cut: p, kind: 'head' };
     HEAD_PREFIX.lastIndex = p;
-    if (HEAD_PREFIX.test(text)) return { cut: p, live: false };
+    if (HEAD_PREFIX.test(text)) return { cut: p, kind: 'undecided' };
   }
-  return { cut, live: cut >= 0 };
+  return special >= 0 ? { cut: special, kind: 'special' } : undefined;
 }
 
+/** First special token at or after `from`, or -1. */
+function firstSpecial(text: string, from: number): number {
+  const hits = SPECIAL.map((t) => text.indexOf(t, from)).filter((i) => i >= 0);
+  return hits.length === 0 ? -1 : Math.min(...hits);
+}
+
+/**
+ * Where the tail search resumes after failing on `text` from `from`: at the last `)` if only
+ * whitespace follows it (more may still come before a `]`), else at the end. Looks only at
+ * text after `from`, so a long unclosed block costs linear time overall.
+ */
+function resumeTail(text: string, from: number): number {
+  for (let i = text.length - 1; i >= from; i--) {
+    if (text.charCodeAt(i) === 0x29)
+      return /^\)[\s\u0085]*$/u.test(text.slice(i)) ? i : text.length;
+  }
+  return text.length;
+}
+
+/** Streaming `text.replaceAll(token, '')`, holding only a possible token prefix. */
+class TokenStripper {
+  private held = '';
+  constructor(private readonly token: string) {}
+
+  push(text: string, final: boolean): string {
+    const all = (this.held + text).split(this.token);
+    const last = all.pop() ?? '';
+    const keep = final ? 0 : partialMarkerSuffix(last, [this.token]);
+    this.held = last.slice(last.length - keep);
+    return all.join('') + last.slice(0, last.length - keep);
+  }
+}
+
+/**
+ * States: `scan` emits text up to a possible block; `candidate` holds a head seen in plain text
+ * until its block closes, then decides at once; `hold` (special tokens involved) decides at
+ * finish on the held text; after a decision, `strip` removes special tokens from the rest as
+ * SMG's sequential replace does (success) and `pass` emits it unchanged (failure).
+ */
 function createPythonicStream(): ToolStreamParser {
   const out = new StepBuilder();
+  let mode: 'scan' | 'candidate' | 'hold' | 'strip' | 'pass' = 'scan';
   let buf = '';
-  let holding = false;
+  let tailFrom = 0; // where the next search for `)\s*]` in a candidate resumes
+  let tokenFrom = 0; // where the next search for a special token resumes
+  const strippers = [new TokenStripper(SPECIAL[0]), new TokenStripper(SPECIAL[1])] as const;
+
+  function scan(): void {
+    const h = holdFrom(buf);
+    const keep = h !== undefined ? buf.length - h.cut : partialMarkerSuffix(buf, SPECIAL);
+    out.text(buf.slice(0, buf.length - keep));
+    buf = buf.slice(buf.length - keep);
+    if (h?.kind === 'special') mode = 'hold';
+    if (h?.kind === 'head') {
+      HEAD.lastIndex = 0;
+      HEAD.test(buf);
+      tailFrom = HEAD.lastIndex;
+      tokenFrom = 0;
+      mode = 'candidate';
+    }
+  }
+
+  /** The block of a head seen in plain text closes: decide (tokens nearby → hold to finish). */
+  function candidate(): void {
+    TAIL.lastIndex = tailFrom;
+    const m = TAIL.exec(buf);
+    const tokenAt = firstSpecial(buf, tokenFrom);
+    tokenFrom = Math.max(0, buf.length - 16);
+    if (m === null) {
+      tailFrom = resumeTail(buf, tailFrom);
+      if (tokenAt >= 0) mode = 'hold';
+      return;
+    }
+    const end = m.index + m[0].length;
+    if (tokenAt >= 0 && tokenAt < end) {
+      mode = 'hold';
+      return;
+    }
+    let calls: ToolCall[] | undefined;
+    try {
+      calls = parsePythonCallList(buf.slice(0, end));
+    } catch (e) {
+      if (!(e instanceof PythonSyntaxError)) throw e;
+    }
+    if (calls === undefined) {
+      mode = 'pass';
+      out.text(buf);
+    } else {
+      for (const c of calls) out.call(c);
+      mode = 'strip';
+      const rest = buf.slice(end);
+      buf = '';
+      strip(rest, false);
+    }
+    buf = '';
+  }
+
+  function strip(text: string, final: boolean): void {
+    out.text(strippers[1].push(strippers[0].push(text, final), final));
+  }
 
   function step(chunk: string, final: boolean): ToolStreamStep {
-    buf += chunk;
-    if (!holding && !final) {
-      const { cut, live } = holdFrom(buf);
-      const keep = cut >= 0 ? buf.length - cut : partialMarkerSuffix(buf, SPECIAL);
-      out.text(buf.slice(0, buf.length - keep));
-      buf = buf.slice(buf.length - keep);
-      holding = live;
-    }
-    if (final) {
-      const r = parsePythonic(buf);
-      out.text(r.normalText);
-      for (const c of r.calls) out.call(c);
-      buf = '';
+    if (mode === 'pass') out.text(chunk);
+    else if (mode === 'strip') strip(chunk, final);
+    else {
+      buf += chunk;
+      if (mode === 'scan' && !final) scan();
+      if (mode === 'candidate') candidate();
+      if (final && (mode === 'scan' || mode === 'candidate' || mode === 'hold')) {
+        const r = parsePythonic(buf);
+        out.text(r.normalText);
+        for (const c of r.calls) out.call(c);
+        buf = '';
+      }
     }
     return out.take();
   }

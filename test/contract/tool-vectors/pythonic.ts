@@ -49,6 +49,13 @@ export const pythonicVectors: ToolParserVectors = {
       expect: { normalText: 'A  B', calls: [{ name: 'search', arguments: '{"query":"x"}' }] },
     },
     {
+      kind: 'text_around',
+      title:
+        'tokens after the block are removed in SMG order (start tokens first, then end tokens)',
+      text: '[search(query="x")]<|python_end|> tail <|python_<|python_start|>end|> z',
+      expect: { normalText: ' tail  z', calls: [{ name: 'search', arguments: '{"query":"x"}' }] },
+    },
+    {
       kind: 'malformed',
       title: 'positional argument: the original text, tokens included',
       text: '<|python_start|>[search("x")]<|python_end|>',
