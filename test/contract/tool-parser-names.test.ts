@@ -1,7 +1,5 @@
 /**
- * TODO(lead): rename to tool-parser-names.test.ts at merge, once h/tool-a and h/tool-b are both
- * in. Asserts that every tool-call parser name SMG knows (issue 12) is registered and has
- * contract vectors. Kept out of the run until then because half the parsers live on h/tool-b.
+ * Every tool-call parser name SMG knows (issue 12) is registered and has contract vectors.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
