@@ -40,7 +40,15 @@ function save(name, json) {
 }
 
 function special(id, content) {
-  return { id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true };
+  return {
+    id,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  };
 }
 
 function wordpiece(files) {

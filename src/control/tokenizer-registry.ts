@@ -4,7 +4,7 @@ import { uuidv7 } from '../util/uuid';
 import { systemClock, type Clock } from '../util/clock';
 import type { HubSettings } from '../tokenizer/hf-cache';
 import { resolveTokenizerSource } from '../tokenizer/source';
-import { tokenizerAddon } from '../tokenizer/native';
+import { defaultTokenizerAddon } from '../tokenizer/native';
 import type { TokenizerRecord } from '../tokenizer/replica';
 import { Replicated } from '../cluster/replicated';
 
@@ -221,9 +221,12 @@ export class TokenizerRegistry {
   }
 }
 
-/** The validation load: parse the file with the addon, read the vocabulary size, free it. */
+/**
+ * The validation load: parse the file with the addon (or the JS engine for what the C++ one
+ * refuses), read the vocabulary size, free it.
+ */
 export async function validateTokenizerFile(file: string): Promise<{ vocabSize: number }> {
-  const addon = tokenizerAddon();
+  const addon = defaultTokenizerAddon();
   const handle = await addon.tokenizerLoad(file);
   try {
     return { vocabSize: addon.tokenizerInfo(handle).vocabSize };

@@ -1,5 +1,6 @@
 import { loadNative } from '../native';
 import { UNASSIGNED_IN_UNICODE_9 } from './unicode9-unassigned';
+import { BERT_UNICODE_EXCEPTIONS } from './bert-unicode-exceptions';
 
 /**
  * Normalizers and the BERT pre-tokenizer as HF's Rust `tokenizers` runs them, for the JS
@@ -62,6 +63,7 @@ function unicode(): { cat: Uint8Array; new9: Uint8Array; addon: UnicodeAddon } {
 const idx = (name: (typeof GC)[number]): number => GC.indexOf(name);
 /** Control-like for clean_text: Cc, Cf, Cs, Co (HF keeps unassigned code points). */
 const OTHER = new Set(['Cc', 'Cf', 'Cs', 'Co'].map((n) => idx(n as (typeof GC)[number])));
+const MN = new Set([idx('Mn')]);
 const PUNCT = new Set(
   ['Pc', 'Pd', 'Ps', 'Pe', 'Pi', 'Pf', 'Po'].map((n) => idx(n as (typeof GC)[number])),
 );
@@ -106,6 +108,58 @@ function isChinese(cp: number): boolean {
   );
 }
 
+type ClassName = keyof typeof BERT_UNICODE_EXCEPTIONS;
+const exceptions = (name: ClassName): [ReadonlySet<number>, ReadonlySet<number>] => [
+  new Set<number>(BERT_UNICODE_EXCEPTIONS[name][0]),
+  new Set<number>(BERT_UNICODE_EXCEPTIONS[name][1]),
+];
+const EXC = {
+  punct: exceptions('punct'),
+  mark: exceptions('mark'),
+  control: exceptions('control'),
+};
+
+function withExceptions(name: ClassName, cp: number, base: boolean, raw: boolean): boolean {
+  if (raw) return base;
+  const [added, removed] = EXC[name];
+  return added.has(cp) || (base && !removed.has(cp));
+}
+
+function isControl(cp: number, raw = false): boolean {
+  const base = cp !== 9 && cp !== 10 && cp !== 13 && cat9(cp, OTHER);
+  return withExceptions('control', cp, base, raw);
+}
+
+function isMark(cp: number, raw = false): boolean {
+  return withExceptions('mark', cp, cat9(cp, MN), raw);
+}
+
+function isPunct(cp: number, raw = false): boolean {
+  const base =
+    (cp >= 33 && cp <= 47) ||
+    (cp >= 58 && cp <= 64) ||
+    (cp >= 91 && cp <= 96) ||
+    (cp >= 123 && cp <= 126) ||
+    cat9(cp, PUNCT);
+  return withExceptions('punct', cp, base, raw);
+}
+
+/** The classes of `cp` by collie's rules without the exception table (scripts/make-bert-unicode-exceptions.js). */
+export function bertClasses(cp: number): {
+  punct: boolean;
+  control: boolean;
+  mark: boolean;
+  decomposesToItself: boolean;
+} {
+  const c = String.fromCodePoint(cp);
+  return {
+    punct: isPunct(cp, true),
+    control: isControl(cp, true),
+    mark: isMark(cp, true),
+    decomposesToItself: unicode().addon.tokenizerNormalize('NFD', c) === c,
+  };
+}
+
 export interface BertNormalizerConfig {
   readonly clean_text?: boolean;
   readonly handle_chinese_chars?: boolean;
@@ -119,14 +173,13 @@ export function bertNormalizer(c: BertNormalizerConfig): (text: string) => strin
   const chinese = c.handle_chinese_chars ?? true;
   const lower = c.lowercase ?? true;
   const strip = c.strip_accents ?? lower;
-  const mn = new Set([idx('Mn')]);
   return (text) => {
     let out = '';
     for (const ch of text) {
       const cp = ch.codePointAt(0) as number;
       if (clean) {
         if (cp === 0 || cp === 0xfffd) continue;
-        if (cp !== 9 && cp !== 10 && cp !== 13 && cat9(cp, OTHER)) continue;
+        if (isControl(cp)) continue;
         if (cp === 9 || cp === 10 || cp === 13 || isRustWhitespace(cp)) {
           out += ' ';
           continue;
@@ -137,7 +190,7 @@ export function bertNormalizer(c: BertNormalizerConfig): (text: string) => strin
     if (strip) {
       let s = '';
       for (const ch of unicode().addon.tokenizerNormalize('NFD', out)) {
-        if (!cat9(ch.codePointAt(0) as number, mn)) s += ch;
+        if (!isMark(ch.codePointAt(0) as number)) s += ch;
       }
       out = s;
     }
@@ -164,13 +217,7 @@ export function bertPreTokenize(text: string): string[] {
     if (isRustWhitespace(cp)) {
       if (word) out.push(word);
       word = '';
-    } else if (
-      (cp >= 33 && cp <= 47) ||
-      (cp >= 58 && cp <= 64) ||
-      (cp >= 91 && cp <= 96) ||
-      (cp >= 123 && cp <= 126) ||
-      cat9(cp, PUNCT)
-    ) {
+    } else if (isPunct(cp)) {
       if (word) out.push(word);
       out.push(ch);
       word = '';
