@@ -3,6 +3,17 @@ import assert from 'node:assert/strict';
 import { parseLaunchArgs } from '../../../src/config/parse';
 import { LAUNCH_FLAGS, UNSUPPORTED_SMG_FLAGS } from '../../../src/config/flags';
 import type { Env, FlagSpec } from '../../../src/config/schema';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** A secret file for the --*-file flags (flags-hardening.ts). */
+function secretFile(name: string, text: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collie-flags-'));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
 
 /**
  * Every flag of the table must reach the config: for each one, some valid value changes the
@@ -33,6 +44,9 @@ const SAMPLES: Readonly<Record<string, string[]>> = {
   '--control-plane-api-keys': ['i:n:admin:k'],
   '--jwt-role-mapping': ['idp=admin'],
   '--jwt-issuer': ['https://i'],
+  '--api-key-file': [secretFile('api-key', 'k\n')],
+  '--tenant-api-key-file': [secretFile('tenants', 't:k\n')],
+  '--control-plane-api-keys-file': [secretFile('cp', 'i:n:admin:k\n')],
 };
 
 function candidates(f: FlagSpec): string[][] {
