@@ -26,6 +26,13 @@ import { createProbeGate } from '../core/probe-gate';
 import { createSharedPrefixRouting } from '../routing/prefix-routing';
 import type { RouteContext } from '../routes/context';
 import type { PipelineDeps } from '../dispatch';
+import { combineObservers, createNotesObserver } from '../dispatch/notes-observer';
+import { createAccessLog } from '../server/access-log';
+
+/** `{ [key]: value }`, or nothing when value is undefined (exactOptionalPropertyTypes). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}
 
 export interface Ingress {
   readonly port: number;
@@ -74,9 +81,11 @@ export async function startIngress(opts: {
           tokenizerFor: (model) => tokenizers.replica.loadedFor(model),
         })
       : undefined;
+  const engines = createEngineClients({ maxConnections: config.engineMaxConnections });
   const router = createRouter({
     bus,
     loads,
+    ...(config.engineMaxConnections > 0 ? { waiting: (url: string) => engines.waiting(url) } : {}),
     policyName: config.policy,
     policyOptions: {
       assignmentMode: config.assignmentMode,
@@ -93,7 +102,6 @@ export async function startIngress(opts: {
     createPolicy,
     aliases: config.modelAliases,
   });
-  const engines = createEngineClients({ maxConnections: config.engineMaxConnections });
   const auth = await createAuth(config.auth, { logger });
   const outcomes = createOutcomeReporter(opts.control);
   const probeGate = createProbeGate(config.circuitBreaker.halfOpenMaxProbes);
@@ -105,14 +113,18 @@ export async function startIngress(opts: {
     acquire: (id, blocks) => loads.acquire(id, blocks),
     admit: (w) => probeGate.tryEnter(w),
     client: (w) => engines.forWorker(w),
-    observer: createMetricsObserver({
-      metrics: opts.metrics,
-      outcomes,
-      policy: config.policy,
-      blockSize: config.cacheAware.blockSize,
-      maxAttempts: config.retry.maxAttempts,
-      logger,
-    }),
+    // the notes observer first: the metrics observer reads the usage it collected
+    observer: combineObservers(
+      createNotesObserver(() => clock.monotonic()),
+      createMetricsObserver({
+        metrics: opts.metrics,
+        outcomes,
+        policy: config.policy,
+        blockSize: config.cacheAware.blockSize,
+        maxAttempts: config.retry.maxAttempts,
+        logger,
+      }),
+    ),
     retry: config.retry,
     timeoutMs: config.requestTimeoutSecs * 1000,
     deadlines,
@@ -142,6 +154,7 @@ export async function startIngress(opts: {
   opts.metrics.sampleRequestsActive(function* () {
     for (const w of router.workers()) yield [w.url, loads.local(w.id)] as const;
   });
+  opts.metrics.sampleEngineConnections(() => engines.connections());
   const table = new RouteTable();
   for (const r of [
     ...publicRoutes(ctx),
@@ -160,6 +173,17 @@ export async function startIngress(opts: {
     exclusivePort: opts.exclusivePort,
     logger,
     cors: createCorsPolicy(config.corsAllowedOrigins),
+    body: {
+      timeoutMs: config.hardening.requestBodyTimeoutSecs * 1000,
+      maxPendingBytes: config.hardening.maxPendingBodyBytes,
+      deadlines,
+      now: () => clock.monotonic(),
+    },
+    parseBudgetBytes: config.hardening.jsonParseBudgetBytes,
+    ...optional(
+      'accessLog',
+      createAccessLog({ logger, sampleRate: config.hardening.accessLogSampleRate }),
+    ),
     observe: (method, route, status, errorCode, seconds) =>
       opts.metrics.httpRequest(method, route, status, errorCode, seconds),
   });

@@ -52,6 +52,10 @@ export interface EngineClientOptions {
 /** One client per (engine URL, api key); pools are shared per origin. */
 export interface EngineClients {
   forWorker(w: { readonly url: string; readonly apiKey?: string | undefined }): EngineClient;
+  /** Requests waiting in this process for a connection to the engine at `url`. */
+  waiting(url: string): number;
+  /** Open connections and waiting requests of every engine pool (metrics at scrape time). */
+  connections(): { connected: number; waiting: Array<readonly [url: string, n: number]> };
   close(): Promise<void>;
 }
 
@@ -174,6 +178,22 @@ export function createEngineClients(opts: EngineClientOptions = {}): EngineClien
         clients.set(key, c);
       }
       return c;
+    },
+    waiting(url) {
+      const p = pools.get(url);
+      if (!p) return 0;
+      const st = p.stats;
+      return st.queued + st.pending;
+    },
+    connections() {
+      let connected = 0;
+      const waiting: Array<readonly [string, number]> = [];
+      for (const [url, p] of pools) {
+        const st = p.stats;
+        connected += st.connected;
+        waiting.push([url, st.queued + st.pending]);
+      }
+      return { connected, waiting };
     },
     async close() {
       const all = [...pools.values()];

@@ -7,6 +7,9 @@ import { resolveRequestId } from './request-id';
 import { GatewayError, errorReply } from '../errors/gateway-error';
 import { reasonPhrase } from '../errors/codes';
 import type { Logger } from '../util/logger';
+import { readBody, pendingFull, pendingFullError, type BodyLimits } from './body-reader';
+import type { AccessLog } from './access-log';
+import type { Deadlines } from '../dispatch/deadlines';
 
 export interface HttpServerOptions {
   readonly host: string;
@@ -17,6 +20,20 @@ export interface HttpServerOptions {
   readonly exclusivePort: boolean;
   readonly logger: Logger;
   readonly cors?: CorsPolicy;
+  /** Body deadline and the bound on unfinished bodies (flags-hardening.ts). */
+  readonly body?: {
+    readonly timeoutMs: number;
+    readonly maxPendingBytes: number;
+    readonly deadlines: Deadlines;
+    readonly now: () => number;
+  };
+  /**
+   * Bytes of large bodies (≥ 1 MiB each) held for parsing and handling at once; past it such
+   * a body gets 503 + Retry-After. 0 or unset: no budget.
+   */
+  readonly parseBudgetBytes?: number;
+  /** One line per finished request. */
+  readonly accessLog?: AccessLog;
   /** Called once per finished request (metrics); route is the template or 'other'. */
   readonly observe?: (
     method: string,
@@ -46,43 +63,26 @@ function readHeaders(req: HttpRequest): Map<string, string> {
   return headers;
 }
 
-/**
- * Buffers the request body, then calls `done` once: with the body, or with an error (413 past
- * `limit` bytes, or the client leaving). A callback, not a promise: one less hop per request.
- */
-function readBody(
-  res: HttpResponse,
-  sink: UwsSink,
-  limit: number,
-  done: (err: unknown, body?: Buffer) => void,
-): void {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  let settled = false;
-  const settle = (err: unknown, body?: Buffer): void => {
-    if (settled) return;
-    settled = true;
-    done(err, body);
-  };
-  sink.onAbort(() => settle(new Error('client aborted while sending the body')));
-  res.onData((ab, isLast) => {
-    if (settled) return;
-    total += ab.byteLength;
-    if (total > limit) {
-      settle(
-        new GatewayError(
-          'payload_too_large',
-          'Failed to buffer the request body: length limit exceeded',
-        ),
-      );
-      return;
-    }
-    chunks.push(Buffer.from(new Uint8Array(ab)));
-    if (isLast) settle(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total));
-  });
-}
+/** Bodies at least this large count against the parse budget (small ones never wait). */
+const PARSE_BUDGET_MIN_BYTES = 1 << 20;
 
 const EMPTY = Buffer.alloc(0);
+
+/** Deadlines that never fire (no body deadline configured). */
+const NO_DEADLINES: Deadlines = {
+  at: () => ({ cancel: () => undefined }),
+  tick: () => undefined,
+  size: 0,
+  close: () => undefined,
+};
+
+function parseBudgetError(): GatewayError {
+  return new GatewayError(
+    'json_parse_budget_exceeded',
+    'Too many large request bodies are being processed; retry later',
+    { headers: [['retry-after', '1']] },
+  );
+}
 
 export function createHttpServer(table: RouteTable, opts: HttpServerOptions): HttpServer {
   const uws = loadUws();
@@ -90,6 +90,17 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
   const { logger } = opts;
   let listenSocket: ListenSocket | undefined;
   let inflight = 0;
+  const limits: BodyLimits = {
+    maxPayloadSize: opts.maxPayloadSize,
+    timeoutMs: opts.body?.timeoutMs ?? 0,
+    maxPendingBytes: opts.body?.maxPendingBytes ?? 0,
+    deadlines: opts.body?.deadlines ?? NO_DEADLINES,
+    now: opts.body?.now ?? (() => performance.now()),
+  };
+  const pending = { bytes: 0 };
+  const parseBudget = opts.parseBudgetBytes ?? 0;
+  let parseHeld = 0;
+  const accessLog = opts.accessLog;
   let idleWaiters: Array<() => void> = [];
 
   const finished = (): void => {
@@ -189,6 +200,18 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
         for (const [k, v] of r.headers) res.writeHeader(k, v);
         res.end(r.body);
       });
+      accessLog?.(
+        {
+          method,
+          path,
+          query: '',
+          headers,
+          remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
+          requestId: resolveRequestId(headers, opts.requestIdHeaders, path),
+          params: {},
+        },
+        { status: r.status, errorCode: undefined, bytesIn: 0, bytesOut: 0, seconds: 0 },
+      );
       return;
     }
     const req: IncomingRequest = {
@@ -199,6 +222,7 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
       remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
       requestId: resolveRequestId(headers, opts.requestIdHeaders, path),
       params: found.params,
+      notes: {},
     };
     const extra: Array<readonly [string, string]> = [['x-request-id', req.requestId]];
     if (origin !== '') extra.push(...(opts.cors?.responseHeaders(origin) ?? []));
@@ -216,32 +240,52 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
       );
       return;
     }
+    const hasBody = !BODYLESS.has(method) || declared > 0 || headers.has('transfer-encoding');
+    if (hasBody && declared > 0 && pendingFull(limits, pending, declared)) {
+      sendError(sink, pendingFullError(), req.requestId, true);
+      return;
+    }
     inflight++;
     const started = performance.now();
     const observe = opts.observe;
     const routePath = found.route.path;
-    const hasBody = !BODYLESS.has(method) || declared > 0 || headers.has('transfer-encoding');
     const handler = found.route.handler;
+    let bytesIn = 0;
+    let budgetHeld = 0;
     const complete = (): void => {
       finished();
+      parseHeld -= budgetHeld;
       // 499 = the client went away before a status was written (nginx's convention)
-      observe?.(
-        method,
-        routePath,
-        sink.status || 499,
-        sink.errorCode,
-        (performance.now() - started) / 1000,
-      );
+      const status = sink.status || 499;
+      const seconds = (performance.now() - started) / 1000;
+      observe?.(method, routePath, status, sink.errorCode, seconds);
+      accessLog?.(req, {
+        status,
+        errorCode: sink.errorCode,
+        bytesIn,
+        bytesOut: sink.bytesOut,
+        seconds,
+      });
     };
     if (!hasBody) {
       serve(sink, req, EMPTY, handler, complete);
       return;
     }
-    readBody(res, sink, opts.maxPayloadSize, (err, body) => {
+    readBody(res, sink, limits, pending, (err, body) => {
       if (err !== undefined || body === undefined) {
         if (!sink.aborted) sendError(sink, err, req.requestId, true);
         complete();
         return;
+      }
+      bytesIn = body.length;
+      if (parseBudget > 0 && body.length >= PARSE_BUDGET_MIN_BYTES) {
+        // one large body always passes, so a body above the budget is still served alone
+        if (parseHeld > 0 && parseHeld + body.length > parseBudget) {
+          sendError(sink, parseBudgetError(), req.requestId);
+          complete();
+          return;
+        }
+        parseHeld += budgetHeld = body.length;
       }
       serve(sink, req, body, handler, complete);
     });

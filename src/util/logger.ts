@@ -12,7 +12,13 @@ export function createLogger(opts: { level: LogLevel; json: boolean; name?: stri
   const base = { name: opts.name ?? 'collie', pid: process.pid };
   if (opts.json) {
     return pino(
-      { level: opts.level, base, timestamp: pino.stdTimeFunctions.isoTime },
+      {
+        level: opts.level,
+        base,
+        timestamp: pino.stdTimeFunctions.isoTime,
+        // "level":"info", not pino's number: log shippers and people read names
+        formatters: { level: (label) => ({ level: label }) },
+      },
       pino.destination(2),
     );
   }
