@@ -45,7 +45,7 @@ describe('secrets stay out of the ingress processes’ argv and environment', ()
     );
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    await waitFor(`${url}/readiness`).catch((err: unknown) => {
+    await waitFor(`${url}/liveness`).catch((err: unknown) => {
       throw new Error(`${String(err)}\n${out}`);
     });
   });
@@ -73,13 +73,19 @@ describe('secrets stay out of the ingress processes’ argv and environment', ()
   });
 
   test('the keys from argv, file and environment all reach the ingress processes', async () => {
-    const models = (key?: string): Promise<number> =>
-      fetch(`${url}/v1/models`, {
-        headers: key ? { authorization: `Bearer ${key}` } : {},
+    const generate = (key?: string): Promise<number> =>
+      fetch(`${url}/generate`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+        },
+        body: '{"text":"hi"}',
       }).then(async (r) => (await r.arrayBuffer(), r.status));
-    assert.equal(await models(), 401);
-    assert.equal(await models(API_KEY), 503); // authorised; no workers yet
-    assert.equal(await models(TENANT_KEY), 503);
+    assert.equal(await generate(), 401);
+    assert.equal(await generate('wrong'), 401);
+    assert.notEqual(await generate(API_KEY), 401); // authorised (no workers: 503)
+    assert.notEqual(await generate(TENANT_KEY), 401);
     const workers = (key: string): Promise<number> =>
       fetch(`${url}/workers`, { headers: { authorization: `Bearer ${key}` } }).then(
         async (r) => (await r.arrayBuffer(), r.status),
