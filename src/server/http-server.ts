@@ -195,11 +195,7 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
           ? new GatewayError('route_not_found', '')
           : new GatewayError('method_not_allowed', '', { headers: [['allow', found.allow]] }),
       );
-      res.cork(() => {
-        res.writeStatus(`${r.status} ${reasonPhrase(r.status)}`);
-        for (const [k, v] of r.headers) res.writeHeader(k, v);
-        res.end(r.body);
-      });
+      // logged before end(): uWS forbids touching res afterwards
       accessLog?.(
         {
           method,
@@ -212,6 +208,11 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
         },
         { status: r.status, errorCode: undefined, bytesIn: 0, bytesOut: 0, seconds: 0 },
       );
+      res.cork(() => {
+        res.writeStatus(`${r.status} ${reasonPhrase(r.status)}`);
+        for (const [k, v] of r.headers) res.writeHeader(k, v);
+        res.end(r.body);
+      });
       return;
     }
     const req: IncomingRequest = {
