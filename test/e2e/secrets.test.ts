@@ -21,20 +21,24 @@ function exposed(pid: number): string {
 describe('secrets stay out of the ingress processes’ argv and environment', () => {
   let child: ReturnType<typeof spawn>;
   let url: string;
+  let metricsUrl: string;
   let out = '';
   before(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collie-secrets-'));
     const cpFile = path.join(dir, 'control-plane-keys');
     fs.writeFileSync(cpFile, `# operators\nops:Ops:admin:${CP_FILE_KEY}\n`);
     const port = await freePort();
+    const metricsPort = await freePort();
     url = `http://127.0.0.1:${port}`;
+    metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     child = spawn(
       process.execPath,
       [
         COLLIE_BIN,
         'launch',
         ...['--host', '127.0.0.1', '--port', String(port), '--workers', '2'],
-        ...['--prometheus-host', '127.0.0.1', '--prometheus-port', '0', '--log-level', 'warn'],
+        ...['--prometheus-host', '127.0.0.1', '--prometheus-port', String(metricsPort)],
+        ...['--log-level', 'warn'],
         ...['--api-key', API_KEY, '--control-plane-api-keys', `admin:Admin:admin:${CP_KEY}`],
         ...['--control-plane-api-keys-file', cpFile],
       ],
@@ -105,5 +109,19 @@ describe('secrets stay out of the ingress processes’ argv and environment', ()
       const text = await r.text();
       assert.equal(r.status, 400, `${p}: ${text.slice(0, 200)}`);
     }
+  });
+
+  test('the primary’s /metrics has the process metrics of every process, summed', async () => {
+    const text = await (await fetch(metricsUrl)).text();
+    const value = (name: string): number =>
+      Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    const rss = value('process_resident_memory_bytes');
+    assert.ok(rss > 0, 'process_resident_memory_bytes');
+    // three processes (primary + 2 ingress): more than any one process's RSS
+    const own = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const primaryRss = Number(/VmRSS:\s+(\d+) kB/.exec(own)?.[1] ?? 0) * 1024;
+    assert.ok(rss > primaryRss * 1.5, `summed RSS ${rss} vs primary ${primaryRss}`);
+    assert.ok(value('nodejs_heap_size_used_bytes') > 0);
+    assert.match(text, /^process_cpu_seconds_total /m);
   });
 });
