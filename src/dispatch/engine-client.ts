@@ -114,7 +114,10 @@ class TextCollector implements ExchangeHandler {
   ) {
     this.timer = setTimeout(() => {
       this.timedOut = true;
-      this.abort?.(new Error('timeout'));
+      // a call still queued for a connection (capped pool) has no abort yet: fail it now;
+      // onStart aborts it if it is dispatched later
+      if (this.abort) this.abort(new Error('timeout'));
+      else this.onError(new Error('timeout'));
     }, timeoutMs);
   }
 
@@ -182,8 +185,8 @@ export function createEngineClients(opts: EngineClientOptions = {}): EngineClien
     waiting(url) {
       const p = pools.get(url);
       if (!p) return 0;
-      const st = p.stats;
-      return st.queued + st.pending;
+      // undici's pending = the pool's queue plus what its clients hold unsent
+      return p.stats.pending;
     },
     connections() {
       let connected = 0;
@@ -191,7 +194,7 @@ export function createEngineClients(opts: EngineClientOptions = {}): EngineClien
       for (const [url, p] of pools) {
         const st = p.stats;
         connected += st.connected;
-        waiting.push([url, st.queued + st.pending]);
+        waiting.push([url, st.pending]);
       }
       return { connected, waiting };
     },

@@ -71,13 +71,13 @@ function getLoads(ctx: RouteContext): Handler {
     const workers = ctx.router.workers();
     const loads = await Promise.all(
       workers.map(async (w) => {
-        const l = await fetchWorkerLoad(w, ctx.engines.forWorker(w), 5000);
         // with a connection cap, requests queued in this process for the engine (it cannot
-        // report them) are added to the details
+        // report them) are added to the details; read before this call queues too
         const waiting =
           ctx.config.engineMaxConnections > 0
             ? { waiting_for_connection: ctx.engines.waiting(w.url) }
             : undefined;
+        const l = await fetchWorkerLoad(w, ctx.engines.forWorker(w), 5000);
         const details =
           waiting === undefined
             ? l.details
