@@ -93,6 +93,27 @@ describe('slow and abandoned clients', () => {
   });
 });
 
+describe('the pending-body bound without a declared length', () => {
+  let gw: TestGateway;
+  before(async () => {
+    gw = await startTestGateway([
+      ...['--request-body-timeout-secs', '5', '--max-pending-body-bytes', '100000'],
+    ]);
+  });
+  after(() => gw.close());
+
+  test('a chunked body that would pass the bound gets 503 on the chunk that crosses it', async () => {
+    const chunk = (n: number): string => `${n.toString(16)}\r\n${' '.repeat(n)}\r\n`;
+    const head =
+      'POST /generate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+      'Transfer-Encoding: chunked\r\n\r\n';
+    // 6 × 20 kB, never finished: the bound is 100 kB
+    const r = await dripRequest(gw.port, head + chunk(20_000).repeat(6), '', 100, 30_000);
+    assert.match(r.response, /^HTTP\/1\.1 503 Service Unavailable\r\n/);
+    assert.ok(r.closed);
+  });
+});
+
 describe('requests uWS 20.30 leaves unanswered (pinned: an upgrade that answers them shows here)', () => {
   let gw: TestGateway;
   before(async () => {
