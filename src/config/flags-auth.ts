@@ -47,10 +47,10 @@ const tenantKeys = configEntries(parseTenantKey);
 export const AUTH_FLAGS = {
   apiKey: secretString(
     str('--api-key', {
-      env: SECRET_ENV.apiKey,
       help: `Shared data-plane key (Authorization: Bearer); also the admin key and the engines' key when no control-plane auth is set (env ${SECRET_ENV.apiKey})`,
     }),
     '--api-key-file',
+    SECRET_ENV.apiKey,
   ),
   tenantApiKeys: secretList(
     list('--tenant-api-key', {

@@ -36,19 +36,20 @@ export function secretLines(text: string): string[] {
 }
 
 /**
- * A secret string: the flag, else `--<flag>-file` (the file's content, trimmed), else the
- * environment variable. Giving both the flag and the file is an error.
+ * A secret string: the flag, else `fileFlag` (the file's content, trimmed), else the
+ * environment variable `envName`. Giving both the flag and the file is an error.
  */
 export function secretString(
   flag: Flag<string | undefined>,
   fileFlag: string,
+  envName: string,
 ): Derived<string | undefined> {
   const file = str(fileFlag, {
     help: `Read ${flag.spec.flag} from this file (trimmed; keeps the key out of argv)`,
   });
-  return derive({ value: flag, file }, (v) => {
-    if (v.file === undefined) return v.value;
-    if (v.value !== undefined && v.value !== '') {
+  return derive({ value: flag, file }, (v, env) => {
+    if (v.file === undefined) return v.value ?? (env[envName] || undefined);
+    if (v.value !== undefined) {
       throw new ConfigError(`give ${flag.spec.flag} or ${fileFlag}, not both`);
     }
     const text = readSecretFile(fileFlag, v.file).trim();
