@@ -68,6 +68,9 @@ const PARSE_BUDGET_MIN_BYTES = 1 << 20;
 
 const EMPTY = Buffer.alloc(0);
 
+/** Access-log facts of a request refused before its body was read. */
+const REJECTED = { bytesIn: 0, bytesOut: 0, seconds: 0 } as const;
+
 /** Deadlines that never fire (no body deadline configured). */
 const NO_DEADLINES: Deadlines = {
   at: () => ({ cancel: () => undefined }),
@@ -239,11 +242,13 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
         req.requestId,
         true,
       );
+      accessLog?.(req, { ...REJECTED, status: sink.status, errorCode: sink.errorCode });
       return;
     }
     const hasBody = !BODYLESS.has(method) || declared > 0 || headers.has('transfer-encoding');
     if (hasBody && declared > 0 && pendingFull(limits, pending, declared)) {
       sendError(sink, pendingFullError(), req.requestId, true);
+      accessLog?.(req, { ...REJECTED, status: sink.status, errorCode: sink.errorCode });
       return;
     }
     inflight++;
@@ -253,9 +258,13 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
     const handler = found.route.handler;
     let bytesIn = 0;
     let budgetHeld = 0;
+    const releaseBudget = (): void => {
+      parseHeld -= budgetHeld;
+      budgetHeld = 0;
+    };
     const complete = (): void => {
       finished();
-      parseHeld -= budgetHeld;
+      releaseBudget();
       // 499 = the client went away before a status was written (nginx's convention)
       const status = sink.status || 499;
       const seconds = (performance.now() - started) / 1000;
@@ -286,7 +295,10 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
           complete();
           return;
         }
+        // held while the body is parsed, routed and sent to the engine: until the answer's
+        // status line (the engine took the prompt) or the end, whichever comes first
         parseHeld += budgetHeld = body.length;
+        sink.onHeadWritten = releaseBudget;
       }
       serve(sink, req, body, handler, complete);
     });

@@ -31,6 +31,8 @@ export class UwsSink implements ResponseSink {
   errorCode: string | undefined;
   /** Body bytes handed to uWS (the access log's bytes out). */
   bytesOut = 0;
+  /** Called once when the status line is written (the server releases its parse budget). */
+  onHeadWritten: (() => void) | undefined;
   private ended = false;
   private abortCbs: Array<() => void> = [];
   private drainWaiters: Array<() => void> = [];
@@ -68,6 +70,11 @@ export class UwsSink implements ResponseSink {
     }
     this.status = status;
     this.headersSent = true;
+    const cb = this.onHeadWritten;
+    if (cb) {
+      this.onHeadWritten = undefined;
+      cb();
+    }
   }
 
   send(
