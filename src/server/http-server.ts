@@ -1,5 +1,5 @@
 import { loadUws, type HttpRequest, type HttpResponse, type ListenSocket } from './uws';
-import type { RouteTable } from './route-table';
+import type { Lookup, RouteTable } from './route-table';
 import type { IncomingRequest } from './types';
 import { UwsSink } from './uws-sink';
 import type { CorsPolicy } from './cors';
@@ -67,6 +67,11 @@ function readHeaders(req: HttpRequest): Map<string, string> {
 const PARSE_BUDGET_MIN_BYTES = 1 << 20;
 
 const EMPTY = Buffer.alloc(0);
+
+const NOOP = (): void => undefined;
+
+const tooLarge = (): GatewayError =>
+  new GatewayError('payload_too_large', 'Failed to buffer the request body: length limit exceeded');
 
 /** Access-log facts of a request refused before its body was read. */
 const REJECTED = { bytesIn: 0, bytesOut: 0, seconds: 0 } as const;
@@ -174,6 +179,66 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
     });
   }
 
+  /** 404 / 405: no request state, nothing read. */
+  function routeMiss(
+    res: HttpResponse,
+    method: string,
+    path: string,
+    headers: Map<string, string>,
+    found: Exclude<Lookup, { kind: 'found' }>,
+  ): void {
+    opts.observe?.(method, 'other', found.kind === 'not_found' ? 404 : 405, undefined, 0);
+    // Drain nothing: uWS discards an unread body when the response ends.
+    res.onAborted(() => undefined);
+    const r = errorReply(
+      found.kind === 'not_found'
+        ? new GatewayError('route_not_found', '')
+        : new GatewayError('method_not_allowed', '', { headers: [['allow', found.allow]] }),
+    );
+    // logged before end(): uWS forbids touching res afterwards
+    accessLog?.(
+      {
+        method,
+        path,
+        query: '',
+        headers,
+        remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
+        requestId: resolveRequestId(headers, opts.requestIdHeaders, path),
+        params: {},
+      },
+      { ...REJECTED, status: r.status, errorCode: undefined },
+    );
+    res.cork(() => {
+      res.writeStatus(`${r.status} ${reasonPhrase(r.status)}`);
+      for (const [k, v] of r.headers) res.writeHeader(k, v);
+      res.end(r.body);
+    });
+  }
+
+  /** Refuses a request before its body is read (413, 503) and closes the connection. */
+  function refuse(sink: UwsSink, req: IncomingRequest, err: GatewayError): void {
+    sendError(sink, err, req.requestId, true);
+    accessLog?.(req, { ...REJECTED, status: sink.status, errorCode: sink.errorCode });
+  }
+
+  /**
+   * Takes `size` bytes of the parse budget for a large body, released by the returned
+   * function (idempotent) at the answer's status line or the end of the request, whichever
+   * comes first; undefined when the budget is full (one large body always passes).
+   */
+  function takeBudget(sink: UwsSink, size: number): (() => void) | undefined {
+    if (parseBudget === 0 || size < PARSE_BUDGET_MIN_BYTES) return NOOP;
+    if (parseHeld > 0 && parseHeld + size > parseBudget) return undefined;
+    parseHeld += size;
+    let held = size;
+    const release = (): void => {
+      parseHeld -= held;
+      held = 0;
+    };
+    sink.onHeadWritten = release;
+    return release;
+  }
+
   app.any('/*', (res, uwsReq) => {
     const method = uwsReq.getCaseSensitiveMethod().toUpperCase();
     const path = uwsReq.getUrl();
@@ -189,35 +254,7 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
       return;
     }
     const found = table.lookup(method, path);
-    if (found.kind !== 'found') {
-      opts.observe?.(method, 'other', found.kind === 'not_found' ? 404 : 405, undefined, 0);
-      // Drain nothing: uWS discards an unread body when the response ends.
-      res.onAborted(() => undefined);
-      const r = errorReply(
-        found.kind === 'not_found'
-          ? new GatewayError('route_not_found', '')
-          : new GatewayError('method_not_allowed', '', { headers: [['allow', found.allow]] }),
-      );
-      // logged before end(): uWS forbids touching res afterwards
-      accessLog?.(
-        {
-          method,
-          path,
-          query: '',
-          headers,
-          remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
-          requestId: resolveRequestId(headers, opts.requestIdHeaders, path),
-          params: {},
-        },
-        { status: r.status, errorCode: undefined, bytesIn: 0, bytesOut: 0, seconds: 0 },
-      );
-      res.cork(() => {
-        res.writeStatus(`${r.status} ${reasonPhrase(r.status)}`);
-        for (const [k, v] of r.headers) res.writeHeader(k, v);
-        res.end(r.body);
-      });
-      return;
-    }
+    if (found.kind !== 'found') return routeMiss(res, method, path, headers, found);
     const req: IncomingRequest = {
       method,
       path,
@@ -232,74 +269,40 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
     if (origin !== '') extra.push(...(opts.cors?.responseHeaders(origin) ?? []));
     const sink = new UwsSink(res, extra, found.headOnly);
     const declared = Number(headers.get('content-length') ?? '0');
-    if (declared > opts.maxPayloadSize) {
-      sendError(
-        sink,
-        new GatewayError(
-          'payload_too_large',
-          'Failed to buffer the request body: length limit exceeded',
-        ),
-        req.requestId,
-        true,
-      );
-      accessLog?.(req, { ...REJECTED, status: sink.status, errorCode: sink.errorCode });
-      return;
-    }
+    if (declared > opts.maxPayloadSize) return refuse(sink, req, tooLarge());
     const hasBody = !BODYLESS.has(method) || declared > 0 || headers.has('transfer-encoding');
     if (hasBody && declared > 0 && pendingFull(limits, pending, declared)) {
-      sendError(sink, pendingFullError(), req.requestId, true);
-      accessLog?.(req, { ...REJECTED, status: sink.status, errorCode: sink.errorCode });
-      return;
+      return refuse(sink, req, pendingFullError());
     }
     inflight++;
     const started = performance.now();
-    const observe = opts.observe;
     const routePath = found.route.path;
     const handler = found.route.handler;
     let bytesIn = 0;
-    let budgetHeld = 0;
-    const releaseBudget = (): void => {
-      parseHeld -= budgetHeld;
-      budgetHeld = 0;
-    };
+    let release = NOOP;
     const complete = (): void => {
       finished();
-      releaseBudget();
+      release();
       // 499 = the client went away before a status was written (nginx's convention)
       const status = sink.status || 499;
       const seconds = (performance.now() - started) / 1000;
-      observe?.(method, routePath, status, sink.errorCode, seconds);
-      accessLog?.(req, {
-        status,
-        errorCode: sink.errorCode,
-        bytesIn,
-        bytesOut: sink.bytesOut,
-        seconds,
-      });
+      opts.observe?.(method, routePath, status, sink.errorCode, seconds);
+      const bytesOut = sink.bytesOut;
+      accessLog?.(req, { status, errorCode: sink.errorCode, bytesIn, bytesOut, seconds });
     };
-    if (!hasBody) {
-      serve(sink, req, EMPTY, handler, complete);
-      return;
-    }
+    if (!hasBody) return serve(sink, req, EMPTY, handler, complete);
     readBody(res, sink, limits, pending, (err, body) => {
       if (err !== undefined || body === undefined) {
         if (!sink.aborted) sendError(sink, err, req.requestId, true);
-        complete();
-        return;
+        return complete();
       }
       bytesIn = body.length;
-      if (parseBudget > 0 && body.length >= PARSE_BUDGET_MIN_BYTES) {
-        // one large body always passes, so a body above the budget is still served alone
-        if (parseHeld > 0 && parseHeld + body.length > parseBudget) {
-          sendError(sink, parseBudgetError(), req.requestId);
-          complete();
-          return;
-        }
-        // held while the body is parsed, routed and sent to the engine: until the answer's
-        // status line (the engine took the prompt) or the end, whichever comes first
-        parseHeld += budgetHeld = body.length;
-        sink.onHeadWritten = releaseBudget;
+      const taken = takeBudget(sink, body.length);
+      if (!taken) {
+        sendError(sink, parseBudgetError(), req.requestId);
+        return complete();
       }
+      release = taken;
       serve(sink, req, body, handler, complete);
     });
   });
