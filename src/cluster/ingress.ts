@@ -187,6 +187,7 @@ export async function startIngress(opts: {
     observe: (method, route, status, errorCode, seconds) =>
       opts.metrics.httpRequest(method, route, status, errorCode, seconds),
   });
+  opts.metrics.samplePendingBodyBytes(() => server.pendingBodyBytes);
   // Serve only once the registry replica is in sync, so a (re)started process never answers
   // 404 model_not_found for a fleet it has not heard of yet.
   const synced = await Promise.race([

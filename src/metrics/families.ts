@@ -20,6 +20,8 @@ export interface Samplers {
   requestsActive?: () => Iterable<readonly [string, number]>;
   /** Upstream connections open, and requests waiting for a connection per worker. */
   engineConnections?: () => EngineConnectionSample;
+  /** Bytes of unfinished request bodies this process holds. */
+  pendingBodyBytes?: () => number;
 }
 
 export interface EngineConnectionSample {
@@ -70,6 +72,15 @@ export function createFamilies(registry: Registry, buckets: number[], samplers: 
       'Currently active HTTP connections',
       [],
     ),
+    pendingBodyBytes: new Gauge({
+      name: 'collie_http_pending_body_bytes',
+      help: 'Bytes of request bodies still being received (bounded by --max-pending-body-bytes per process)',
+      registers,
+      collect() {
+        const read = samplers.pendingBodyBytes;
+        if (read) this.set(read());
+      },
+    }),
     rateLimit: counter(
       'smg_http_rate_limit_total',
       'Rate limiting decisions by result (allowed/rejected)',

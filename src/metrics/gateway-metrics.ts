@@ -81,6 +81,8 @@ export interface GatewayMetrics {
    * and keep the result: the request path then allocates no label objects.
    */
   routeSeries(key: RouteKey, policy: string): RouteSeries;
+  /** Reads the bytes of unfinished request bodies at scrape time. */
+  samplePendingBodyBytes(read: () => number): void;
   /** Reads the engine pools' connection counts at scrape time. */
   sampleEngineConnections(read: () => EngineConnectionSample): void;
   workerHealth(worker: string, healthy: boolean): void;
@@ -148,6 +150,9 @@ export function createGatewayMetrics(
     ...breakerPart(f),
     sampleRequestsActive(read) {
       samplers.requestsActive = read;
+    },
+    samplePendingBodyBytes(read) {
+      samplers.pendingBodyBytes = read;
     },
     sampleEngineConnections(read) {
       samplers.engineConnections = read;

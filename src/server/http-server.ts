@@ -50,6 +50,8 @@ export interface HttpServer {
   /** Stops accepting; resolves when in-flight requests finished or `graceMs` passed. */
   close(graceMs: number): Promise<void>;
   readonly inflight: number;
+  /** Bytes of request bodies still being received. */
+  readonly pendingBodyBytes: number;
 }
 
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -310,6 +312,9 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
   return {
     get inflight() {
       return inflight;
+    },
+    get pendingBodyBytes() {
+      return pending.bytes;
     },
     listen() {
       return new Promise((resolve, reject) => {

@@ -1,7 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { closeAll, startEngines, startTestGateway, type TestGateway } from '../../helpers/gateway';
+import {
+  closeAll,
+  eventually,
+  startEngines,
+  startTestGateway,
+  type TestGateway,
+} from '../../helpers/gateway';
 import type { MockEngine } from '../../../src/mock-engine';
 
 interface RawExchange {
@@ -78,7 +84,10 @@ describe('slow and abandoned clients', () => {
     await new Promise<void>((r) => holder.once('connect', () => r()));
     holder.write(post('/generate', 90_000) + ' '.repeat(60_000));
     // …so a second body that would pass the 100 kB bound is refused (its declared length)
-    await new Promise((r) => setTimeout(r, 200)); // let the holder's bytes arrive (not a sync point)
+    await eventually(async () => {
+      const text = await (await fetch(`${gw.metricsUrl}/metrics`)).text();
+      return Number(/^collie_http_pending_body_bytes (\d+)$/m.exec(text)?.[1]) === 60_000;
+    });
     const r = await dripRequest(
       gw.port,
       post('/generate', 50_000) + ' '.repeat(10_000),

@@ -261,6 +261,7 @@ test('a registry takes one set of families; SMG names, plus collie-only routing 
   assert.equal(smg.length, 29);
   assert.deepEqual(collie.sort(), [
     'collie_cache_aware_decisions_total',
+    'collie_http_pending_body_bytes',
     'collie_routing_predicted_cached_tokens_total',
     'collie_routing_reported_cached_tokens_total',
     'collie_worker_connection_waiting_requests',
