@@ -6,7 +6,6 @@ import { mathRng, type Rng } from '../util/rng';
 import { createLoadTracker, type LoadTracker } from '../core/load-tracker';
 import { createRouter, type Router, type RouterDeps } from '../core/router';
 import { createDeadlines, createEngineClients, createMetricsObserver } from '../dispatch';
-import { composeObservers } from '../dispatch/observers';
 import { createTracing } from '../tracing/tracer';
 import { createTracingObserver } from '../tracing/observer';
 import { packageVersion } from '../util/version';
@@ -39,11 +38,18 @@ import { createProbeGate } from '../core/probe-gate';
 import { createSharedPrefixRouting } from '../routing/prefix-routing';
 import type { RouteContext } from '../routes/context';
 import type { PipelineDeps, Stage } from '../dispatch';
+import { combineObservers, createNotesObserver } from '../dispatch/notes-observer';
+import { createAccessLog } from '../server/access-log';
 
 /** PD: the prefill and decode pools' policies (--prefill-policy/--decode-policy, else --policy). */
 function pdPolicyNames(config: GatewayConfig): PolicyName[] {
   if (!config.pd) return [];
   return [config.pd.prefillPolicy ?? config.policy, config.pd.decodePolicy ?? config.policy];
+}
+
+/** `{ [key]: value }`, or nothing when value is undefined (exactOptionalPropertyTypes). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
 }
 
 export interface Ingress {
@@ -100,9 +106,11 @@ export async function startIngress(opts: {
           tokenizerFor: (model) => tokenizers.replica.loadedFor(model),
         })
       : undefined;
+  const engines = createEngineClients({ maxConnections: config.engineMaxConnections });
   const routerDeps: RouterDeps = {
     bus,
     loads,
+    ...(config.engineMaxConnections > 0 ? { waiting: (url: string) => engines.waiting(url) } : {}),
     policyName: config.policy,
     policyOptions: {
       assignmentMode: config.assignmentMode,
@@ -135,7 +143,6 @@ export async function startIngress(opts: {
         }),
       }
     : undefined;
-  const engines = createEngineClients({ maxConnections: config.engineMaxConnections });
   const tracing = config.tracing
     ? createTracing({ endpoint: config.tracing.endpoint, serviceVersion: packageVersion() })
     : undefined;
@@ -150,7 +157,9 @@ export async function startIngress(opts: {
     acquire: (id, blocks) => loads.acquire(id, blocks),
     admit: (w) => probeGate.tryEnter(w),
     client: (w) => engines.forWorker(w),
-    observer: composeObservers([
+    // the notes observer first: the metrics observer reads the usage it collected
+    observer: combineObservers(
+      createNotesObserver(() => clock.monotonic()),
       createMetricsObserver({
         metrics: opts.metrics,
         outcomes,
@@ -160,7 +169,7 @@ export async function startIngress(opts: {
         logger,
       }),
       ...(tracing ? [createTracingObserver(tracing.tracer, config.policy)] : []),
-    ]),
+    ),
     retry: config.retry,
     timeoutMs: config.requestTimeoutSecs * 1000,
     deadlines,
@@ -224,6 +233,7 @@ export async function startIngress(opts: {
   opts.metrics.sampleRequestsActive(function* () {
     for (const w of router.workers()) yield [w.url, loads.local(w.id)] as const;
   });
+  opts.metrics.sampleEngineConnections(() => engines.connections());
   const table = new RouteTable();
   for (const r of [
     ...publicRoutes(ctx),
@@ -246,9 +256,21 @@ export async function startIngress(opts: {
     logger,
     cors: createCorsPolicy(config.corsAllowedOrigins),
     ...(config.tls ? { tls: config.tls } : {}),
+    body: {
+      timeoutMs: config.hardening.requestBodyTimeoutSecs * 1000,
+      maxPendingBytes: config.hardening.maxPendingBodyBytes,
+      deadlines,
+      now: () => clock.monotonic(),
+    },
+    parseBudgetBytes: config.hardening.jsonParseBudgetBytes,
+    ...optional(
+      'accessLog',
+      createAccessLog({ logger, sampleRate: config.hardening.accessLogSampleRate }),
+    ),
     observe: (method, route, status, errorCode, seconds) =>
       opts.metrics.httpRequest(method, route, status, errorCode, seconds),
   });
+  opts.metrics.samplePendingBodyBytes(() => server.pendingBodyBytes);
   // Serve only once the registry replica is in sync, so a (re)started process never answers
   // 404 model_not_found for a fleet it has not heard of yet.
   const synced = await Promise.race([

@@ -11,6 +11,7 @@ import { claimPort } from './port-check';
 import { startClusterMesh } from '../ha/start';
 import { INGRESS_ID_ENV, isSupervisorMessage, type SupervisorMessage } from './messages';
 import type { Gateway } from './single';
+import { SECRET_ENV } from '../config/flags-hardening';
 
 const RESTART_DELAY_MS = 500;
 
@@ -35,13 +36,16 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
   let shuttingDown = false;
   const live = new Map<number, { id: string; proc: IngressProcess }>();
 
-  cluster.setupPrimary({ exec: path.join(__dirname, 'ingress-main.js'), silent: false });
+  // No launch arguments and no secret variables for the children: `ps` and /proc/<pid>/environ
+  // of an ingress process show neither; the config (keys included) arrives over IPC.
+  cluster.setupPrimary({ exec: path.join(__dirname, 'ingress-main.js'), args: [], silent: false });
+  const scrubbed: Record<string, undefined> = {};
+  for (const name of Object.values(SECRET_ENV)) scrubbed[name] = undefined;
 
   function fork(slot: number): Promise<void> {
     const id = `ingress-${slot}-${Date.now().toString(36)}`;
-    const proc = cluster.fork({
-      [INGRESS_ID_ENV]: id,
-    });
+    // an undefined value leaves the variable out of the child's environment
+    const proc = cluster.fork({ ...scrubbed, [INGRESS_ID_ENV]: id });
     live.set(slot, { id, proc });
     proc.send({ tag: 'collie:config', config: childConfig } satisfies SupervisorMessage);
     hub.addPeer(id, proc);

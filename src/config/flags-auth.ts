@@ -3,6 +3,7 @@ import { ConfigError } from './errors';
 import { bool, list, str } from './flag-kinds';
 import { configEntries } from './transforms';
 import { derive, type ConfigOf } from './schema';
+import { SECRET_ENV, secretList, secretString } from './flags-hardening';
 
 /** SMG's JWT flags (with its environment fallbacks) → the JWT settings, or none. */
 const JWT_FLAGS = {
@@ -44,24 +45,37 @@ const tenantKeys = configEntries(parseTenantKey);
 
 /** Auth flags (SMG §2); bad entries are startup errors. The group is the AuthConfig. */
 export const AUTH_FLAGS = {
-  apiKey: str('--api-key', {
-    help: "Shared data-plane key (Authorization: Bearer); also the admin key and the engines' key when no control-plane auth is set",
-  }),
-  tenantApiKeys: list('--tenant-api-key', {
-    default: [],
-    help: 'TENANT:KEY data-plane key per tenant (repeatable)',
-  }).to((entries) => {
-    const keys = tenantKeys(entries);
-    if (new Set(keys.map((t) => t.tenant)).size !== keys.length) {
-      throw new ConfigError('--tenant-api-key: duplicate tenant');
-    }
-    return keys;
-  }),
-  controlPlaneApiKeys: list('--control-plane-api-keys', {
-    default: [],
-    env: 'CONTROL_PLANE_API_KEYS',
-    help: 'ID:NAME:ROLE:KEY control-plane key, ROLE admin|user (repeatable; env CONTROL_PLANE_API_KEYS)',
-  }).to(configEntries(parseControlPlaneKey)),
+  apiKey: secretString(
+    str('--api-key', {
+      help: `Shared data-plane key (Authorization: Bearer); also the admin key and the engines' key when no control-plane auth is set (env ${SECRET_ENV.apiKey})`,
+    }),
+    '--api-key-file',
+    SECRET_ENV.apiKey,
+  ),
+  tenantApiKeys: secretList(
+    list('--tenant-api-key', {
+      default: [],
+      env: SECRET_ENV.tenantApiKeys,
+      help: `TENANT:KEY data-plane key per tenant (repeatable; env ${SECRET_ENV.tenantApiKeys}, comma-separated)`,
+    }),
+    '--tenant-api-key-file',
+    (entries) => {
+      const keys = tenantKeys(entries);
+      if (new Set(keys.map((t) => t.tenant)).size !== keys.length) {
+        throw new ConfigError('--tenant-api-key: duplicate tenant');
+      }
+      return keys;
+    },
+  ),
+  controlPlaneApiKeys: secretList(
+    list('--control-plane-api-keys', {
+      default: [],
+      env: SECRET_ENV.controlPlaneApiKeys,
+      help: `ID:NAME:ROLE:KEY control-plane key, ROLE admin|user (repeatable; env ${SECRET_ENV.controlPlaneApiKeys}, comma-separated)`,
+    }),
+    '--control-plane-api-keys-file',
+    configEntries(parseControlPlaneKey),
+  ),
   jwt: derive(JWT_FLAGS, jwtConfig),
   disableAuditLogging: bool('--disable-audit-logging', {
     help: 'Do not log control-plane authentication decisions',

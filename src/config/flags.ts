@@ -10,6 +10,7 @@ import { WASM_FLAGS } from './flags-wasm';
 import { PARSERS } from './flags-parsers';
 import { HA_FLAGS } from './flags-ha';
 import { PD_SCHEMA, PREFIX_HASH_FLAGS } from './flags-pd';
+import { HARDENING_FLAGS } from './flags-hardening';
 import { computed, flagsOf, type FlagSpec } from './schema';
 import {
   implementedPolicy,
@@ -153,6 +154,7 @@ export const LAUNCH_SCHEMA = {
   ...HA_FLAGS,
   pd: PD_SCHEMA,
   prefixHash: PREFIX_HASH_FLAGS,
+  hardening: HARDENING_FLAGS,
   /** Random per start; names this instance's participants on shared buses. */
   instanceId: computed(() => uuidv7()),
 };

@@ -151,6 +151,8 @@ export function createLoadTracker(opts: {
     engineUsage: (id) => engine.get(id),
     local: (id) => own.get(id) ?? 0,
     pendingBlocks: (id) => pendingAll.get(id) ?? 0,
+    // connection waits are the engine clients' to count (createRouter's `waiting`)
+    waiting: () => 0,
     acquire(id, blocks = 0) {
       let work = Number.isFinite(blocks) && blocks > 0 ? blocks : 0;
       if (work > 0) {

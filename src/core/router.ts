@@ -67,6 +67,8 @@ export interface RouterDeps {
   policyName: PolicyName;
   policyOptions: PolicyOptions;
   policyDeps: Omit<PolicyDeps, 'loads'>;
+  /** Requests waiting in this process for a connection to the worker at `url` (pool queue). */
+  waiting?: (url: string) => number;
   createPolicy: PolicyFactory;
   aliases: Readonly<Record<string, string>>;
   /** Only workers of this PD role (a PD pool); absent: every worker. */
@@ -86,7 +88,13 @@ export function createRouter(deps: RouterDeps): Router {
   let models: string[] = [];
   const policies = new Map<string, Policy>();
   const aliases = new Map(Object.entries(deps.aliases));
-  const policyDeps: PolicyDeps = { ...deps.policyDeps, loads: deps.loads };
+  const waiting = deps.waiting;
+  const policyDeps: PolicyDeps = {
+    ...deps.policyDeps,
+    loads: waiting
+      ? Object.assign(Object.create(deps.loads) as LoadTracker, { waiting })
+      : deps.loads,
+  };
 
   function policyFor(key: string, set: WorkerSet): Policy {
     let p = policies.get(key);

@@ -52,6 +52,10 @@ export interface EngineClientOptions {
 /** One client per (engine URL, api key); pools are shared per origin. */
 export interface EngineClients {
   forWorker(w: { readonly url: string; readonly apiKey?: string | undefined }): EngineClient;
+  /** Requests waiting in this process for a connection to the engine at `url`. */
+  waiting(url: string): number;
+  /** Open connections and waiting requests of every engine pool (metrics at scrape time). */
+  connections(): { connected: number; waiting: Array<readonly [url: string, n: number]> };
   close(): Promise<void>;
 }
 
@@ -110,7 +114,10 @@ class TextCollector implements ExchangeHandler {
   ) {
     this.timer = setTimeout(() => {
       this.timedOut = true;
-      this.abort?.(new Error('timeout'));
+      // a call still queued for a connection (capped pool) has no abort yet: fail it now;
+      // onStart aborts it if it is dispatched later
+      if (this.abort) this.abort(new Error('timeout'));
+      else this.onError(new Error('timeout'));
     }, timeoutMs);
   }
 
@@ -174,6 +181,22 @@ export function createEngineClients(opts: EngineClientOptions = {}): EngineClien
         clients.set(key, c);
       }
       return c;
+    },
+    waiting(url) {
+      const p = pools.get(url);
+      if (!p) return 0;
+      // undici's pending = the pool's queue plus what its clients hold unsent
+      return p.stats.pending;
+    },
+    connections() {
+      let connected = 0;
+      const waiting: Array<readonly [string, number]> = [];
+      for (const [url, p] of pools) {
+        const st = p.stats;
+        connected += st.connected;
+        waiting.push([url, st.pending]);
+      }
+      return { connected, waiting };
     },
     async close() {
       const all = [...pools.values()];

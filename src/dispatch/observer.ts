@@ -21,6 +21,11 @@ export interface DispatchObserver {
   firstByte(x: DispatchExchange, seconds: number): void;
   /** A buffered 2xx answer of a cache-aware decision (precision: predicted vs reported). */
   answered(x: DispatchExchange, sel: Selection, body: Buffer): void;
+  /**
+   * Optional: each 2xx body the client gets from the engine — every streamed chunk, or the
+   * whole buffered answer (token usage, stream timing). Absent: the relay adds no hook.
+   */
+  body?(x: DispatchExchange, chunk: Buffer): void;
   /** Attempt `attempt` (≥ 1) is about to start: a retry. */
   retrying(x: DispatchExchange, attempt: number): void;
   /** Waiting `backoffMs` before attempt `attempt`. */
@@ -129,7 +134,16 @@ export function createMetricsObserver(d: MetricsObserverDeps): DispatchObserver 
           errorType: errorType(result.error),
         });
       }
-      seriesOf(x).duration(seconds);
+      const s = seriesOf(x);
+      s.duration(seconds);
+      const n = x.req.notes;
+      if (n && (n.promptTokens !== undefined || n.completionTokens !== undefined)) {
+        s.tokens(n.promptTokens ?? 0, n.completionTokens ?? 0);
+        const out = n.completionTokens ?? 0;
+        if (n.firstByteAt !== undefined && n.lastByteAt !== undefined && out > 1) {
+          s.tpot((n.lastByteAt - n.firstByteAt) / 1000 / (out - 1));
+        }
+      }
     },
   };
 }

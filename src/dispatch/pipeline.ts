@@ -245,21 +245,28 @@ function attemptHooks(
   lease: LoadLease,
 ): RelayHooks {
   const { observer } = deps;
-  return {
+  const hooks: RelayHooks = {
     onStatus: (status) => observer.attemptEnded(x, sel.worker, status),
     onFirstByte: () => {
       lease.prefilled(); // the engine has prefilled this prompt: no longer queued work
       observer.firstByte(x, (deps.now() - x.startedMs) / 1000);
     },
-    ...(sel.routing
-      ? {
-          onAnswer: (reply: BufferedReply) => {
-            observer.answered(x, sel, reply.body);
-            return reply;
-          },
-        }
-      : {}),
   };
+  const body = observer.body?.bind(observer);
+  if (sel.routing || body) {
+    hooks.onAnswer = (reply: BufferedReply) => {
+      if (sel.routing) observer.answered(x, sel, reply.body);
+      body?.(x, reply.body);
+      return reply;
+    };
+  }
+  if (body) {
+    hooks.onChunk = (chunk) => {
+      body(x, chunk);
+      return chunk;
+    };
+  }
+  return hooks;
 }
 
 function classify(deps: PipelineDeps, x: DispatchExchange, worker: Worker, o: RelayOutcome): Step {

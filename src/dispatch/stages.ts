@@ -98,7 +98,7 @@ export function stageHooks(
   }
   if (plan.onChunk.length > 0) {
     hooks.onChunk = (chunk) => {
-      let c = chunk;
+      let c = base.onChunk ? base.onChunk(chunk) : chunk;
       for (const s of plan.onChunk) c = s.onChunk?.(x, sel, c) ?? c;
       return c;
     };

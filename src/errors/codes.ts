@@ -77,6 +77,10 @@ export const ERROR_CODES = {
   unsupported_media_type: { status: 415, shape: 'text' },
   payload_too_large: { status: 413, shape: 'text' },
   request_header_too_large: { status: 431, shape: 'text' },
+  // collie's body and memory bounds (flags-hardening.ts; SMG has none)
+  request_body_timeout: { status: 408, shape: 'text' },
+  pending_bodies_full: { status: 503, shape: 'text' },
+  json_parse_budget_exceeded: { status: 503, shape: 'text' },
   // public routes' text fallbacks: /v1/models, /engine_metrics
   no_models: { status: 503, shape: 'text' },
   engine_metrics_no_workers: { status: 500, shape: 'text' },

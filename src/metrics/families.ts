@@ -18,6 +18,15 @@ const SHARED: Aggregator = 'first';
 /** Scrape-time readers for gauges that change on every request. */
 export interface Samplers {
   requestsActive?: () => Iterable<readonly [string, number]>;
+  /** Upstream connections open, and requests waiting for a connection per worker. */
+  engineConnections?: () => EngineConnectionSample;
+  /** Bytes of unfinished request bodies this process holds. */
+  pendingBodyBytes?: () => number;
+}
+
+export interface EngineConnectionSample {
+  readonly connected: number;
+  readonly waiting: Iterable<readonly [worker: string, n: number]>;
 }
 
 export function createFamilies(registry: Registry, buckets: number[], samplers: Samplers = {}) {
@@ -63,6 +72,15 @@ export function createFamilies(registry: Registry, buckets: number[], samplers: 
       'Currently active HTTP connections',
       [],
     ),
+    pendingBodyBytes: new Gauge({
+      name: 'collie_http_pending_body_bytes',
+      help: 'Bytes of request bodies still being received (bounded by --max-pending-body-bytes per process)',
+      registers,
+      collect() {
+        const read = samplers.pendingBodyBytes;
+        if (read) this.set(read());
+      },
+    }),
     rateLimit: counter(
       'smg_http_rate_limit_total',
       'Rate limiting decisions by result (allowed/rejected)',
@@ -100,6 +118,16 @@ export function createFamilies(registry: Registry, buckets: number[], samplers: 
       'Time to first token by router_type, backend_type, model, endpoint',
       inferenceLabels,
     ),
+    tpot: histogram(
+      'smg_router_tpot_seconds',
+      'Time per output token by router_type, backend_type, model, endpoint',
+      inferenceLabels,
+    ),
+    tokens: counter(
+      'smg_router_tokens_total',
+      'Total tokens processed by router_type, backend_type, model, endpoint, token_type',
+      [...inferenceLabels, 'token_type'],
+    ),
     generationDuration: histogram(
       'smg_router_generation_duration_seconds',
       'Total generation time by router_type, backend_type, model, endpoint',
@@ -124,6 +152,29 @@ export function createFamilies(registry: Registry, buckets: number[], samplers: 
         if (!read) return;
         this.reset();
         for (const [worker, n] of read()) this.set({ worker }, n);
+      },
+    }),
+    connectionsActiveWorkers: new Gauge<'worker_type' | 'connection_mode'>({
+      name: 'smg_worker_connections_active',
+      help: 'Active connections to workers by worker_type, connection_mode',
+      labelNames: ['worker_type', 'connection_mode'],
+      registers,
+      collect() {
+        const read = samplers.engineConnections;
+        if (!read) return;
+        this.set({ worker_type: 'regular', connection_mode: 'http' }, read().connected);
+      },
+    }),
+    connectionsWaiting: new Gauge<'worker'>({
+      name: 'collie_worker_connection_waiting_requests',
+      help: 'Requests waiting inside collie for a connection to the worker (--engine-max-connections)',
+      labelNames: ['worker'],
+      registers,
+      collect() {
+        const read = samplers.engineConnections;
+        if (!read) return;
+        this.reset();
+        for (const [worker, n] of read().waiting) this.set({ worker }, n);
       },
     }),
     health: gauge(

@@ -1,6 +1,11 @@
 import { createPdMetrics, type PdMetrics } from './pd-metrics';
 import type { Registry } from 'prom-client';
-import { createFamilies, type Families, type Samplers } from './families';
+import {
+  createFamilies,
+  type EngineConnectionSample,
+  type Families,
+  type Samplers,
+} from './families';
 import { boundCounter, boundHistogram, BoundCache } from './bound';
 import {
   BACKEND_TYPE,
@@ -84,6 +89,10 @@ export interface GatewayMetrics {
    * and keep the result: the request path then allocates no label objects.
    */
   routeSeries(key: RouteKey, policy: string): RouteSeries;
+  /** Reads the bytes of unfinished request bodies at scrape time. */
+  samplePendingBodyBytes(read: () => number): void;
+  /** Reads the engine pools' connection counts at scrape time. */
+  sampleEngineConnections(read: () => EngineConnectionSample): void;
   workerHealth(worker: string, healthy: boolean): void;
   healthCheck(result: HealthCheckResult): void;
   workerSelection(sel: { readonly model: string; readonly policy: string }): void;
@@ -120,6 +129,10 @@ export interface RouteSeries {
   request(streaming: boolean): void;
   duration(seconds: number): void;
   ttft(seconds: number): void;
+  /** Time per output token of a stream: (last byte − first byte) / (completion tokens − 1). */
+  tpot(seconds: number): void;
+  /** Token counts the engine reported (usage / meta_info). */
+  tokens(input: number, output: number): void;
   /** One worker selection under the bound policy, with the cache_aware reason if any. */
   selected(reason: string | undefined): void;
 }
@@ -155,6 +168,12 @@ export function createGatewayMetrics(
     sampleRequestsActive(read) {
       samplers.requestsActive = read;
     },
+    samplePendingBodyBytes(read) {
+      samplers.pendingBodyBytes = read;
+    },
+    sampleEngineConnections(read) {
+      samplers.engineConnections = read;
+    },
     routeSeries(key, policy) {
       const r = router.bound(key);
       const bySelection = boundCounter(f.selection, {
@@ -177,6 +196,11 @@ export function createGatewayMetrics(
         request: (streaming) => (streaming ? r.streaming() : r.plain()),
         duration: r.duration,
         ttft: r.ttft,
+        tpot: r.tpot,
+        tokens(input, output) {
+          if (input > 0) r.inputTokens(input);
+          if (output > 0) r.outputTokens(output);
+        },
         selected(reason) {
           bySelection();
           if (reason !== undefined) decision(reason);
@@ -248,6 +272,9 @@ interface RouteBound {
   readonly plain: () => void;
   readonly duration: (v: number) => void;
   readonly ttft: (v: number) => void;
+  readonly tpot: (v: number) => void;
+  readonly inputTokens: (n: number) => void;
+  readonly outputTokens: (n: number) => void;
 }
 
 function routerPart(
@@ -272,6 +299,9 @@ function routerPart(
           plain: boundCounter(f.routerRequests, { ...labels, streaming: 'false' }),
           duration: boundHistogram(f.routerDuration, labels, buckets),
           ttft: boundHistogram(f.ttft, inference, buckets),
+          tpot: boundHistogram(f.tpot, inference, buckets),
+          inputTokens: boundCounter(f.tokens, { ...inference, token_type: 'input' }),
+          outputTokens: boundCounter(f.tokens, { ...inference, token_type: 'output' }),
         };
       }),
   );

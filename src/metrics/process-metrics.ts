@@ -1,5 +1,5 @@
 import nodeCluster from 'node:cluster';
-import { AggregatorRegistry, Registry } from 'prom-client';
+import { AggregatorRegistry, Registry, collectDefaultMetrics } from 'prom-client';
 import { createClusterCollector, type ClusterLike } from './cluster-collector';
 import { processEndpoint, startMetricsReporter, type IpcEndpoint } from './cluster-reporter';
 import {
@@ -64,6 +64,9 @@ export function createMetricsForProcess(
 ): ProcessMetrics {
   const registry = new Registry();
   const metrics = createGatewayMetrics(registry, opts);
+  // process_* and nodejs_* of this process (CPU, RSS, heap, event-loop lag, GC); the primary
+  // merges its ingress processes' with prom-client's per-metric aggregators (sums, averages)
+  collectDefaultMetrics({ register: registry });
   const own = async (): Promise<MetricsExposition> => ({
     contentType: registry.contentType,
     body: await registry.metrics(),

@@ -22,7 +22,10 @@ export function createPowerOfTwoPolicy(deps: PolicyDeps): Policy {
       // SMG: engine KV usage when both have a polled value, else in-flight requests
       const u1 = deps.loads.engineUsage?.(first.id);
       const u2 = deps.loads.engineUsage?.(second.id);
-      if (u1 !== undefined && u2 !== undefined) return u2 < u1 ? second : first;
+      // requests queued in collie for a connection are load the engine's figure misses
+      const queued =
+        (deps.loads.waiting?.(first.url) ?? 0) + (deps.loads.waiting?.(second.url) ?? 0);
+      if (u1 !== undefined && u2 !== undefined && queued === 0) return u2 < u1 ? second : first;
       return deps.loads.get(second.id) < deps.loads.get(first.id) ? second : first;
     },
   };

@@ -86,6 +86,12 @@ export interface LoadView {
    * estimate; this process's exactly, other processes' and instances' as last reported).
    */
   pendingBlocks?(workerId: string): number;
+  /**
+   * Requests this process holds waiting for a connection to the worker at `url`
+   * (--engine-max-connections). They are in `get` already; the engine does not see them, so
+   * a policy must not prefer the engine's own load figures over `get` while any wait.
+   */
+  waiting?(workerUrl: string): number;
 }
 
 export interface PolicyDeps {

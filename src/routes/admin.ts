@@ -62,17 +62,30 @@ function flushCache(ctx: RouteContext): Handler {
   };
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /** GET /get_loads: each worker's engine-reported load (SMG §5.7). */
 function getLoads(ctx: RouteContext): Handler {
   return async (_req, _body, res) => {
     const workers = ctx.router.workers();
     const loads = await Promise.all(
       workers.map(async (w) => {
+        // with a connection cap, requests queued in this process for the engine (it cannot
+        // report them) are added to the details; read before this call queues too
+        const waiting =
+          ctx.config.engineMaxConnections > 0
+            ? { waiting_for_connection: ctx.engines.waiting(w.url) }
+            : undefined;
         const l = await fetchWorkerLoad(w, ctx.engines.forWorker(w), 5000);
+        const details =
+          waiting === undefined
+            ? l.details
+            : { ...(isRecord(l.details) ? l.details : {}), ...waiting };
         return {
           worker: w.url,
           load: l.load,
-          ...(l.details !== undefined ? { details: l.details } : {}),
+          ...(details !== undefined ? { details } : {}),
         };
       }),
     );

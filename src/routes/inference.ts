@@ -27,6 +27,31 @@ export class RoutedRequest implements RequestInfo {
   }
 }
 
+/** The top-level fields routing text and the rerank rebuild read (inference-specs.ts, rerank.ts). */
+const ROUTING_FIELDS = [
+  'messages',
+  'system',
+  'prompt',
+  'text',
+  'input',
+  'query',
+  'documents',
+  'top_k',
+  'return_documents',
+  'rid',
+] as const;
+
+/**
+ * Only what routing and the response stages read, so the rest of the parsed body (a
+ * hostile body's million extra keys, say) is garbage once the handler returns, not held
+ * for the whole exchange.
+ */
+function routingFields(body: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const k of ROUTING_FIELDS) if (k in body) out[k] = body[k];
+  return out;
+}
+
 export function modelOf(spec: InferenceSpec, body: JsonObject): string {
   if (spec.anyModel) return 'unknown';
   const m = body['model'];
@@ -58,6 +83,7 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext, stages: StageP
     const requested = modelOf(spec, body);
     const model = ctx.router.canonicalModel(requested);
     const alias = !spec.anyModel && ctx.router.isAlias(requested);
+    const kept = routingFields(body);
     return runPipeline(ctx.dispatch, {
       x: {
         req,
@@ -70,8 +96,8 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext, stages: StageP
         body: alias ? JSON.stringify({ ...body, model }) : raw,
         startedMs,
       },
-      info: new RoutedRequest(req, spec, body),
-      stages: spec.rerank ? planStages([...ctx.stages, rerankStage(ctx, body)]) : stages,
+      info: new RoutedRequest(req, spec, kept),
+      stages: spec.rerank ? planStages([...ctx.stages, rerankStage(ctx, kept)]) : stages,
       sink,
     });
   };

@@ -2,6 +2,7 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
 import { GatewayError } from '../errors/gateway-error';
 import type { IncomingRequest } from '../server/types';
+import { jsonDepthExceeded } from './json-depth';
 
 /**
  * SMG has two JSON extractors with different rejections (§1.2, §1.3):
@@ -53,6 +54,13 @@ export function parseJsonObject(req: IncomingRequest, body: Buffer, kind: Extrac
     throw syntaxError(kind, 'request body is not valid UTF-8');
   }
   if (text.trim() === '') throw syntaxError(kind, 'EOF while parsing a value at line 1 column 0');
+  const tooDeep = jsonDepthExceeded(body);
+  if (tooDeep) {
+    throw syntaxError(
+      kind,
+      `recursion limit exceeded at line ${tooDeep.line} column ${tooDeep.column}`,
+    );
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

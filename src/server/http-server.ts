@@ -1,5 +1,5 @@
 import { loadUws, type HttpRequest, type HttpResponse, type ListenSocket } from './uws';
-import type { RouteTable } from './route-table';
+import type { Lookup, RouteTable } from './route-table';
 import type { IncomingRequest } from './types';
 import { UwsSink } from './uws-sink';
 import type { CorsPolicy } from './cors';
@@ -7,6 +7,9 @@ import { resolveRequestId } from './request-id';
 import { GatewayError, errorReply } from '../errors/gateway-error';
 import { reasonPhrase } from '../errors/codes';
 import type { Logger } from '../util/logger';
+import { readBody, pendingFull, pendingFullError, type BodyLimits } from './body-reader';
+import type { AccessLog } from './access-log';
+import type { Deadlines } from '../dispatch/deadlines';
 
 export interface HttpServerOptions {
   readonly host: string;
@@ -19,6 +22,20 @@ export interface HttpServerOptions {
   readonly cors?: CorsPolicy;
   /** Serve HTTPS with these PEM files (uWS's SSLApp); absent: plain HTTP. */
   readonly tls?: { readonly certPath: string; readonly keyPath: string };
+  /** Body deadline and the bound on unfinished bodies (flags-hardening.ts). */
+  readonly body?: {
+    readonly timeoutMs: number;
+    readonly maxPendingBytes: number;
+    readonly deadlines: Deadlines;
+    readonly now: () => number;
+  };
+  /**
+   * Bytes of large bodies (≥ 1 MiB each) held for parsing and handling at once; past it such
+   * a body gets 503 + Retry-After. 0 or unset: no budget.
+   */
+  readonly parseBudgetBytes?: number;
+  /** One line per finished request. */
+  readonly accessLog?: AccessLog;
   /** Called once per finished request (metrics); route is the template or 'other'. */
   readonly observe?: (
     method: string,
@@ -35,6 +52,8 @@ export interface HttpServer {
   /** Stops accepting; resolves when in-flight requests finished or `graceMs` passed. */
   close(graceMs: number): Promise<void>;
   readonly inflight: number;
+  /** Bytes of request bodies still being received. */
+  readonly pendingBodyBytes: number;
 }
 
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -48,43 +67,34 @@ function readHeaders(req: HttpRequest): Map<string, string> {
   return headers;
 }
 
-/**
- * Buffers the request body, then calls `done` once: with the body, or with an error (413 past
- * `limit` bytes, or the client leaving). A callback, not a promise: one less hop per request.
- */
-function readBody(
-  res: HttpResponse,
-  sink: UwsSink,
-  limit: number,
-  done: (err: unknown, body?: Buffer) => void,
-): void {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  let settled = false;
-  const settle = (err: unknown, body?: Buffer): void => {
-    if (settled) return;
-    settled = true;
-    done(err, body);
-  };
-  sink.onAbort(() => settle(new Error('client aborted while sending the body')));
-  res.onData((ab, isLast) => {
-    if (settled) return;
-    total += ab.byteLength;
-    if (total > limit) {
-      settle(
-        new GatewayError(
-          'payload_too_large',
-          'Failed to buffer the request body: length limit exceeded',
-        ),
-      );
-      return;
-    }
-    chunks.push(Buffer.from(new Uint8Array(ab)));
-    if (isLast) settle(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total));
-  });
-}
+/** Bodies at least this large count against the parse budget (small ones never wait). */
+const PARSE_BUDGET_MIN_BYTES = 1 << 20;
 
 const EMPTY = Buffer.alloc(0);
+
+const NOOP = (): void => undefined;
+
+const tooLarge = (): GatewayError =>
+  new GatewayError('payload_too_large', 'Failed to buffer the request body: length limit exceeded');
+
+/** Access-log facts of a request refused before its body was read. */
+const REJECTED = { bytesIn: 0, bytesOut: 0, seconds: 0 } as const;
+
+/** Deadlines that never fire (no body deadline configured). */
+const NO_DEADLINES: Deadlines = {
+  at: () => ({ cancel: () => undefined }),
+  tick: () => undefined,
+  size: 0,
+  close: () => undefined,
+};
+
+function parseBudgetError(): GatewayError {
+  return new GatewayError(
+    'json_parse_budget_exceeded',
+    'Too many large request bodies are being processed; retry later',
+    { headers: [['retry-after', '1']] },
+  );
+}
 
 export function createHttpServer(table: RouteTable, opts: HttpServerOptions): HttpServer {
   const uws = loadUws();
@@ -94,6 +104,17 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
   const { logger } = opts;
   let listenSocket: ListenSocket | undefined;
   let inflight = 0;
+  const limits: BodyLimits = {
+    maxPayloadSize: opts.maxPayloadSize,
+    timeoutMs: opts.body?.timeoutMs ?? 0,
+    maxPendingBytes: opts.body?.maxPendingBytes ?? 0,
+    deadlines: opts.body?.deadlines ?? NO_DEADLINES,
+    now: opts.body?.now ?? (() => performance.now()),
+  };
+  const pending = { bytes: 0 };
+  const parseBudget = opts.parseBudgetBytes ?? 0;
+  let parseHeld = 0;
+  const accessLog = opts.accessLog;
   let idleWaiters: Array<() => void> = [];
 
   const finished = (): void => {
@@ -164,6 +185,66 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
     });
   }
 
+  /** 404 / 405: no request state, nothing read. */
+  function routeMiss(
+    res: HttpResponse,
+    method: string,
+    path: string,
+    headers: Map<string, string>,
+    found: Exclude<Lookup, { kind: 'found' }>,
+  ): void {
+    opts.observe?.(method, 'other', found.kind === 'not_found' ? 404 : 405, undefined, 0);
+    // Drain nothing: uWS discards an unread body when the response ends.
+    res.onAborted(() => undefined);
+    const r = errorReply(
+      found.kind === 'not_found'
+        ? new GatewayError('route_not_found', '')
+        : new GatewayError('method_not_allowed', '', { headers: [['allow', found.allow]] }),
+    );
+    // logged before end(): uWS forbids touching res afterwards
+    accessLog?.(
+      {
+        method,
+        path,
+        query: '',
+        headers,
+        remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
+        requestId: resolveRequestId(headers, opts.requestIdHeaders, path),
+        params: {},
+      },
+      { ...REJECTED, status: r.status, errorCode: undefined },
+    );
+    res.cork(() => {
+      res.writeStatus(`${r.status} ${reasonPhrase(r.status)}`);
+      for (const [k, v] of r.headers) res.writeHeader(k, v);
+      res.end(r.body);
+    });
+  }
+
+  /** Refuses a request before its body is read (413, 503) and closes the connection. */
+  function refuse(sink: UwsSink, req: IncomingRequest, err: GatewayError): void {
+    sendError(sink, err, req.requestId, true);
+    accessLog?.(req, { ...REJECTED, status: sink.status, errorCode: sink.errorCode });
+  }
+
+  /**
+   * Takes `size` bytes of the parse budget for a large body, released by the returned
+   * function (idempotent) at the answer's status line or the end of the request, whichever
+   * comes first; undefined when the budget is full (one large body always passes).
+   */
+  function takeBudget(sink: UwsSink, size: number): (() => void) | undefined {
+    if (parseBudget === 0 || size < PARSE_BUDGET_MIN_BYTES) return NOOP;
+    if (parseHeld > 0 && parseHeld + size > parseBudget) return undefined;
+    parseHeld += size;
+    let held = size;
+    const release = (): void => {
+      parseHeld -= held;
+      held = 0;
+    };
+    sink.onHeadWritten = release;
+    return release;
+  }
+
   app.any('/*', (res, uwsReq) => {
     const method = uwsReq.getCaseSensitiveMethod().toUpperCase();
     const path = uwsReq.getUrl();
@@ -179,22 +260,7 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
       return;
     }
     const found = table.lookup(method, path);
-    if (found.kind !== 'found') {
-      opts.observe?.(method, 'other', found.kind === 'not_found' ? 404 : 405, undefined, 0);
-      // Drain nothing: uWS discards an unread body when the response ends.
-      res.onAborted(() => undefined);
-      const r = errorReply(
-        found.kind === 'not_found'
-          ? new GatewayError('route_not_found', '')
-          : new GatewayError('method_not_allowed', '', { headers: [['allow', found.allow]] }),
-      );
-      res.cork(() => {
-        res.writeStatus(`${r.status} ${reasonPhrase(r.status)}`);
-        for (const [k, v] of r.headers) res.writeHeader(k, v);
-        res.end(r.body);
-      });
-      return;
-    }
+    if (found.kind !== 'found') return routeMiss(res, method, path, headers, found);
     const req: IncomingRequest = {
       method,
       path,
@@ -203,50 +269,46 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
       remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
       requestId: resolveRequestId(headers, opts.requestIdHeaders, path),
       params: found.params,
+      notes: {},
     };
     const extra: Array<readonly [string, string]> = [['x-request-id', req.requestId]];
     if (origin !== '') extra.push(...(opts.cors?.responseHeaders(origin) ?? []));
     const sink = new UwsSink(res, extra, found.headOnly);
     const declared = Number(headers.get('content-length') ?? '0');
-    if (declared > opts.maxPayloadSize) {
-      sendError(
-        sink,
-        new GatewayError(
-          'payload_too_large',
-          'Failed to buffer the request body: length limit exceeded',
-        ),
-        req.requestId,
-        true,
-      );
-      return;
+    if (declared > opts.maxPayloadSize) return refuse(sink, req, tooLarge());
+    const hasBody = !BODYLESS.has(method) || declared > 0 || headers.has('transfer-encoding');
+    if (hasBody && declared > 0 && pendingFull(limits, pending, declared)) {
+      return refuse(sink, req, pendingFullError());
     }
     inflight++;
     const started = performance.now();
-    const observe = opts.observe;
     const routePath = found.route.path;
-    const hasBody = !BODYLESS.has(method) || declared > 0 || headers.has('transfer-encoding');
     const handler = found.route.handler;
+    let bytesIn = 0;
+    let release = NOOP;
     const complete = (): void => {
       finished();
+      release();
       // 499 = the client went away before a status was written (nginx's convention)
-      observe?.(
-        method,
-        routePath,
-        sink.status || 499,
-        sink.errorCode,
-        (performance.now() - started) / 1000,
-      );
+      const status = sink.status || 499;
+      const seconds = (performance.now() - started) / 1000;
+      opts.observe?.(method, routePath, status, sink.errorCode, seconds);
+      const bytesOut = sink.bytesOut;
+      accessLog?.(req, { status, errorCode: sink.errorCode, bytesIn, bytesOut, seconds });
     };
-    if (!hasBody) {
-      serve(sink, req, EMPTY, handler, complete);
-      return;
-    }
-    readBody(res, sink, opts.maxPayloadSize, (err, body) => {
+    if (!hasBody) return serve(sink, req, EMPTY, handler, complete);
+    readBody(res, sink, limits, pending, (err, body) => {
       if (err !== undefined || body === undefined) {
         if (!sink.aborted) sendError(sink, err, req.requestId, true);
-        complete();
-        return;
+        return complete();
       }
+      bytesIn = body.length;
+      const taken = takeBudget(sink, body.length);
+      if (!taken) {
+        sendError(sink, parseBudgetError(), req.requestId);
+        return complete();
+      }
+      release = taken;
       serve(sink, req, body, handler, complete);
     });
   });
@@ -254,6 +316,9 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
   return {
     get inflight() {
       return inflight;
+    },
+    get pendingBodyBytes() {
+      return pending.bytes;
     },
     listen() {
       return new Promise((resolve, reject) => {

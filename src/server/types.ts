@@ -11,6 +11,29 @@ export interface IncomingRequest {
   readonly requestId: string;
   /** `:name` segments of a pattern route. */
   readonly params: Readonly<Record<string, string>>;
+  /** What the dispatch observer learnt about this request, for the access log and metrics. */
+  readonly notes?: RequestNotes;
+}
+
+/**
+ * Per-request facts the dispatch pipeline reports (through its observer) for the access
+ * log: filled while the request runs, read once when it ended. Times are monotonic ms.
+ */
+export interface RequestNotes {
+  model?: string;
+  /** URL of the worker of the last attempt. */
+  worker?: string;
+  /** cache_aware decision reason of the last attempt. */
+  reason?: string;
+  attempts?: number;
+  ttftMs?: number;
+  /** Monotonic ms of the first and the last streamed byte from the engine. */
+  firstByteAt?: number;
+  lastByteAt?: number;
+  /** Token counts from the engine's usage (or SGLang meta_info), when it reported them. */
+  promptTokens?: number;
+  completionTokens?: number;
+  cachedTokens?: number;
 }
 
 export type HeaderList = Iterable<readonly [string, string]>;

@@ -1,15 +1,22 @@
 import type { HttpResponse } from './uws';
 import type { HeaderList, ResponseSink } from './types';
+import { STATUS_CODES } from 'node:http';
 import { reasonPhrase } from '../errors/codes';
 
 const STATUS_LINES = new Map<number, string>();
 
-/** "200 OK": built once per status. */
-function statusLine(status: number): string {
+/** "200 OK": built once per status, with Node's reason phrases (any status an engine sends). */
+export function statusLine(status: number): string {
   let line = STATUS_LINES.get(status);
-  if (line === undefined) STATUS_LINES.set(status, (line = `${status} ${reasonPhrase(status)}`));
+  if (line === undefined) {
+    line = `${status} ${STATUS_CODES[status] ?? reasonPhrase(status)}`;
+    STATUS_LINES.set(status, line);
+  }
   return line;
 }
+
+const byteLength = (b: string | Uint8Array): number =>
+  typeof b === 'string' ? Buffer.byteLength(b) : b.byteLength;
 
 /**
  * ResponseSink over a uWS HttpResponse. uWS objects must not be touched after abort, and
@@ -22,6 +29,10 @@ export class UwsSink implements ResponseSink {
   status = 0;
   /** X-SMG-Error-Code written, if any. */
   errorCode: string | undefined;
+  /** Body bytes handed to uWS (the access log's bytes out). */
+  bytesOut = 0;
+  /** Called once when the status line is written (the server releases its parse budget). */
+  onHeadWritten: (() => void) | undefined;
   private ended = false;
   private abortCbs: Array<() => void> = [];
   private drainWaiters: Array<() => void> = [];
@@ -59,6 +70,11 @@ export class UwsSink implements ResponseSink {
     }
     this.status = status;
     this.headersSent = true;
+    const cb = this.onHeadWritten;
+    if (cb) {
+      this.onHeadWritten = undefined;
+      cb();
+    }
   }
 
   send(
@@ -70,12 +86,14 @@ export class UwsSink implements ResponseSink {
     if (this.done) return;
     this.ended = true;
     this.abortCbs = [];
+    const len = byteLength(body);
     this.res.cork(() => {
       this.head(status, headers);
-      if (this.headOnly) {
-        const len = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-        this.res.endWithoutBody(len, closeConnection);
-      } else this.res.end(body, closeConnection);
+      if (this.headOnly) this.res.endWithoutBody(len, closeConnection);
+      else {
+        this.bytesOut += len;
+        this.res.end(body, closeConnection);
+      }
     });
   }
 
@@ -87,6 +105,7 @@ export class UwsSink implements ResponseSink {
   write(chunk: Uint8Array | string): boolean {
     if (this.done) return true;
     let ok = true;
+    this.bytesOut += byteLength(chunk);
     this.res.cork(() => {
       ok = this.res.write(chunk);
     });
@@ -113,7 +132,10 @@ export class UwsSink implements ResponseSink {
     this.res.cork(() => {
       if (!this.headersSent) this.head(200, []);
       if (this.headOnly) this.res.endWithoutBody();
-      else this.res.end(chunk ?? '');
+      else {
+        if (chunk !== undefined) this.bytesOut += byteLength(chunk);
+        this.res.end(chunk ?? '');
+      }
     });
     this.releaseDrain();
   }

@@ -38,8 +38,10 @@ export function createLogger(opts: LoggerOptions): Logger {
         ignore: 'hostname',
         singleLine: true,
       });
+  // "level":"info", not pino's number: log shippers and people read names
+  const formatters = { level: (label: string) => ({ level: label }) };
   const settings = opts.json
-    ? { level: opts.level, base, timestamp: pino.stdTimeFunctions.isoTime }
+    ? { level: opts.level, base, timestamp: pino.stdTimeFunctions.isoTime, formatters }
     : { level: opts.level, base };
   if (opts.dir === undefined) return pino(settings, stderr);
   const file = pino.transport({
@@ -55,7 +57,7 @@ export function createLogger(opts: LoggerOptions): Logger {
     },
   }) as pino.DestinationStream;
   return pino(
-    { ...settings, timestamp: pino.stdTimeFunctions.isoTime },
+    { ...settings, timestamp: pino.stdTimeFunctions.isoTime, formatters },
     pino.multistream([
       { level: opts.level, stream: stderr },
       { level: opts.level, stream: file },

@@ -30,6 +30,13 @@ spawnSync('openssl', [
 fs.copyFileSync(TLS.cert, path.join(TLS_DIR, 'b.crt'));
 fs.copyFileSync(TLS.key, path.join(TLS_DIR, 'b.key'));
 const TLS_BASE = ['--tls-cert-path', TLS.cert, '--tls-key-path', TLS.key];
+/** A secret file for the --*-file flags (flags-hardening.ts). */
+function secretFile(name: string, text: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collie-flags-'));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
 
 /**
  * Every flag of the table must reach the config: for each one, some valid value changes the
@@ -78,6 +85,9 @@ const SAMPLES: Readonly<Record<string, string[]>> = {
   '--reasoning-parser': ['qwen3'],
   '--prefill': ['http://p:1', '8998'],
   '--decode': ['http://d:1'],
+  '--api-key-file': [secretFile('api-key', 'k\n')],
+  '--tenant-api-key-file': [secretFile('tenants', 't:k\n')],
+  '--control-plane-api-keys-file': [secretFile('cp', 'i:n:admin:k\n')],
 };
 
 function candidates(f: FlagSpec): string[][] {

@@ -257,11 +257,14 @@ test('a registry takes one set of families; SMG names, plus collie-only routing 
   const names = familyNames(await registry.metrics());
   const smg = names.filter((n) => n.startsWith('smg_'));
   const collie = names.filter((n) => n.startsWith('collie_'));
-  assert.equal(smg.length, 26);
+  // + smg_router_tpot_seconds, smg_router_tokens_total, smg_worker_connections_active
+  assert.equal(smg.length, 29);
   assert.deepEqual(collie.sort(), [
     'collie_cache_aware_decisions_total',
+    'collie_http_pending_body_bytes',
     'collie_routing_predicted_cached_tokens_total',
     'collie_routing_reported_cached_tokens_total',
+    'collie_worker_connection_waiting_requests',
   ]);
   assert.equal(smg.length + collie.length, names.length);
   assert.equal(new Set(names).size, names.length);
