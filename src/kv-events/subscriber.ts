@@ -204,11 +204,15 @@ export function subscribeKvEvents(opts: KvSubscriptionOptions): KvSubscription {
       seq.reset();
     }
     replaying = false;
+    // live batches held during the replay; those the replay already delivered are duplicates
+    const upTo = ok ? seq.expected : undefined;
     const held = queue;
     queue = [];
-    for (const q of held)
+    for (const q of held) {
+      if (upTo !== undefined && q.seq < upTo) continue;
       if (!replaying) onLive(q.seq, q.payload);
       else queue.push(q);
+    }
     setLive();
   }
 

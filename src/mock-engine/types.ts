@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../util/clock';
 import type { Rng } from '../util/rng';
+import type { MockKvEventsControl, MockKvEventsOptions } from './kv-events-publisher';
 
 export const MOCK_RUNTIMES = ['sglang', 'vllm'] as const;
 export type MockRuntime = (typeof MOCK_RUNTIMES)[number];
@@ -46,6 +47,8 @@ export interface MockEngineOptions {
   rng?: Rng;
   /** Time source (`created` fields, throughput, delays). [system clock] */
   clock?: Clock;
+  /** Publish the cache's contents as vLLM KV events over ZeroMQ. [off] */
+  kvEvents?: MockKvEventsOptions;
 }
 
 /**
@@ -120,4 +123,6 @@ export interface MockEngine {
   stats(): MockEngineStats;
   /** Empties the prefix-cache simulation (same as POST /flush_cache). */
   flushCache(): void;
+  /** The KV-event publisher's controls, with `kvEvents` set; evict(n) drops n LRU blocks. */
+  readonly kvEvents?: MockKvEventsControl & { evict(blocks: number): number };
 }
