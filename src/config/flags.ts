@@ -4,6 +4,7 @@ import { defaultIngressCount } from './config';
 import { bool, enumOf, float, int, list, map, str } from './flag-kinds';
 import { OPS_FLAGS } from './flags-ops';
 import { TOKENIZER } from './flags-tokenizer';
+import { KV_EVENTS_FLAGS } from './flags-kv-events';
 import { computed, flagsOf, type FlagSpec } from './schema';
 import {
   implementedPolicy,
@@ -141,6 +142,7 @@ export const LAUNCH_SCHEMA = {
   ...CORE_FLAGS,
   ...OPS_FLAGS,
   tokenizer: TOKENIZER,
+  kvEvents: KV_EVENTS_FLAGS,
   /** Random per start; names this instance's participants on shared buses. */
   instanceId: computed(() => uuidv7()),
 };

@@ -19,6 +19,7 @@ import { startLoadMonitor } from './load-monitor';
 import { createEngineClients } from '../dispatch/engine-client';
 import { TokenizerRegistry, validateTokenizerFile } from './tokenizer-registry';
 import { handleTokenizersCall } from './tokenizers-api';
+import { startKvEvents, type KvEventsManager } from '../kv-events/manager';
 
 export interface ControlPlane {
   readonly registry: WorkerRegistry;
@@ -48,6 +49,7 @@ export type ControlPlaneConfig = Pick<
   | 'policy'
   | 'loadMonitorInterval'
   | 'tokenizer'
+  | 'kvEvents'
 >;
 
 /**
@@ -68,6 +70,7 @@ export function startControlPlane(opts: {
   const engines = createEngineClients();
   let health: HealthChecker | undefined = undefined;
   let breakers: CircuitBreakers | undefined = undefined;
+  let kvEvents: KvEventsManager | undefined = undefined;
   const manager = new WorkerManager({
     registry,
     engines,
@@ -78,6 +81,7 @@ export function startControlPlane(opts: {
     onWorkerAdded: (w) => {
       breakers?.track(w);
       health?.track(w);
+      kvEvents?.sync();
       metrics.workerPoolSize(
         w.modelId,
         registry.list().filter((x) => x.modelId === w.modelId).length,
@@ -86,6 +90,7 @@ export function startControlPlane(opts: {
     onWorkerRemoved: (w) => {
       health?.untrack(w.id);
       breakers?.untrack(w.id);
+      kvEvents?.sync();
       metrics.removeWorker(w.url);
       metrics.workerPoolSize(
         w.modelId,
@@ -94,6 +99,16 @@ export function startControlPlane(opts: {
     },
   });
   health = new HealthChecker(config.health, manager, metrics, logger);
+  // exact cache-aware routing: one subscriber per engine per instance, here (never per process)
+  if (config.policy === 'cache_aware' && !config.kvEvents.disabled) {
+    kvEvents = startKvEvents({
+      bus: opts.bus,
+      templates: config.kvEvents,
+      list: () => registry.list(),
+      logger,
+      metrics: metrics.kvEvents,
+    });
+  }
   const admission = new AdmissionService(config.admission, clock, metrics);
   const stopLoadMonitor =
     config.policy === 'power_of_two' || config.policy === 'least_load'
@@ -142,6 +157,7 @@ export function startControlPlane(opts: {
       admission.close();
       clearInterval(sweeper);
       manager.close();
+      kvEvents?.close();
       health?.close();
       breakers?.close();
       void engines.close();

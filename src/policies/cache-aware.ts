@@ -158,10 +158,21 @@ export function createCacheAwarePolicy(
     if (set.available.length === 0) return undefined;
     tracker.ensure(set);
     const model = set.model;
-    const lookup = prefix.lookup(req.routingText, model);
+    const predicted = prefix.lookup(req.routingText, model);
+    // exact routing from engine KV events when the prompt's engine token ids are known and
+    // every candidate's events are live; else the prediction (see prefix-routing.ts)
+    const tokens = prefix.lookupExact ? req.exactTokens?.(model) : undefined;
+    const exact = tokens ? prefix.lookupExact?.(tokens, model, set.available) : undefined;
+    const lookup = exact ?? predicted;
     const c = choose(set, lookup);
-    if (c && lookup.totalBlocks > 0) prefix.recordLookup(model, c.worker.id);
-    return c;
+    if (c && (lookup.totalBlocks > 0 || predicted.totalBlocks > 0)) {
+      prefix.recordLookup(model, c.worker.id);
+    }
+    if (!c) return c;
+    const decision = exact
+      ? { ...c.decision, source: 'events' as const, blockTokens: exact.blockTokens }
+      : { ...c.decision, source: 'prediction' as const };
+    return { worker: c.worker, decision };
   };
 
   return {

@@ -15,6 +15,8 @@ class RoutedRequest implements RequestInfo {
     private readonly req: IncomingRequest,
     private readonly spec: InferenceSpec,
     private readonly body: JsonObject,
+    /** Chat messages → engine token ids (chat template + tokenizer), when available. */
+    private readonly chatTokens?: (body: JsonObject, model: string) => Uint32Array | undefined,
   ) {}
 
   header(name: string): string | undefined {
@@ -23,6 +25,10 @@ class RoutedRequest implements RequestInfo {
 
   get routingText(): string {
     return (this.text ??= this.spec.routingText(this.body));
+  }
+
+  exactTokens(model: string): Uint32Array | undefined {
+    return this.spec.exactTokens?.(this.body) ?? this.chatTokens?.(this.body, model);
   }
 }
 
