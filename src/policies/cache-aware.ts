@@ -158,10 +158,14 @@ export function createCacheAwarePolicy(
     if (set.available.length === 0) return undefined;
     tracker.ensure(set);
     const model = set.model;
-    const predicted = prefix.lookup(req.routingText, model);
-    // exact routing from engine KV events when the prompt's engine token ids are known and
-    // every candidate's events are live; else the prediction (see prefix-routing.ts)
-    const tokens = prefix.lookupExact ? req.exactTokens?.(model) : undefined;
+    // the prompt's engine token ids when known (input_ids, token prompts, chat template)
+    const tokens = req.exactTokens?.(model);
+    const predicted =
+      tokens && prefix.lookupTokens
+        ? prefix.lookupTokens(tokens, model)
+        : prefix.lookup(req.routingText, model);
+    // exact routing from engine KV events when every candidate's events are live; else the
+    // prediction (see prefix-routing.ts)
     const exact = tokens ? prefix.lookupExact?.(tokens, model, set.available) : undefined;
     const lookup = exact ?? predicted;
     const c = choose(set, lookup);

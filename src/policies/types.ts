@@ -75,6 +75,8 @@ export interface PrefixRouting {
   recordLookup(model: string, workerId: string): void;
   /** Blocks the index attributes to a worker (spreads new prefixes at equal load). */
   heldBlocks?(workerId: string): number;
+  /** lookup() over known prompt token ids (chained at the gateway's block size). */
+  lookupTokens?(tokens: Uint32Array, model: string): PrefixLookup;
   /**
    * The exact match from engine KV events for these token ids, when every worker of
    * `available` has live events and the model's page size is known; undefined: predict.

@@ -255,6 +255,11 @@ export function createSharedPrefixRouting(opts: {
       const r = exact.match(model, hashes, eligible, MAX_MATCHED_HOLDERS);
       return { totalBlocks: r.totalBlocks, best: r.best, blockTokens: bs };
     },
+    lookupTokens(tokens, model) {
+      lastExact = undefined;
+      const hashes = native.chainedBlockHashes(tokens, blockSize, ROUTING_TOKEN_SEED);
+      return index.match(model, hashes, MAX_MATCHED_HOLDERS);
+    },
     lookup(text, model) {
       lastExact = undefined;
       const tokens = tokenHashes(text, model);
