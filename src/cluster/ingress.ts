@@ -24,6 +24,7 @@ import { createAuth } from '../auth';
 import { createOutcomeReporter } from '../core/outcome-reporter';
 import { createProbeGate } from '../core/probe-gate';
 import { createSharedPrefixRouting } from '../routing/prefix-routing';
+import { chatTokensFor } from '../kv-events/chat-wiring';
 import type { RouteContext } from '../routes/context';
 import type { PipelineDeps } from '../dispatch';
 
@@ -72,6 +73,7 @@ export async function startIngress(opts: {
           ignoreEngineCapacity: config.cacheAware.mode === 'smg',
           // routing tokenizes with a model's registered tokenizer once it is loaded here
           tokenizerFor: (model) => tokenizers.replica.loadedFor(model),
+          speculativeMs: config.kvEvents.speculativeMs,
         })
       : undefined;
   const router = createRouter({
@@ -136,7 +138,7 @@ export async function startIngress(opts: {
     rng,
     outcomes,
     admitProbe: (w) => probeGate.tryEnter(w),
-    ...(prefix ? { prefix } : {}),
+    ...(prefix ? { prefix, chatTokens: chatTokensFor(tokenizers.replica, opts.metrics) } : {}),
   };
   // Per-process in-flight gauge, read at scrape time; the primary's scrape sums the processes.
   opts.metrics.sampleRequestsActive(function* () {

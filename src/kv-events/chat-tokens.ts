@@ -121,3 +121,28 @@ export function createChatTokens(deps: {
     }
   };
 }
+
+/**
+ * A model's template from its registered tokenizer: the record's chat_template_path, else
+ * the tokenizer_config.json beside its tokenizer file; compiled once per file.
+ */
+export function createTemplateLookup(
+  recordFor: (model: string) => { file: string; chat_template_path?: string } | undefined,
+): (model: string) => ChatTemplate | undefined {
+  const compiled = new Map<string, ChatTemplate | null>();
+  return (model) => {
+    const r = recordFor(model);
+    if (!r) return undefined;
+    const file = r.chat_template_path ?? path.join(path.dirname(r.file), 'tokenizer_config.json');
+    let t = compiled.get(file);
+    if (t === undefined) {
+      try {
+        t = fs.existsSync(file) ? (loadChatTemplate(file) ?? null) : null;
+      } catch {
+        t = null; // unreadable or not a template jinja can parse: prediction for this model
+      }
+      compiled.set(file, t);
+    }
+    return t ?? undefined;
+  };
+}

@@ -38,4 +38,6 @@ export interface RouteContext {
   readonly admitProbe: (w: Worker) => (() => void) | undefined;
   /** The shared prefix index (cache_aware only). */
   readonly prefix?: SharedPrefixRouting;
+  /** Chat messages → the engine's exact token ids (chat template + tokenizer), when known. */
+  readonly chatTokens?: (body: Record<string, unknown>, model: string) => Uint32Array | undefined;
 }

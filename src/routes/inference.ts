@@ -74,7 +74,12 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext, stages: StageP
         body: alias ? JSON.stringify({ ...body, model }) : raw,
         startedMs,
       },
-      info: new RoutedRequest(req, spec, body),
+      info: new RoutedRequest(
+        req,
+        spec,
+        body,
+        spec.endpoint === 'chat' ? ctx.chatTokens : undefined,
+      ),
       stages: spec.rerank ? planStages([...ctx.stages, rerankStage(ctx, body)]) : stages,
       sink,
     });

