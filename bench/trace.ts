@@ -11,7 +11,7 @@
  * Σ predicted). Prompts are token-id arrays (completions), so events are exact.
  *
  *   npm run bench:trace -- [--requests 2000] [--compression 20] [--token-scale 16]
- *     [--kv-capacity 120000] [--configs round_robin,predicted,events,two_instances_redis]
+ *     [--kv-capacity 300000] [--configs round_robin,predicted,events,two_instances_redis]
  *     [--scenario on|off]
  *
  * Writes bench/results/trace-<timestamp>.json and trace-latest.json.
@@ -65,7 +65,7 @@ function settings(): Settings {
       requests: { type: 'string', default: '2000' },
       compression: { type: 'string', default: '20' },
       'token-scale': { type: 'string', default: '16' },
-      'kv-capacity': { type: 'string', default: '120000' },
+      'kv-capacity': { type: 'string', default: '300000' },
       'prefill-tps': { type: 'string', default: '200000' },
       configs: { type: 'string', default: CONFIGS.join(',') },
       scenario: { type: 'string', default: 'on' },
