@@ -86,6 +86,19 @@ describe('exact cache-aware routing from engine KV events', () => {
     assert.equal(got.reason, 'hit; source=events');
     assert.equal(got.source, 'events');
     assert.equal(got.match, '128/160');
+    // precision by source: what events predicted is what the engine reported
+    const text = await (await fetch(`${gw.metricsUrl}/metrics`)).text();
+    const value = (name: string): number =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(`${name}{model="m",source="events"}`))
+          ?.split(' ')
+          .pop() ?? NaN,
+      );
+    const predicted = value('collie_routing_predicted_cached_tokens_total');
+    assert.ok(predicted >= 128);
+    assert.equal(value('collie_routing_confirmed_cached_tokens_total'), predicted);
   });
 
   test('an evicted prefix is no longer preferred', async () => {
