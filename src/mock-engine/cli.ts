@@ -25,10 +25,11 @@ Options:
   --max-running N          concurrently running generations                 [2048]
   --runtime sglang|vllm    flavour of /v1/models and /metrics               [sglang]
   --kv-events tcp://H:P    publish KV events (vLLM ZeroMQ format); engine i  [off]
-                           binds port P+i. Drive it: POST /mock/kv_events
+                           binds port P+i (P = *: any free port, shown in
+                           /server_info). Drive it: POST /mock/kv_events
                            {"action":"evict","blocks":N}|flush|restart
   --kv-events-format F     array|map (msgspec array_like or tagged maps)    [map]
-  --replay-port Q          serve replays on a ROUTER at H:Q+i                [off]
+  --replay-port Q          serve replays on a ROUTER at H:Q+i (0: any)       [off]
   --help                   print this help
 `;
 
@@ -97,13 +98,16 @@ function parseKvEvents(values: {
     throw new Error(`--kv-events-format: expected array|map, got '${format}'`);
   }
   const replay = parseNumber('replay-port', values['replay-port'], true);
-  const host = /^tcp:\/\/(.+):\d+$/.exec(endpoint)?.[1];
+  const host = /^tcp:\/\/(.+):(\d+|\*)$/.exec(endpoint)?.[1];
   if (host === undefined)
     throw new Error(`--kv-events: expected tcp://host:port, got '${endpoint}'`);
   return checkKvEvents({
     endpoint,
     format,
-    ...(replay !== undefined ? { replayEndpoint: `tcp://${host}:${replay}` } : {}),
+    // port 0: any free port (`:*`), advertised in /server_info
+    ...(replay !== undefined
+      ? { replayEndpoint: `tcp://${host}:${replay === 0 ? '*' : replay}` }
+      : {}),
   });
 }
 
