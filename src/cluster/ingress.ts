@@ -36,6 +36,7 @@ import { createAuth } from '../auth';
 import { createOutcomeReporter } from '../core/outcome-reporter';
 import { createProbeGate } from '../core/probe-gate';
 import { createSharedPrefixRouting } from '../routing/prefix-routing';
+import { chatTokensFor } from '../kv-events/chat-wiring';
 import type { RouteContext } from '../routes/context';
 import type { PipelineDeps, Stage } from '../dispatch';
 import { combineObservers, createNotesObserver } from '../dispatch/notes-observer';
@@ -104,6 +105,7 @@ export async function startIngress(opts: {
           ignoreEngineCapacity: config.cacheAware.mode === 'smg',
           // routing tokenizes with a model's registered tokenizer once it is loaded here
           tokenizerFor: (model) => tokenizers.replica.loadedFor(model),
+          speculativeMs: config.kvEvents.speculativeMs,
         })
       : undefined;
   const engines = createEngineClients({ maxConnections: config.engineMaxConnections });
@@ -214,7 +216,7 @@ export async function startIngress(opts: {
     rng,
     outcomes,
     admitProbe: (w) => probeGate.tryEnter(w),
-    ...(prefix ? { prefix } : {}),
+    ...(prefix ? { prefix, chatTokens: chatTokensFor(tokenizers.replica, opts.metrics) } : {}),
     ...(wasm ? { wasm } : {}),
     ...(globalLimit ? { globalLimit } : {}),
     ...(tenantLimit ? { tenantLimit } : {}),

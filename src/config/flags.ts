@@ -11,6 +11,7 @@ import { PARSERS } from './flags-parsers';
 import { HA_FLAGS } from './flags-ha';
 import { PD_SCHEMA, PREFIX_HASH_FLAGS } from './flags-pd';
 import { HARDENING_FLAGS } from './flags-hardening';
+import { KV_EVENTS_FLAGS } from './flags-kv-events';
 import { computed, flagsOf, type FlagSpec } from './schema';
 import {
   implementedPolicy,
@@ -155,6 +156,7 @@ export const LAUNCH_SCHEMA = {
   pd: PD_SCHEMA,
   prefixHash: PREFIX_HASH_FLAGS,
   hardening: HARDENING_FLAGS,
+  kvEvents: KV_EVENTS_FLAGS,
   /** Random per start; names this instance's participants on shared buses. */
   instanceId: computed(() => uuidv7()),
 };

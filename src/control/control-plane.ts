@@ -27,6 +27,7 @@ import { handleHaCall, meshDisabledReply, type HaCall, type HaView } from '../ha
 import type { Reply } from '../errors/gateway-error';
 import { startWorkerSync, type WorkerSync } from '../ha/worker-sync';
 import { startTokenizerSync, type TokenizerSync } from '../ha/tokenizer-sync';
+import { startKvEvents, type KvEventsManager } from '../kv-events/manager';
 
 export interface ControlPlane {
   readonly registry: WorkerRegistry;
@@ -61,6 +62,7 @@ export type ControlPlaneConfig = Pick<
   | 'tokenizer'
   | 'wasm'
   | 'redisUrl'
+  | 'kvEvents'
 >;
 
 /**
@@ -100,6 +102,7 @@ export function startControlPlane(opts: {
   const engines = createEngineClients();
   let health: HealthChecker | undefined = undefined;
   let breakers: CircuitBreakers | undefined = undefined;
+  let kvEvents: KvEventsManager | undefined = undefined;
   const manager = new WorkerManager({
     registry,
     engines,
@@ -110,6 +113,7 @@ export function startControlPlane(opts: {
     onWorkerAdded: (w) => {
       breakers?.track(w);
       health?.track(w);
+      kvEvents?.sync();
       metrics.workerPoolSize(
         w.modelId,
         registry.list().filter((x) => x.modelId === w.modelId).length,
@@ -118,6 +122,7 @@ export function startControlPlane(opts: {
     onWorkerRemoved: (w) => {
       health?.untrack(w.id);
       breakers?.untrack(w.id);
+      kvEvents?.sync();
       metrics.removeWorker(w.url);
       metrics.workerPoolSize(
         w.modelId,
@@ -126,6 +131,16 @@ export function startControlPlane(opts: {
     },
   });
   health = new HealthChecker(config.health, manager, metrics, logger);
+  // exact cache-aware routing: one subscriber per engine per instance, here (never per process)
+  if (config.policy === 'cache_aware' && !config.kvEvents.disabled) {
+    kvEvents = startKvEvents({
+      bus: opts.bus,
+      templates: config.kvEvents,
+      list: () => registry.list(),
+      logger,
+      metrics: metrics.kvEvents,
+    });
+  }
   const admission = new AdmissionService(config.admission, clock, metrics);
   const loadAware = (p: string | undefined): boolean => p === 'power_of_two' || p === 'least_load';
   const stopLoadMonitor =
@@ -225,6 +240,7 @@ export function startControlPlane(opts: {
       admission.close();
       clearInterval(sweeper);
       manager.close();
+      kvEvents?.close();
       health?.close();
       breakers?.close();
       void engines.close();

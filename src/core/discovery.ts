@@ -24,6 +24,9 @@ const SERVER_INFO_KEYS = [
   'max_total_num_tokens',
   'max_running_requests',
   'weight_version',
+  // SGLang's KV-event publisher (a JSON string; exact cache-aware routing subscribes to it)
+  'kv_events_config',
+  'page_size',
 ] as const;
 const MODEL_INFO_KEYS = [
   'model_path',

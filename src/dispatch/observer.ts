@@ -116,7 +116,9 @@ export function createMetricsObserver(d: MetricsObserverDeps): DispatchObserver 
     answered(x, sel, body) {
       const reported = sel.routing ? reportedCachedTokens(body) : undefined;
       if (sel.routing && reported !== undefined) {
-        metrics.routingPrecision(x.model, sel.routing.matchedBlocks * d.blockSize, reported);
+        const r = sel.routing;
+        const bs = r.blockTokens ?? d.blockSize;
+        metrics.routingPrecision(x.model, r.matchedBlocks * bs, reported, r.source);
       }
     },
     retrying(x) {

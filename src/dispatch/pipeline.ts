@@ -66,11 +66,14 @@ function routingHeaders(sel: Selection, blockSize: number): Array<readonly [stri
   const out: Array<readonly [string, string]> = [['x-collie-worker', sel.worker.id]];
   const d = sel.routing;
   if (d) {
-    out.push(['x-collie-route-reason', d.reason]);
+    // "hit; source=events" when engine KV events decided; the bare reason when predicted
     out.push([
-      'x-collie-prefix-match',
-      `${d.matchedBlocks * blockSize}/${d.totalBlocks * blockSize}`,
+      'x-collie-route-reason',
+      d.source === 'events' ? `${d.reason}; source=events` : d.reason,
     ]);
+    if (d.source) out.push(['x-collie-route-source', d.source]);
+    const bs = d.blockTokens ?? blockSize;
+    out.push(['x-collie-prefix-match', `${d.matchedBlocks * bs}/${d.totalBlocks * bs}`]);
   }
   return out;
 }
@@ -198,7 +201,11 @@ function attempt(
   const { worker } = sel;
   deps.observer.selected(x, sel);
   const d = sel.routing;
-  const lease = deps.acquire(worker.id, d ? d.totalBlocks - d.matchedBlocks : 0);
+  // pending prefill in the gateway's block units, whatever the decision's page size
+  const uncached = d
+    ? ((d.totalBlocks - d.matchedBlocks) * (d.blockTokens ?? deps.blockSize)) / deps.blockSize
+    : 0;
+  const lease = deps.acquire(worker.id, Math.ceil(uncached));
   const done = (): void => {
     lease();
     sel.release();

@@ -195,13 +195,42 @@ export function createFamilies(registry: Registry, buckets: number[], samplers: 
     ),
     predictedCached: counter(
       'collie_routing_predicted_cached_tokens_total',
-      'Prompt tokens the prefix index predicted the engine holds, for answers that reported cached_tokens',
-      ['model'],
+      'Prompt tokens the prefix index predicted the engine holds, for answers that reported cached_tokens, by source (events or prediction)',
+      ['model', 'source'],
     ),
     reportedCached: counter(
       'collie_routing_reported_cached_tokens_total',
-      'usage.prompt_tokens_details.cached_tokens reported by engines for the same answers',
-      ['model'],
+      'usage.prompt_tokens_details.cached_tokens reported by engines for the same answers, by source',
+      ['model', 'source'],
+    ),
+    confirmedCached: counter(
+      'collie_routing_confirmed_cached_tokens_total',
+      'min(predicted, reported) cached tokens per answer: precision = confirmed / predicted, by source',
+      ['model', 'source'],
+    ),
+    kvIncidents: counter(
+      'collie_kv_events_incidents_total',
+      'Engine KV-event incidents per worker: gap, replay, replay_failed, restart, lost, garbage, flood, orphan, skipped_<reason>…',
+      ['worker', 'kind'],
+    ),
+    kvLag: new Histogram<never>({
+      name: 'collie_kv_events_lag_seconds',
+      help: 'Age of KV-event batches when received (receive time − batch ts; engine clock)',
+      labelNames: [],
+      registers,
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+    }),
+    kvLive: gauge(
+      'collie_kv_events_live',
+      "1 when a worker's KV events are trusted for routing, 0 when it is routed by prediction",
+      ['worker'],
+      SHARED,
+    ),
+    kvBlocks: gauge(
+      'collie_kv_events_blocks',
+      "KV blocks a worker's events say it holds",
+      ['worker'],
+      SHARED,
     ),
     selection: counter(
       'smg_worker_selection_total',

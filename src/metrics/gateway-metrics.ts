@@ -6,6 +6,7 @@ import {
   type Families,
   type Samplers,
 } from './families';
+import type { KvEventMetrics } from '../kv-events/manager';
 import { boundCounter, boundHistogram, BoundCache } from './bound';
 import {
   BACKEND_TYPE,
@@ -102,7 +103,14 @@ export interface GatewayMetrics {
    * Routing precision: the index's predicted cached prefix vs the engine-reported
    * cached_tokens of the same answer (collie-specific; no peer exports this).
    */
-  routingPrecision(model: string, predictedTokens: number, reportedTokens: number): void;
+  routingPrecision(
+    model: string,
+    predictedTokens: number,
+    reportedTokens: number,
+    source?: 'events' | 'prediction',
+  ): void;
+  /** Engine KV-event ingestion (the primary records these). */
+  readonly kvEvents: KvEventMetrics;
   workerError(errorType: string): void;
   retry(endpoint: Endpoint): void;
   retriesExhausted(endpoint: Endpoint): void;
@@ -165,6 +173,12 @@ export function createGatewayMetrics(
       f.wasmDuration.observe(labels, seconds);
     },
     pd: () => (pd ??= createPdMetrics(registry, buckets)),
+    kvEvents: {
+      incident: (worker, kind) => f.kvIncidents.inc({ worker, kind }),
+      lag: (s) => f.kvLag.observe(s),
+      live: (worker, ok) => f.kvLive.set({ worker }, ok ? 1 : 0),
+      blocks: (worker, n) => f.kvBlocks.set({ worker }, n),
+    },
     sampleRequestsActive(read) {
       samplers.requestsActive = read;
     },
@@ -369,9 +383,10 @@ function workerPart(
     healthCheck: (result) => f.healthChecks.inc({ worker_type: WORKER_TYPE, result }),
     workerSelection: ({ model, policy }) => selection.get(model).get(policy)(),
     routeDecision: (model, reason) => decision.get(model).get(reason)(),
-    routingPrecision: (model, predicted, reported) => {
-      f.predictedCached.inc({ model }, predicted);
-      f.reportedCached.inc({ model }, reported);
+    routingPrecision: (model, predicted, reported, source = 'prediction') => {
+      f.predictedCached.inc({ model, source }, predicted);
+      f.reportedCached.inc({ model, source }, reported);
+      f.confirmedCached.inc({ model, source }, Math.min(predicted, reported));
     },
     workerError: (errorType) =>
       f.workerErrors.inc({
@@ -399,7 +414,15 @@ function breakerPart(
     },
     removeWorker(worker) {
       // prom-client removes exact label sets only, so enumerate the closed label values.
-      for (const g of [f.requestsActive, f.health, f.cbState, f.cbFailures, f.cbSuccesses]) {
+      for (const g of [
+        f.requestsActive,
+        f.health,
+        f.cbState,
+        f.cbFailures,
+        f.cbSuccesses,
+        f.kvLive,
+        f.kvBlocks,
+      ]) {
         g.remove({ worker });
       }
       for (const outcome of CB_OUTCOMES) f.cbOutcomes.remove({ worker, outcome });

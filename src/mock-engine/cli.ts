@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { startMockEngine } from './server';
+import { checkKvEvents, type MockKvEventsOptions } from './kv-events-config';
 import { MOCK_RUNTIMES, type MockEngine, type MockEngineOptions, type MockRuntime } from './types';
 
 export const MOCK_ENGINE_USAGE = `Usage: collie mock-engine [options]
@@ -26,6 +27,12 @@ Options:
   --role prefill|decode    PD disaggregation role (see pd-role.ts)          [none]
   --bootstrap-timeout-ms MS  decode: longest wait for the prefill's KV      [30000]
   --kv-transfer-tps N      PD: KV hand-off speed, prompt tokens/s; 0 = instant [0]
+  --kv-events tcp://H:P    publish KV events (vLLM ZeroMQ format); engine i  [off]
+                           binds port P+i (P = *: any free port, shown in
+                           /server_info). Drive it: POST /mock/kv_events
+                           {"action":"evict","blocks":N}|flush|restart
+  --kv-events-format F     array|map (msgspec array_like or tagged maps)    [map]
+  --replay-port Q          serve replays on a ROUTER at H:Q+i (0: any)       [off]
   --help                   print this help
 `;
 
@@ -48,6 +55,9 @@ const OPTIONS = {
   role: { type: 'string' },
   'bootstrap-timeout-ms': { type: 'string' },
   'kv-transfer-tps': { type: 'string' },
+  'kv-events': { type: 'string' },
+  'kv-events-format': { type: 'string' },
+  'replay-port': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -75,6 +85,42 @@ function parseRuntime(raw: string | undefined): MockRuntime | undefined {
   if (r === undefined)
     throw new Error(`--runtime: expected one of ${MOCK_RUNTIMES.join('|')}, got '${raw}'`);
   return r;
+}
+
+function parseKvEvents(values: {
+  'kv-events'?: string | undefined;
+  'kv-events-format'?: string | undefined;
+  'replay-port'?: string | undefined;
+}): MockKvEventsOptions | undefined {
+  const endpoint = values['kv-events'];
+  if (endpoint === undefined) {
+    if (values['kv-events-format'] !== undefined || values['replay-port'] !== undefined) {
+      throw new Error('--kv-events-format/--replay-port need --kv-events');
+    }
+    return undefined;
+  }
+  const format = values['kv-events-format'] ?? 'map';
+  if (format !== 'array' && format !== 'map') {
+    throw new Error(`--kv-events-format: expected array|map, got '${format}'`);
+  }
+  const replay = parseNumber('replay-port', values['replay-port'], true);
+  const host = /^tcp:\/\/(.+):(\d+|\*)$/.exec(endpoint)?.[1];
+  if (host === undefined)
+    throw new Error(`--kv-events: expected tcp://host:port, got '${endpoint}'`);
+  return checkKvEvents({
+    endpoint,
+    format,
+    // port 0: any free port (`:*`), advertised in /server_info
+    ...(replay !== undefined
+      ? { replayEndpoint: `tcp://${host}:${replay === 0 ? '*' : replay}` }
+      : {}),
+  });
+}
+
+/** The endpoint's port moved by `by` (engine i of --count binds P+i, as DP ranks do). */
+function offsetPort(endpoint: string, by: number): string {
+  const m = /^(.*):(\d+)$/.exec(endpoint);
+  return m ? `${m[1]}:${Number(m[2]) + by}` : endpoint;
 }
 
 /** Sets only the options the user gave (exactOptionalPropertyTypes forbids explicit undefined). */
@@ -124,6 +170,7 @@ export function parseMockEngineArgs(argv: string[]): {
     'kvTransferTokensPerSec',
     parseNumber('kv-transfer-tps', values['kv-transfer-tps'], false),
   );
+  put(o, 'kvEvents', parseKvEvents(values));
   const count = parseNumber('count', values.count, true) ?? 1;
   if (count < 1 || count > 1000) throw new Error(`--count: expected 1..1000, got ${count}`);
   const last = (o.port ?? 0) + count - 1;
@@ -173,7 +220,15 @@ export async function mockEngineCommand(
   try {
     for (let i = 0; i < count; i++) {
       const port = options.port !== undefined && options.port > 0 ? options.port + i : 0;
-      engines.push(await startMockEngine({ ...options, port }));
+      const kv = options.kvEvents;
+      const kvEvents = kv && {
+        ...kv,
+        endpoint: offsetPort(kv.endpoint, i),
+        ...(kv.replayEndpoint !== undefined
+          ? { replayEndpoint: offsetPort(kv.replayEndpoint, i) }
+          : {}),
+      };
+      engines.push(await startMockEngine({ ...options, port, ...(kvEvents ? { kvEvents } : {}) }));
     }
   } catch (e) {
     await Promise.all(engines.map((e2) => e2.close()));

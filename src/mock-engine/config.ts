@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from '../util/clock';
 import { mathRng, type Rng } from '../util/rng';
 import { MOCK_RUNTIMES, type FaultConfig, type MockEngineOptions, type MockRuntime } from './types';
+import { checkKvEvents, type MockKvEventsOptions } from './kv-events-config';
 
 /** Options with defaults applied and values validated; frozen once built. */
 export interface EngineConfig {
@@ -21,6 +22,7 @@ export interface EngineConfig {
   readonly clock: Clock;
   /** Initial engine-wide fault config. */
   readonly fault: Readonly<FaultConfig>;
+  readonly kvEvents: MockKvEventsOptions | undefined;
 }
 
 /** Context length reported by /v1/models, server_info and friends. */
@@ -74,6 +76,7 @@ export function resolveConfig(o: MockEngineOptions = {}): EngineConfig {
     recordLimit: int('recordLimit', o.recordLimit, 1000, 0, 1_000_000),
     rng: o.rng ?? mathRng,
     clock: o.clock ?? systemClock,
+    kvEvents: o.kvEvents === undefined ? undefined : checkKvEvents(o.kvEvents),
     fault: Object.freeze({
       status: null,
       hang: false,

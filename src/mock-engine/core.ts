@@ -7,7 +7,8 @@ import {
   ThroughputMeter,
   type Counters,
 } from './engine-state';
-import { createPrefixKvCache, type PrefixKvCache } from './kv-cache';
+import { createPrefixKvCache, type KvCacheObserver, type PrefixKvCache } from './kv-cache';
+import type { MockKvEventsPublisher } from './kv-events-publisher';
 import { TokenBuffer } from './tokenizer';
 import type { FaultConfig, MockEngineStats } from './types';
 import type { PdRequest, PdRole } from './pd-role';
@@ -30,6 +31,8 @@ export interface EngineCore {
   port: number;
   /** PD role (set at start when configured). */
   pd?: PdRole;
+  /** The KV-event publisher, when the engine publishes events. */
+  kvEvents?: MockKvEventsPublisher;
   /** Unique id with a prefix (`chatcmpl-…`); deterministic per engine. */
   nextId(prefix: string): string;
   /** Unix seconds for `created` fields. */
@@ -51,11 +54,15 @@ export interface RequestCtx {
   readonly pd?: PdRequest;
 }
 
-export function createEngineCore(cfg: EngineConfig): EngineCore {
+export function createEngineCore(cfg: EngineConfig, observer?: KvCacheObserver): EngineCore {
   let seq = 0;
   return {
     cfg,
-    kv: createPrefixKvCache({ blockSize: cfg.blockSize, capacityTokens: cfg.kvCapacityTokens }),
+    kv: createPrefixKvCache({
+      blockSize: cfg.blockSize,
+      capacityTokens: cfg.kvCapacityTokens,
+      ...(observer ? { observer } : {}),
+    }),
     scheduler: new Scheduler(cfg.maxRunningRequests),
     counters: createCounters(),
     throughput: new ThroughputMeter(),

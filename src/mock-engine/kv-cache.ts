@@ -10,6 +10,16 @@ export interface PrefixKvCacheOptions {
   capacityTokens: number;
   /** Defaults to the native addon's `chainedBlockHashes`. */
   hasher?: BlockHasher;
+  /** Told of every change to the cached block set (the KV-event publisher). */
+  observer?: KvCacheObserver;
+}
+
+/** Cache changes as an engine publishes them (see kv-events-publisher.ts). */
+export interface KvCacheObserver {
+  /** New blocks `hashes` (chained after `parent`, null at the root) of `tokens`. */
+  stored(hashes: BigUint64Array, parent: bigint | null, tokens: Uint32Array): void;
+  removed(hashes: readonly bigint[]): void;
+  cleared(): void;
 }
 
 /**
@@ -28,6 +38,8 @@ export interface PrefixKvCache {
   peek(tokens: Uint32Array): number;
   /** Drops every block. */
   flush(): void;
+  /** Evicts up to `n` least recently used blocks (memory pressure); returns how many. */
+  evict(n: number): number;
   /** Tokens currently cached (blocks × blockSize). */
   cachedTokens(): number;
   readonly blockSize: number;
@@ -47,13 +59,37 @@ export function createPrefixKvCache(opts: PrefixKvCacheOptions): PrefixKvCache {
     return matched;
   }
 
-  function evictOverflow(): void {
-    if (blocks.size <= capacityBlocks) return;
+  function evictOldest(n: number): number {
     const it = blocks.values();
-    while (blocks.size > capacityBlocks) {
+    const gone: bigint[] = [];
+    while (gone.length < n) {
       const next = it.next();
       if (next.done === true) break;
       blocks.delete(next.value);
+      gone.push(next.value);
+    }
+    if (gone.length > 0) opts.observer?.removed(gone);
+    return gone.length;
+  }
+
+  function evictOverflow(): void {
+    if (blocks.size > capacityBlocks) evictOldest(blocks.size - capacityBlocks);
+  }
+
+  /** Tells the observer of the blocks of `hashes[0..n)` not cached before, in runs. */
+  function reportStored(hashes: BigUint64Array, n: number, tokens: Uint32Array): void {
+    const obs = opts.observer;
+    if (!obs) return;
+    let i = 0;
+    while (i < n) {
+      if (blocks.has(hashes[i] as bigint)) {
+        i++;
+        continue;
+      }
+      const start = i;
+      while (i < n && !blocks.has(hashes[i] as bigint)) i++;
+      const parent = start === 0 ? null : (hashes[start - 1] as bigint);
+      obs.stored(hashes.slice(start, i), parent, tokens.slice(start * blockSize, i * blockSize));
     }
   }
 
@@ -65,7 +101,9 @@ export function createPrefixKvCache(opts: PrefixKvCacheOptions): PrefixKvCache {
       const hashes = hasher(tokens, blockSize);
       const matched = leadingMatches(hashes);
       // Blocks past capacity could never all fit; keep the head of the prompt.
-      for (let i = Math.min(hashes.length, capacityBlocks) - 1; i >= 0; i--) {
+      const kept = Math.min(hashes.length, capacityBlocks);
+      reportStored(hashes, kept, tokens);
+      for (let i = kept - 1; i >= 0; i--) {
         const h = hashes[i] as bigint;
         blocks.delete(h);
         blocks.add(h);
@@ -79,7 +117,9 @@ export function createPrefixKvCache(opts: PrefixKvCacheOptions): PrefixKvCache {
     },
     flush() {
       blocks.clear();
+      opts.observer?.cleared();
     },
+    evict: (n) => evictOldest(n),
     cachedTokens() {
       return blocks.size * blockSize;
     },

@@ -5,6 +5,7 @@ import { handleChatCompletions, handleCompletions } from './handlers/openai';
 import { handleClassify, handleEmbeddings, handleRerank } from './handlers/pooling';
 import * as probes from './handlers/probes';
 import { handleResponses } from './handlers/responses';
+import { handleKvEventsAdmin } from './kv-events-admin';
 import type { ErrorFamily } from './http-io';
 
 /**
@@ -55,6 +56,10 @@ export const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
       family: 'sglang',
       handle: probes.handleFlushCache,
     },
+  ],
+  [
+    '/mock/kv_events',
+    { methods: POST, kind: 'probe', family: 'sglang', handle: handleKvEventsAdmin },
   ],
   ['/generate', inference(handleGenerate, 'sglang')],
   ['/v1/chat/completions', inference(handleChatCompletions, 'openai')],

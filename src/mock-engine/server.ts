@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { kvEventsControl, startKvEventsPublisher } from './kv-events-publisher';
 import type { AddressInfo } from 'node:net';
 import { checkFault, resolveConfig } from './config';
 import { createEngineCore, snapshotStats, type EngineCore, type RequestCtx } from './core';
@@ -152,7 +153,13 @@ function urlOf(host: string, port: number): string {
 /** Starts one mock engine; resolves once it is listening. Throws on bad options. */
 export async function startMockEngine(opts: MockEngineOptions = {}): Promise<MockEngine> {
   const cfg = resolveConfig(opts);
-  const core = createEngineCore(cfg);
+  let kvFlush = (): void => undefined;
+  const kvPub = cfg.kvEvents
+    ? await startKvEventsPublisher(cfg.kvEvents, () => kvFlush())
+    : undefined;
+  const core = createEngineCore(cfg, kvPub?.observer);
+  kvFlush = () => core.kv.flush();
+  if (kvPub) core.kvEvents = kvPub;
   const active: Active = new Set();
   const server = createServer(createHandler(core, active));
   // Longer than common client pool idle times, so pooled connections are not cut mid-reuse.
@@ -172,6 +179,7 @@ export async function startMockEngine(opts: MockEngineOptions = {}): Promise<Moc
     close() {
       closing ??= new Promise<void>((resolve) => {
         void core.pd?.close();
+        kvPub?.close();
         server.close(() => resolve());
         for (const ac of active) ac.abort();
         core.scheduler.drain();
@@ -191,5 +199,6 @@ export async function startMockEngine(opts: MockEngineOptions = {}): Promise<Moc
     clearRequests: () => core.recorder.clear(),
     stats: () => snapshotStats(core),
     flushCache: () => core.kv.flush(),
+    ...(kvPub ? { kvEvents: kvEventsControl(kvPub, core.kv) } : {}),
   };
 }

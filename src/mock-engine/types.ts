@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../util/clock';
 import type { Rng } from '../util/rng';
+import type { MockKvEventsControl, MockKvEventsOptions } from './kv-events-publisher';
 
 export const MOCK_RUNTIMES = ['sglang', 'vllm'] as const;
 export type MockRuntime = (typeof MOCK_RUNTIMES)[number];
@@ -54,6 +55,8 @@ export interface MockEngineOptions {
   kvTransferTokensPerSec?: number;
   /** Decode role: longest wait for the prefill's KV before failing with 500, ms. [30000] */
   bootstrapTimeoutMs?: number;
+  /** Publish the cache's contents as vLLM KV events over ZeroMQ. [off] */
+  kvEvents?: MockKvEventsOptions;
 }
 
 /**
@@ -130,4 +133,6 @@ export interface MockEngine {
   stats(): MockEngineStats;
   /** Empties the prefix-cache simulation (same as POST /flush_cache). */
   flushCache(): void;
+  /** The KV-event publisher's controls, with `kvEvents` set; evict(n) drops n LRU blocks. */
+  readonly kvEvents?: MockKvEventsControl & { evict(blocks: number): number };
 }

@@ -158,10 +158,25 @@ export function createCacheAwarePolicy(
     if (set.available.length === 0) return undefined;
     tracker.ensure(set);
     const model = set.model;
-    const lookup = prefix.lookup(req.routingText, model);
+    // the prompt's engine token ids when known (input_ids, token prompts, chat template)
+    const tokens = req.exactTokens?.(model);
+    const predicted =
+      tokens && prefix.lookupTokens
+        ? prefix.lookupTokens(tokens, model)
+        : prefix.lookup(req.routingText, model);
+    // exact routing from engine KV events when every candidate's events are live; else the
+    // prediction (see prefix-routing.ts)
+    const exact = tokens ? prefix.lookupExact?.(tokens, model, set.available) : undefined;
+    const lookup = exact ?? predicted;
     const c = choose(set, lookup);
-    if (c && lookup.totalBlocks > 0) prefix.recordLookup(model, c.worker.id);
-    return c;
+    if (c && (lookup.totalBlocks > 0 || predicted.totalBlocks > 0)) {
+      prefix.recordLookup(model, c.worker.id);
+    }
+    if (!c) return c;
+    const decision = exact
+      ? { ...c.decision, source: 'events' as const, blockTokens: exact.blockTokens }
+      : { ...c.decision, source: 'prediction' as const };
+    return { worker: c.worker, decision };
   };
 
   return {

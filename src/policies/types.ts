@@ -30,6 +30,10 @@ export interface RoutingDecision {
   readonly reason: 'hit' | 'miss' | 'imbalance' | 'sticky';
   readonly matchedBlocks: number;
   readonly totalBlocks: number;
+  /** Whether the match came from engine KV events (exact) or collie's prediction. */
+  readonly source?: 'events' | 'prediction';
+  /** Tokens per block of this decision when not the gateway's --block-size (the engine's page). */
+  readonly blockTokens?: number;
 }
 
 /** What a policy may know about a request. */
@@ -38,6 +42,12 @@ export interface RequestInfo {
   header(name: string): string | undefined;
   /** Text used for routing (prompt / role-tagged message text / query); may be empty. */
   readonly routingText: string;
+  /**
+   * The token ids the engine will see for this prompt, when collie knows them exactly
+   * (`input_ids`, token-array prompts, or a chat template rendered and tokenized for the
+   * model); undefined otherwise. Exact KV-event routing needs them.
+   */
+  exactTokens?(model: string): Uint32Array | undefined;
 }
 
 /** A pick with the reason for it (policies that can explain their choice). */
@@ -73,6 +83,18 @@ export interface PrefixRouting {
   recordLookup(model: string, workerId: string): void;
   /** Blocks the index attributes to a worker (spreads new prefixes at equal load). */
   heldBlocks?(workerId: string): number;
+  /** lookup() over known prompt token ids (chained at the gateway's block size). */
+  lookupTokens?(tokens: Uint32Array, model: string): PrefixLookup;
+  /**
+   * The exact match from engine KV events for these token ids, when every worker of
+   * `available` has live events and the model's page size is known; undefined: predict.
+   * Call after lookup(); the next recordLookup then also records the exact blocks.
+   */
+  lookupExact?(
+    tokens: Uint32Array,
+    model: string,
+    available: readonly Worker[],
+  ): (PrefixLookup & { readonly blockTokens: number }) | undefined;
 }
 
 /** Cluster-wide in-flight request count per worker (own live count + other processes' reports). */

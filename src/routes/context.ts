@@ -50,4 +50,6 @@ export interface RouteContext {
   readonly globalLimit?: GlobalLimiter;
   /** Tenant budgets (--tenant-rate-limit-enabled), cluster-wide with --redis-url. */
   readonly tenantLimit?: TenantLimiter;
+  /** Chat messages → the engine's exact token ids (chat template + tokenizer), when known. */
+  readonly chatTokens?: (body: Record<string, unknown>, model: string) => Uint32Array | undefined;
 }

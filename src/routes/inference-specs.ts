@@ -1,4 +1,5 @@
 import type { Endpoint } from '../metrics';
+import { completionTokens, generateTokens } from '../kv-events/request-tokens';
 import { Type as T, type TSchema } from '@sinclair/typebox';
 import {
   compileShape,
@@ -23,6 +24,8 @@ export interface InferenceSpec {
   /** The route ignores the body's model and routes to any worker (/v1/rerank). */
   readonly anyModel?: boolean;
   readonly routingText: (body: JsonObject) => string;
+  /** The engine's exact prompt token ids when the body carries them (KV-event routing). */
+  readonly exactTokens?: (body: JsonObject) => Uint32Array | undefined;
   readonly rerank?: boolean;
 }
 
@@ -121,6 +124,7 @@ export const INFERENCE_SPECS: readonly InferenceSpec[] = [
     ),
     defaultModel: 'unknown',
     routingText: (b) => promptText(b['text']),
+    exactTokens: generateTokens,
   },
   {
     path: '/v1/chat/completions',
@@ -157,6 +161,7 @@ export const INFERENCE_SPECS: readonly InferenceSpec[] = [
     ),
     semantic: (b) => atLeastOne(b, 'max_tokens'),
     routingText: (b) => promptText(b['prompt']),
+    exactTokens: completionTokens,
   },
   {
     path: '/v1/embeddings',

@@ -16,6 +16,8 @@ export class RoutedRequest implements RequestInfo {
     private readonly req: IncomingRequest,
     private readonly spec: InferenceSpec,
     private readonly body: JsonObject,
+    /** Chat messages → engine token ids (chat template + tokenizer), when available. */
+    private readonly chatTokens?: (body: JsonObject, model: string) => Uint32Array | undefined,
   ) {}
 
   header(name: string): string | undefined {
@@ -24,6 +26,10 @@ export class RoutedRequest implements RequestInfo {
 
   get routingText(): string {
     return (this.text ??= this.spec.routingText(this.body));
+  }
+
+  exactTokens(model: string): Uint32Array | undefined {
+    return this.spec.exactTokens?.(this.body) ?? this.chatTokens?.(this.body, model);
   }
 }
 
@@ -39,6 +45,10 @@ const ROUTING_FIELDS = [
   'top_k',
   'return_documents',
   'rid',
+  // the chat template sees these (kv-events/chat-tokens.ts)
+  'tools',
+  'chat_template_kwargs',
+  'chat_template',
 ] as const;
 
 /**
@@ -96,7 +106,12 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext, stages: StageP
         body: alias ? JSON.stringify({ ...body, model }) : raw,
         startedMs,
       },
-      info: new RoutedRequest(req, spec, kept),
+      info: new RoutedRequest(
+        req,
+        spec,
+        kept,
+        spec.endpoint === 'chat' ? ctx.chatTokens : undefined,
+      ),
       stages: spec.rerank ? planStages([...ctx.stages, rerankStage(ctx, kept)]) : stages,
       sink,
     });

@@ -3,6 +3,7 @@ import type { PrefixRouting } from '../policies/types';
 import type { Worker } from '../core/worker';
 import { loadNative } from '../native';
 import { createPrefixIndex, createRoutingHasher } from './prefix-index';
+import { createExactIndex, DEFAULT_SPECULATIVE_MS } from '../kv-events/exact-index';
 
 /** Seed of token-block hashes, so they never alias the text-derived ones. */
 export const ROUTING_TOKEN_SEED = 0x636f6c6c69652d6bn; // "collie-k"
@@ -60,6 +61,9 @@ export function createSharedPrefixRouting(opts: {
    * (aligned with the engine's KV pages) instead of 4-byte pseudo-tokens of text.
    */
   tokenizerFor?: (model: string) => RoutingTokenizer | undefined;
+  /** How long a routed, unconfirmed prefix counts in the exact index, ms. [10000] */
+  speculativeMs?: number;
+  now?: () => number;
 }): SharedPrefixRouting {
   const { bus, blockSize } = opts;
   const index = createPrefixIndex({ blockSize });
@@ -78,6 +82,16 @@ export function createSharedPrefixRouting(opts: {
       return undefined; // a tokenizer closing under us: route on text this once
     }
   };
+  // the exact index (engine KV events): confirmed blocks from the primary, speculative ones
+  // from routing decisions here and in every other process/instance
+  const exact = createExactIndex({
+    now: opts.now ?? Date.now,
+    speculativeMs: opts.speculativeMs ?? DEFAULT_SPECULATIVE_MS,
+  });
+  /** Workers whose KV events are live (ids). */
+  const liveIds = new Set<string>();
+  let lastExact: { model: string; hashes: BigUint64Array } | undefined;
+  let exactPending: Array<{ model: string; worker: string; hashes: string }> = [];
   const hash = (text: string, model: string): BigUint64Array =>
     tokenHashes(text, model) ?? textHash(text);
   // Decisions to publish, in the order of the index's native queue of their hashes (see
@@ -92,7 +106,9 @@ export function createSharedPrefixRouting(opts: {
   const flush = (): void => {
     timer = undefined;
     const bytes = index.takePending();
-    if (pending.length === 0) return;
+    const spec = exactPending;
+    exactPending = [];
+    if (pending.length === 0 && spec.length === 0) return;
     let at = 0;
     const events = pending.map((e) => {
       const end = at + e.blocks * 8;
@@ -101,7 +117,11 @@ export function createSharedPrefixRouting(opts: {
       return { model: e.model, worker: e.worker, hashes };
     });
     pending = [];
-    bus.publish({ t: 'routed', from: bus.id, events });
+    bus.publish({
+      t: 'routed',
+      from: bus.id,
+      events: [...events, ...spec.map((e) => ({ ...e, exact: true as const }))],
+    });
   };
 
   /** Records a decision of ours for the last query's blocks, and queues it for sharing. */
@@ -110,6 +130,15 @@ export function createSharedPrefixRouting(opts: {
     const blocks = index.insertLast(model, workerId, url !== undefined);
     held.set(workerId, (held.get(workerId) ?? 0) + blocks);
     if (url !== undefined) pending.push({ model, worker: url, blocks });
+    const ex = lastExact;
+    lastExact = undefined;
+    if (ex && ex.model === model) {
+      exact.speculate(model, workerId, ex.hashes);
+      if (url !== undefined) {
+        const hashes = Buffer.from(ex.hashes.buffer, ex.hashes.byteOffset, ex.hashes.byteLength);
+        exactPending.push({ model, worker: url, hashes: hashes.toString('base64') });
+      }
+    }
     timer ??= setTimeout(flush, opts.flushMs ?? 5);
   };
 
@@ -124,7 +153,12 @@ export function createSharedPrefixRouting(opts: {
         : Number(w.labels['max_total_num_tokens'] ?? w.labels['max_total_tokens']);
       index.setCapacityTokens(w.id, engineTokens > 0 ? engineTokens : opts.defaultCapacityTokens);
     }
-    for (const id of known) if (!next.has(id)) index.removeWorker(id);
+    for (const id of known) {
+      if (next.has(id)) continue;
+      index.removeWorker(id);
+      exact.clearWorker(id);
+      liveIds.delete(id);
+    }
     known = next;
   }
 
@@ -141,11 +175,26 @@ export function createSharedPrefixRouting(opts: {
    */
   const clearLocal = (): void => {
     index.clear();
+    exact.clear();
+    lastExact = undefined;
+    exactPending = [];
     index.takePending();
     pending = [];
     held = new Map();
     heldStale = false;
   };
+
+  /** An engine's confirmed blocks changed (its KV events, from this instance's primary). */
+  function onKv(msg: Extract<StateMessage, { t: 'kv' }>): void {
+    const id = idOfUrl.get(msg.worker);
+    if (id === undefined) return;
+    if (msg.blockSize !== undefined) exact.blockSize(msg.model, msg.blockSize);
+    if (msg.cleared === true) exact.clearWorker(id);
+    if (msg.removed !== undefined) exact.remove(msg.model, id, decode(msg.removed));
+    if (msg.stored !== undefined) exact.confirm(msg.model, id, decode(msg.stored));
+    if (msg.live) liveIds.add(id);
+    else liveIds.delete(id);
+  }
 
   const unsubscribe = bus.subscribe((msg: StateMessage) => {
     switch (msg.t) {
@@ -158,6 +207,10 @@ export function createSharedPrefixRouting(opts: {
           const id = idOfUrl.get(e.worker);
           if (id === undefined) continue;
           const hashes = decode(e.hashes);
+          if (e.exact === true) {
+            exact.speculate(e.model, id, hashes);
+            continue;
+          }
           index.insert(e.model, id, hashes);
           // others' decisions count toward the miss tie-break at once, not a second later
           held.set(id, (held.get(id) ?? 0) + hashes.length);
@@ -165,6 +218,9 @@ export function createSharedPrefixRouting(opts: {
         return;
       case 'prefix-clear':
         clearLocal();
+        return;
+      case 'kv':
+        onKv(msg);
         return;
       case 'loads':
       case 'peer-down':
@@ -188,7 +244,24 @@ export function createSharedPrefixRouting(opts: {
       const r = index.match(model, hashes, MAX_MATCHED_HOLDERS);
       return { totalBlocks: r.totalBlocks, best: r.best };
     },
+    lookupExact(tokens, model, available) {
+      lastExact = undefined;
+      const bs = exact.blockSize(model);
+      if (bs === undefined || available.length === 0) return undefined;
+      for (const w of available) if (!liveIds.has(w.id)) return undefined;
+      const hashes = native.chainedBlockHashes(tokens, bs, ROUTING_TOKEN_SEED);
+      lastExact = { model, hashes };
+      const eligible = new Set(available.map((w) => w.id));
+      const r = exact.match(model, hashes, eligible, MAX_MATCHED_HOLDERS);
+      return { totalBlocks: r.totalBlocks, best: r.best, blockTokens: bs };
+    },
+    lookupTokens(tokens, model) {
+      lastExact = undefined;
+      const hashes = native.chainedBlockHashes(tokens, blockSize, ROUTING_TOKEN_SEED);
+      return index.match(model, hashes, MAX_MATCHED_HOLDERS);
+    },
     lookup(text, model) {
+      lastExact = undefined;
       const tokens = tokenHashes(text, model);
       if (tokens) return index.match(model, tokens, MAX_MATCHED_HOLDERS);
       return index.lookupText(model, text, MAX_MATCHED_HOLDERS);

@@ -34,10 +34,28 @@ export type StateMessage =
         readonly model: string;
         readonly worker: string;
         readonly hashes: string;
+        /** Speculative entries of the exact (KV-event) index, in the engine's page size. */
+        readonly exact?: true;
       }>;
     }
   /** Clear the prefix index everywhere (/flush_cache). */
-  | { readonly t: 'prefix-clear'; readonly from: string };
+  | { readonly t: 'prefix-clear'; readonly from: string }
+  /**
+   * An engine's confirmed KV blocks changed (its KV events, ingested once per instance by the
+   * primary; instance-local). `worker` is the URL; `stored`/`removed` are base64 little-endian
+   * uint64 collie block hashes; `cleared` drops the worker's blocks first; `live` says whether
+   * its events can be trusted now (false: route it by prediction).
+   */
+  | {
+      readonly t: 'kv';
+      readonly worker: string;
+      readonly model: string;
+      readonly live: boolean;
+      readonly blockSize?: number;
+      readonly cleared?: boolean;
+      readonly stored?: string;
+      readonly removed?: string;
+    };
 
 /** One participant's view of the bus: what it publishes reaches every other participant. */
 export interface StateBus {
@@ -58,6 +76,9 @@ export class RetainedState {
   private routed: Array<Extract<StateMessage, { t: 'routed' }>['events'][number]> = [];
   static readonly MAX_ROUTED = 50_000;
   private readonly loads = new Map<string, Map<string, number>>();
+  /** Each worker's KV-event deltas since its last clear, so a late process starts exact. */
+  private kv = new Map<string, Array<Extract<StateMessage, { t: 'kv' }>>>();
+  static readonly MAX_KV_PER_WORKER = 20_000;
 
   record(msg: StateMessage): void {
     switch (msg.t) {
@@ -89,6 +110,18 @@ export class RetainedState {
       case 'prefix-clear':
         this.routed = [];
         return;
+      case 'kv': {
+        const log = msg.cleared === true ? [] : (this.kv.get(msg.worker) ?? []);
+        log.push(msg);
+        // past the bound the oldest deltas go: a late process then misses some blocks
+        this.kv.set(
+          msg.worker,
+          log.length > RetainedState.MAX_KV_PER_WORKER
+            ? log.slice(-RetainedState.MAX_KV_PER_WORKER / 2)
+            : log,
+        );
+        return;
+      }
     }
   }
 
@@ -100,6 +133,7 @@ export class RetainedState {
     if (this.routed.length > 0) {
       out.push({ t: 'routed', from: '', events: this.routed.slice(-RetainedState.MAX_ROUTED) });
     }
+    for (const log of this.kv.values()) out.push(...log);
     for (const [from, m] of this.loads) {
       if (from !== id && m.size > 0) out.push({ t: 'loads', from, entries: [...m] });
     }

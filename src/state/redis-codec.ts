@@ -140,7 +140,7 @@ function parseRoutedEvents(v: unknown): RoutedEvent[] | undefined {
     if (typeof model !== 'string' || typeof worker !== 'string' || typeof hashes !== 'string') {
       return undefined;
     }
-    out.push({ model, worker, hashes });
+    out.push(e.exact === true ? { model, worker, hashes, exact: true } : { model, worker, hashes });
   }
   return out;
 }

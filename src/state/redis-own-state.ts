@@ -61,6 +61,7 @@ export class OwnState {
       case 'prefix-clear':
         this.oneShots.set(seq, msg);
         break;
+      case 'kv': // instance-local, never on Redis
       case 'routed':
         // Cache hints: sent once, never re-sent (a lost batch only costs cache hits).
         break;

@@ -136,6 +136,7 @@ export class Replica {
         return;
       case 'routed':
       case 'prefix-clear':
+      case 'kv':
         return;
     }
   }

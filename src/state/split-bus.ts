@@ -1,7 +1,7 @@
 import type { StateBus, StateMessage } from './bus';
 
 /** Instance-local kinds: the registry and engine loads belong to one instance's primary. */
-const LOCAL_ONLY: ReadonlySet<StateMessage['t']> = new Set(['registry', 'engine-loads']);
+const LOCAL_ONLY: ReadonlySet<StateMessage['t']> = new Set(['registry', 'engine-loads', 'kv']);
 
 /**
  * One process's bus when several instances share state. The registry and engine loads stay

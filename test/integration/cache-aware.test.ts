@@ -72,10 +72,10 @@ describe('cache_aware routing through the gateway', () => {
       value(/collie_cache_aware_decisions_total\{model="mock-model",reason="hit"\} (\d+)/) >= 5,
     );
     const predicted = value(
-      /collie_routing_predicted_cached_tokens_total\{model="mock-model"\} (\d+)/,
+      /collie_routing_predicted_cached_tokens_total\{model="mock-model",source="prediction"\} (\d+)/,
     );
     const reported = value(
-      /collie_routing_reported_cached_tokens_total\{model="mock-model"\} (\d+)/,
+      /collie_routing_reported_cached_tokens_total\{model="mock-model",source="prediction"\} (\d+)/,
     );
     assert.ok(predicted > 0 && reported > 0, `predicted ${predicted}, reported ${reported}`);
   });

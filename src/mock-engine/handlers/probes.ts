@@ -2,6 +2,7 @@
 import { CONTEXT_LENGTH } from '../config';
 import type { EngineCore, RequestCtx } from '../core';
 import { sendJson, sendText } from '../http-io';
+import { kvEventsInfo } from '../kv-events-admin';
 
 const UNHEALTHY = JSON.stringify({ status: 'unhealthy', error: 'Worker is not responding' });
 const HEALTHY = JSON.stringify({ status: 'healthy' });
@@ -56,6 +57,7 @@ export function handleServerInfo(ctx: RequestCtx): void {
     page_size: cfg.blockSize,
     schedule_policy: 'lpm',
     version: '0.3.0',
+    ...kvEventsInfo(ctx.core),
   };
   sendJson(ctx.res, 200, JSON.stringify(info));
 }

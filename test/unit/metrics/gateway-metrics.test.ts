@@ -262,6 +262,11 @@ test('a registry takes one set of families; SMG names, plus collie-only routing 
   assert.deepEqual(collie.sort(), [
     'collie_cache_aware_decisions_total',
     'collie_http_pending_body_bytes',
+    'collie_kv_events_blocks',
+    'collie_kv_events_incidents_total',
+    'collie_kv_events_lag_seconds',
+    'collie_kv_events_live',
+    'collie_routing_confirmed_cached_tokens_total',
     'collie_routing_predicted_cached_tokens_total',
     'collie_routing_reported_cached_tokens_total',
     'collie_worker_connection_waiting_requests',
