@@ -30,6 +30,11 @@ spawnSync('openssl', [
 fs.copyFileSync(TLS.cert, path.join(TLS_DIR, 'b.crt'));
 fs.copyFileSync(TLS.key, path.join(TLS_DIR, 'b.key'));
 const TLS_BASE = ['--tls-cert-path', TLS.cert, '--tls-key-path', TLS.key];
+/** Two valid tenant rate-limit files (SMG's YAML) that differ. */
+const TENANT_A = path.join(TLS_DIR, 'tenants-a.yaml');
+const TENANT_B = path.join(TLS_DIR, 'tenants-b.yaml');
+fs.writeFileSync(TENANT_A, 'default_policy:\n  requests_per_minute: 100\n');
+fs.writeFileSync(TENANT_B, 'default_policy:\n  requests_per_minute: 7\n');
 /** A secret file for the --*-file flags (flags-hardening.ts). */
 function secretFile(name: string, text: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collie-flags-'));
@@ -57,6 +62,10 @@ const CONTEXT: Readonly<Record<string, { args?: string[]; env?: Env }>> = {
   '--tls-cert-path': { args: TLS_BASE },
   '--tls-key-path': { args: TLS_BASE },
   '--otlp-traces-endpoint': { args: ['--enable-trace'] },
+  '--tenant-rate-limit-enabled': { args: ['--tenant-rate-limit-config', TENANT_A] },
+  '--tenant-rate-limit-config': {
+    args: ['--tenant-rate-limit-enabled', '--tenant-rate-limit-config', TENANT_A],
+  },
   '--mesh-server-name': { args: ['--redis-url', 'redis://h:1'] },
   '--enable-mesh': { args: ['--redis-url', 'redis://h:1'] },
   '--prefill': { args: ['--pd-disaggregation'] },
@@ -81,6 +90,7 @@ const SAMPLES: Readonly<Record<string, string[]>> = {
   '--tls-cert-path': [path.join(TLS_DIR, 'b.crt')],
   '--tls-key-path': [path.join(TLS_DIR, 'b.key')],
   '--otlp-traces-endpoint': ['127.0.0.1:4318'],
+  '--tenant-rate-limit-config': [TENANT_B],
   '--tool-call-parser': ['qwen'],
   '--reasoning-parser': ['qwen3'],
   '--prefill': ['http://p:1', '8998'],

@@ -258,7 +258,7 @@ test('a registry takes one set of families; SMG names, plus collie-only routing 
   const smg = names.filter((n) => n.startsWith('smg_'));
   const collie = names.filter((n) => n.startsWith('collie_'));
   // + smg_router_tpot_seconds, smg_router_tokens_total, smg_worker_connections_active
-  assert.equal(smg.length, 29);
+  assert.equal(smg.length, 31); // 29 + the two smg_wasm_* families
   assert.deepEqual(collie.sort(), [
     'collie_cache_aware_decisions_total',
     'collie_http_pending_body_bytes',
