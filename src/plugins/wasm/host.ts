@@ -90,6 +90,11 @@ export class WasmHost {
     return this.inflight ? this.now() - this.inflight.started : 0;
   }
 
+  /** A call is running on this thread. */
+  get busy(): boolean {
+    return this.inflight !== undefined;
+  }
+
   call(sha256: string, hook: Hook, input: WasmRequest | WasmResponse): Promise<CallOutcome> {
     return new Promise((resolve) => {
       const msg = { op: 'call', id: this.nextId++, sha256, hook, input } as const;
@@ -205,11 +210,12 @@ export class WasmHostPool {
   /**
    * The thread likely to start the call soonest: its expected wait is the queued calls (about
    * a millisecond each) plus how long its running call has run so far; a call running past
-   * STUCK_MS may be spinning to its deadline, so that thread comes last.
+   * STUCK_MS may be spinning to its deadline, so that thread comes last; between equals an
+   * idle thread wins over one that is running (whose call may have just started to spin).
    */
   call(sha256: string, hook: Hook, input: WasmRequest | WasmResponse): Promise<CallOutcome> {
     const wait = (h: WasmHost): number =>
-      (h.runningMs > STUCK_MS ? 1e9 : 0) + h.queued + h.runningMs;
+      (h.runningMs > STUCK_MS ? 1e9 : 0) + h.queued + h.runningMs + (h.busy ? 0.5 : 0);
     let best = this.hosts[0] as WasmHost;
     for (const h of this.hosts) if (wait(h) < wait(best)) best = h;
     return best.call(sha256, hook, input);
