@@ -16,6 +16,18 @@ export interface LwwEntry<I> {
   readonly node: string;
 }
 
+/**
+ * Whether `e` supersedes `cur`: a later version, or the same version from a greater node name.
+ * The same order as PUT_ENTRY's, so every instance settles on the entry Redis kept (two
+ * changes in the same millisecond on two instances used to leave each on its own value).
+ */
+export function newer(
+  e: { readonly v: number; readonly node: string },
+  cur: { readonly v: number; readonly node: string } | undefined,
+): boolean {
+  return cur === undefined || e.v > cur.v || (e.v === cur.v && e.node > cur.node);
+}
+
 export interface LwwAdapter<I> {
   /** Applies a newer entry written by any instance (this one's own included, after a restart). */
   apply(e: LwwEntry<I>): void;
@@ -56,8 +68,8 @@ export interface LwwSyncDeps<I> {
 export function startLwwSync<I>(d: LwwSyncDeps<I>): LwwSync<I> {
   const { client } = d;
   const now = d.now ?? Date.now;
-  /** key → version of the entry applied or published here. */
-  const applied = new Map<string, number>();
+  /** key → (version, node) of the entry applied or published here. */
+  const applied = new Map<string, { readonly v: number; readonly node: string }>();
   /** Entries not yet stored (Redis was away). */
   const unsent = new Map<string, LwwEntry<I>>();
   let seenVersion: string | null | undefined;
@@ -67,7 +79,7 @@ export function startLwwSync<I>(d: LwwSyncDeps<I>): LwwSync<I> {
   const nextV = (): number => (lastV = Math.max(now(), lastV + 1));
 
   function publish(e: LwwEntry<I>): void {
-    applied.set(e.key, e.v);
+    applied.set(e.key, { v: e.v, node: e.node });
     unsent.set(e.key, e);
     void flush();
   }
@@ -114,14 +126,14 @@ export function startLwwSync<I>(d: LwwSyncDeps<I>): LwwSync<I> {
       const e = parse(raw);
       if (!e) continue;
       stored.add(e.key);
-      if ((applied.get(e.key) ?? -1) < e.v) {
-        applied.set(e.key, e.v);
+      if (newer(e, applied.get(e.key))) {
+        applied.set(e.key, { v: e.v, node: e.node });
         d.adapter.apply(e);
       }
     }
     for (const [key, input] of d.adapter.local()) {
       if (stored.has(key) || unsent.has(key)) continue;
-      publish({ key, deleted: false, input, v: applied.get(key) ?? nextV(), node: d.node });
+      publish({ key, deleted: false, input, v: applied.get(key)?.v ?? nextV(), node: d.node });
     }
     seenVersion = version;
   }

@@ -84,6 +84,48 @@ describe('cluster stores on Redis', { skip: redisSkip() }, () => {
     older.close();
   });
 
+  test('two changes in the same millisecond: both instances settle on the one Redis kept', async () => {
+    const keys = haKeys(freshPrefix());
+    const value = new Map<string, number>();
+    const make = (node: string) => {
+      const c = client();
+      return startLwwSync<{ n: number }>({
+        client: c,
+        hash: keys.workers,
+        version: keys.workersVersion,
+        node,
+        logger: silentLogger(),
+        pollMs: 50,
+        now: () => 5000,
+        adapter: {
+          apply: (e) => value.set(node, e.input?.n ?? -1),
+          local: () => [],
+          parseInput: (v) =>
+            typeof v === 'object' && v !== null ? (v as { n: number }) : undefined,
+        },
+      });
+    };
+    const [wa, wb] = [make('wa'), make('wb')];
+    await until('ready', () => clients.every((c) => c.status === 'ready'));
+    // each applies its own change locally, as a /workers call does
+    value.set('wa', 10);
+    value.set('wb', 20);
+    wa.put('k', { n: 10 });
+    wb.put('k', { n: 20 });
+    await until('both agree', async () => {
+      await wa.sync();
+      await wb.sync();
+      return value.get('wa') === value.get('wb');
+    });
+    const stored = JSON.parse((await clients[0]?.hget(keys.workers, 'k')) ?? '{}') as LwwEntry<{
+      n: number;
+    }>;
+    assert.equal(stored.node, 'wb', 'the greater node name wins the tie');
+    assert.equal(value.get('wa'), 20);
+    wa.close();
+    wb.close();
+  });
+
   test('a node name is claimed atomically: the second live claimant is refused', async () => {
     const keyPrefix = freshPrefix();
     const opts = {
