@@ -1,7 +1,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Agent, request } from 'undici';
-import { runCollie, freePort, waitFor, childPids, cpuTicks, type Proc } from '../helpers/processes';
+import {
+  runCollie,
+  freePort,
+  freePortRun,
+  waitFor,
+  childPids,
+  cpuTicks,
+  type Proc,
+} from '../helpers/processes';
 
 /** A request on a brand-new connection, so the kernel spreads them over the ingress processes. */
 async function freshRequest(
@@ -49,7 +57,7 @@ describe('built CLI: --workers 2 with two mock engines', () => {
   let metricsPort = 0;
 
   before(async () => {
-    const ep = await freePort();
+    const ep = await freePortRun(2);
     engines = runCollie([
       'mock-engine',
       '--host',
@@ -64,7 +72,11 @@ describe('built CLI: --workers 2 with two mock engines', () => {
       '4',
     ]);
     engineUrls = [`http://127.0.0.1:${ep}`, `http://127.0.0.1:${ep + 1}`];
-    for (const u of engineUrls) await waitFor(`${u}/health`);
+    for (const u of engineUrls) {
+      await waitFor(`${u}/health`).catch((err: unknown) => {
+        throw new Error(`${String(err)}\n--- mock engines output ---\n${engines.output()}`);
+      });
+    }
     const gp = await freePort();
     metricsPort = await freePort();
     gwUrl = `http://127.0.0.1:${gp}`;

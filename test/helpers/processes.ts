@@ -17,6 +17,32 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The first of `n` consecutive ports that were all free a moment ago (for `mock-engine
+ * --count n`, which listens on port, port+1, …). Candidates come from below the kernel's
+ * ephemeral range (32768+), where the outgoing connections of a busy machine never sit.
+ */
+export async function freePortRun(n: number): Promise<number> {
+  const bind = (port: number): Promise<net.Server | undefined> =>
+    new Promise((resolve) => {
+      const s = net.createServer();
+      s.once('error', () => resolve(undefined));
+      s.listen(port, '127.0.0.1', () => resolve(s));
+    });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const first = 20_000 + Math.floor(Math.random() * 12_000);
+    const held: net.Server[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = await bind(first + i);
+      if (!s) break;
+      held.push(s);
+    }
+    await Promise.all(held.map((s) => new Promise((r) => s.close(r))));
+    if (held.length === n) return first;
+  }
+  throw new Error(`no run of ${n} free ports found`);
+}
+
 export interface Proc {
   readonly child: ChildProcess;
   output(): string;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:net';
 import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FAULT_HEADER, mockEngineCommand, startMockEngine } from '../../src/mock-engine';
 import { dig, parseSse, postJson, readUntilError } from '../helpers/mock-client';
+import { freePortRun } from '../helpers/processes';
 
 const CHAT = { messages: [{ role: 'user', content: 'hello' }] };
 
@@ -186,35 +186,8 @@ void test('requests are recorded with parsed bodies in a bounded ring', async ()
   }
 });
 
-function listenOn(port: number): Promise<Server | undefined> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(undefined));
-    srv.listen(port, '127.0.0.1', () => resolve(srv));
-  });
-}
-
-/**
- * A port P such that P and P+1 were both free a moment ago. Candidates come from below the
- * kernel's ephemeral range (32768+), where outgoing connections of a busy machine never sit.
- */
-async function freePortPair(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const first = await listenOn(20_000 + Math.floor(Math.random() * 12_000));
-    const addr = first?.address();
-    if (!first || addr === null || typeof addr !== 'object') continue;
-    const second = await listenOn(addr.port + 1);
-    await new Promise((resolve) => first.close(resolve));
-    if (second) {
-      await new Promise((resolve) => second.close(resolve));
-      return addr.port;
-    }
-  }
-  throw new Error('no pair of free ports');
-}
-
 void test('CLI: starts K engines on consecutive ports and stops on abort', async () => {
-  const port = await freePortPair();
+  const port = await freePortRun(2);
   const lines: string[] = [];
   const ac = new AbortController();
   const running = mockEngineCommand(
