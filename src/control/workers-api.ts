@@ -1,6 +1,7 @@
 import { errorReply, GatewayError, type Reply } from '../errors/gateway-error';
 import type { FixedStatusCode } from '../errors/codes';
 import { validateWorkerUrl } from '../core/worker-url';
+import type { Worker } from '../core/worker';
 import type { RegistrationInput, WorkerManager } from './worker-manager';
 import {
   checkShape,
@@ -112,7 +113,10 @@ export function handleWorkersCall(m: WorkerManager, call: WorkersCall): Reply {
 
 function list(m: WorkerManager, query: string): Reply {
   const model = new URLSearchParams(query).get('model');
-  const all = m.registry.list().filter((w) => model === null || w.modelId === model);
+  // SMG's supports_model: the card's id or one of its aliases
+  const serves = (w: Worker, id: string): boolean =>
+    w.modelId === id || (w.modelCard?.aliases?.includes(id) ?? false);
+  const all = m.registry.list().filter((w) => model === null || serves(w, model));
   return json(200, {
     workers: all.map((w) => workerInfo(w, m.jobs.get(w.url))),
     total: all.length,

@@ -70,6 +70,12 @@ describe('worker specs and model cards as SMG', () => {
     ]);
     const list = (await call('GET', '/workers')).json as { workers: Info[] };
     assert.deepEqual(list.workers.find((w) => w.id === info.id)?.models, info.models);
+    // ?model= matches the card's id or an alias, as SMG's supports_model
+    for (const name of ['mock-model', 'mm']) {
+      const byModel = (await call('GET', `/workers?model=${name}`)).json as { total: number };
+      assert.equal(byModel.total, 1, name);
+    }
+    assert.equal(((await call('GET', '/workers?model=nope')).json as { total: number }).total, 0);
   });
 
   test('unknown fields are ignored at every level; the operator’s card is kept', async () => {
