@@ -19,6 +19,8 @@ import { inferenceRoutes } from '../routes/inference';
 import { publicRoutes } from '../routes/public';
 import { workersRoutes } from '../routes/workers';
 import { adminRoutes } from '../routes/admin';
+import { responsesRoutes } from '../routes/responses';
+import { interactionsRoutes } from '../routes/interactions';
 import { parseRoutes } from '../routes/parse';
 import { createResponseParserStage } from '../parsers/response/stage';
 import { tokenizeRoutes } from '../routes/tokenize';
@@ -240,6 +242,8 @@ export async function startIngress(opts: {
   for (const r of [
     ...publicRoutes(ctx),
     ...inferenceRoutes(ctx),
+    ...responsesRoutes(ctx),
+    ...interactionsRoutes(ctx),
     ...workersRoutes(ctx),
     ...adminRoutes(ctx),
     ...parseRoutes(ctx),

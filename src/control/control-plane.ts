@@ -63,6 +63,7 @@ export type ControlPlaneConfig = Pick<
   | 'wasm'
   | 'redisUrl'
   | 'kvEvents'
+  | 'modelAliases'
 >;
 
 /**
@@ -110,6 +111,7 @@ export function startControlPlane(opts: {
     probeTimeoutMs: config.health.timeoutSecs * 1000,
     retryCapMs: config.workerStartupCheckInterval * 1000,
     drainSettleSecs: config.health.drainSettleSecs,
+    modelAliases: config.modelAliases,
     onWorkerAdded: (w) => {
       breakers?.track(w);
       health?.track(w);

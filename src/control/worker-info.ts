@@ -1,39 +1,48 @@
 import type { Worker } from '../core/worker';
 import type { JobStatus } from './jobs';
+import { buildModelCard, modelCardJson } from '../core/model-card';
 
-/** SMG's WorkerInfo JSON (§5.12); api_key is never serialised. */
+function healthJson(w: Worker): Record<string, unknown> | undefined {
+  const h = w.health;
+  if (Object.keys(h).length === 0) return undefined;
+  return {
+    ...(h.timeoutSecs !== undefined ? { timeout_secs: h.timeoutSecs } : {}),
+    ...(h.checkIntervalSecs !== undefined ? { check_interval_secs: h.checkIntervalSecs } : {}),
+    ...(h.successThreshold !== undefined ? { success_threshold: h.successThreshold } : {}),
+    ...(h.failureThreshold !== undefined ? { failure_threshold: h.failureThreshold } : {}),
+    ...(h.disableHealthCheck !== undefined ? { disable_health_check: h.disableHealthCheck } : {}),
+    ...(h.drainSettleSecs !== undefined ? { drain_settle_secs: h.drainSettleSecs } : {}),
+  };
+}
+
+/**
+ * SMG's WorkerInfo JSON (§5.12), in its field order: id, model_id, the flattened WorkerSpec
+ * (url, models = the model card, …; empty labels and health left out), is_healthy, status,
+ * load, job_status. api_key is never serialised; circuit_state is collie's addition.
+ */
 export function workerInfo(w: Worker, job?: JobStatus): Record<string, unknown> {
-  const info: Record<string, unknown> = {
+  const card = w.modelCard ?? buildModelCard(w.modelId, undefined, w.labels);
+  const health = healthJson(w);
+  return {
     id: w.id,
-    model_id: w.modelId,
+    model_id: card.id,
     url: w.url,
-    models: [{ id: w.modelId }],
+    models: [modelCardJson(card)],
     worker_type: w.workerType ?? 'regular',
-    ...(w.workerType === 'prefill' ? { bootstrap_port: w.bootstrapPort ?? null } : {}),
     connection_mode: 'http',
     runtime_type: w.runtimeType,
-    labels: w.labels,
+    ...(Object.keys(w.labels).length > 0 ? { labels: w.labels } : {}),
     priority: w.priority,
     cost: w.cost,
+    ...(w.workerType === 'prefill' ? { bootstrap_port: w.bootstrapPort ?? null } : {}),
+    ...(health ? { health } : {}),
     max_connection_attempts: w.maxConnectionAttempts,
     is_healthy: w.status === 'ready',
     status: w.status,
     circuit_state: w.circuit,
     load: 0,
+    ...(job ? { job_status: job } : {}),
   };
-  const h = w.health;
-  if (Object.keys(h).length > 0) {
-    info['health'] = {
-      ...(h.timeoutSecs !== undefined ? { timeout_secs: h.timeoutSecs } : {}),
-      ...(h.checkIntervalSecs !== undefined ? { check_interval_secs: h.checkIntervalSecs } : {}),
-      ...(h.successThreshold !== undefined ? { success_threshold: h.successThreshold } : {}),
-      ...(h.failureThreshold !== undefined ? { failure_threshold: h.failureThreshold } : {}),
-      ...(h.disableHealthCheck !== undefined ? { disable_health_check: h.disableHealthCheck } : {}),
-      ...(h.drainSettleSecs !== undefined ? { drain_settle_secs: h.drainSettleSecs } : {}),
-    };
-  }
-  if (job) info['job_status'] = job;
-  return info;
 }
 
 /** The placeholder SMG returns for a URL whose registration job is still running or failed. */

@@ -10,10 +10,13 @@ import type { WorkerRegistry } from '../core/registry';
 import { discoverWorker, probeHealth } from '../core/discovery';
 import type { EngineClients } from '../dispatch/engine-client';
 import { createJobTable, type JobTable } from './jobs';
+import { buildModelCard, type ModelCardInput } from '../core/model-card';
 
 export interface RegistrationInput {
   readonly url: string;
   readonly modelId?: string;
+  /** The operator's model cards (POST /workers `models`); the first names the model. */
+  readonly models?: readonly ModelCardInput[];
   readonly runtimeType?: string;
   readonly labels?: Readonly<Record<string, string>>;
   readonly priority?: number;
@@ -36,6 +39,8 @@ export interface WorkerManagerOptions {
   readonly retryCapMs: number;
   /** Default drain window before a deleted worker leaves the registry, seconds. */
   readonly drainSettleSecs: number;
+  /** `--model-alias` (alias → canonical): a model's card lists its aliases. */
+  readonly modelAliases?: Readonly<Record<string, string>>;
   /** Called whenever a worker was added or replaced (health checker, CB state). */
   readonly onWorkerAdded?: (w: Worker) => void;
   readonly onWorkerRemoved?: (w: Worker) => void;
@@ -118,11 +123,14 @@ export class WorkerManager {
     if (this.closed || this.cancelled.has(url)) return;
     const prev = this.o.registry.get(id);
     const apiKey = input.apiKey ?? prev?.apiKey;
+    const labels = { ...found.labels, ...(input.labels ?? {}) };
+    const modelId = input.modelId ?? found.modelId;
     const w = this.o.registry.upsert({
       id,
       url,
-      modelId: input.modelId ?? found.modelId,
-      labels: { ...found.labels, ...(input.labels ?? {}) },
+      modelId,
+      modelCard: buildModelCard(modelId, input.models, labels, this.o.modelAliases),
+      labels,
       runtimeType:
         input.runtimeType && input.runtimeType !== 'unspecified'
           ? input.runtimeType

@@ -1,11 +1,12 @@
 import { errorReply, GatewayError, type Reply } from '../errors/gateway-error';
 import type { FixedStatusCode } from '../errors/codes';
 import { validateWorkerUrl } from '../core/worker-url';
+import type { Worker } from '../core/worker';
 import type { RegistrationInput, WorkerManager } from './worker-manager';
 import {
   checkShape,
   healthOverrides,
-  WorkerSpecSchema,
+  readWorkerSpec,
   WorkerUpdateSchema,
   type WorkerSpec,
   type WorkerUpdate,
@@ -73,12 +74,12 @@ export function registrationOf(spec: WorkerSpec): RegistrationInput {
   const url = normalizeUrl(spec.url);
   return {
     url,
-    ...(spec.models?.[0] ? { modelId: spec.models[0].id } : {}),
+    ...(spec.models?.[0] ? { modelId: spec.models[0].id, models: spec.models } : {}),
     ...(spec.runtime_type ? { runtimeType: spec.runtime_type } : {}),
     ...(spec.labels ? { labels: spec.labels } : {}),
     ...(spec.priority !== undefined ? { priority: spec.priority } : {}),
     ...(spec.cost !== undefined ? { cost: spec.cost } : {}),
-    ...(spec.api_key !== undefined ? { apiKey: spec.api_key } : {}),
+    ...(spec.api_key != null ? { apiKey: spec.api_key } : {}),
     health: healthOverrides(spec.health),
     ...(spec.max_connection_attempts !== undefined
       ? { maxConnectionAttempts: spec.max_connection_attempts }
@@ -112,7 +113,10 @@ export function handleWorkersCall(m: WorkerManager, call: WorkersCall): Reply {
 
 function list(m: WorkerManager, query: string): Reply {
   const model = new URLSearchParams(query).get('model');
-  const all = m.registry.list().filter((w) => model === null || w.modelId === model);
+  // SMG's supports_model: the card's id or one of its aliases
+  const serves = (w: Worker, id: string): boolean =>
+    w.modelId === id || (w.modelCard?.aliases?.includes(id) ?? false);
+  const all = m.registry.list().filter((w) => model === null || serves(w, model));
   return json(200, {
     workers: all.map((w) => workerInfo(w, m.jobs.get(w.url))),
     total: all.length,
@@ -125,9 +129,9 @@ function list(m: WorkerManager, query: string): Reply {
 }
 
 function create(m: WorkerManager, body: unknown): Reply {
-  const shape = checkShape(WorkerSpecSchema, body);
-  if (shape) return shapeRejection(shape);
-  const spec = body as WorkerSpec;
+  const read = readWorkerSpec(body);
+  if ('error' in read) return shapeRejection(read.error);
+  const { spec } = read;
   const bad = urlProblem(spec.url);
   if (bad) return bad;
   const url = normalizeUrl(spec.url);
@@ -170,9 +174,9 @@ function get(m: WorkerManager, id: string): Reply {
 }
 
 function replace(m: WorkerManager, id: string, body: unknown): Reply {
-  const shape = checkShape(WorkerSpecSchema, body);
-  if (shape) return shapeRejection(shape);
-  const spec = body as WorkerSpec;
+  const read = readWorkerSpec(body);
+  if ('error' in read) return shapeRejection(read.error);
+  const { spec } = read;
   const w = m.registry.get(id);
   if (!w) return notFound(id);
   const url = normalizeUrl(spec.url);
@@ -195,11 +199,11 @@ function patch(m: WorkerManager, id: string, body: unknown): Reply {
   if (shape) return shapeRejection(shape);
   const u = body as WorkerUpdate;
   const updated = m.update(id, {
-    ...(u.priority !== undefined ? { priority: u.priority } : {}),
-    ...(u.cost !== undefined ? { cost: u.cost } : {}),
-    ...(u.labels !== undefined ? { labels: u.labels } : {}),
-    ...(u.api_key !== undefined ? { apiKey: u.api_key } : {}),
-    ...(u.health !== undefined ? { health: healthOverrides(u.health) } : {}),
+    ...(u.priority != null ? { priority: u.priority } : {}),
+    ...(u.cost != null ? { cost: u.cost } : {}),
+    ...(u.labels != null ? { labels: u.labels } : {}),
+    ...(u.api_key != null ? { apiKey: u.api_key } : {}),
+    ...(u.health != null ? { health: healthOverrides(u.health) } : {}),
   });
   if (!updated) return notFound(id);
   return json(202, {

@@ -1,4 +1,5 @@
 /** Worker (engine) model shared by the registry, policies and the proxy. */
+import type { ModelCard } from './model-card';
 
 export const WORKER_STATUSES = ['pending', 'ready', 'not_ready', 'failed', 'draining'] as const;
 export type WorkerStatus = (typeof WORKER_STATUSES)[number];
@@ -27,6 +28,8 @@ export interface Worker {
   readonly url: string;
   /** Canonical model id served by this worker ("unknown" when discovery found none). */
   readonly modelId: string;
+  /** SMG's model card of `modelId`, built at registration (GET /workers `models`). */
+  readonly modelCard?: ModelCard;
   readonly labels: Readonly<Record<string, string>>;
   readonly runtimeType: string;
   readonly priority: number;

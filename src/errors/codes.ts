@@ -66,6 +66,8 @@ export const ERROR_CODES = {
   read_response_body_failed: { status: 500, shape: 'router' },
   rerank_response_build_failed: { status: 500, shape: 'router' },
   no_worker_response: { status: 502, shape: 'router' },
+  /** GET/DELETE /v1/responses/{id}[/input_items]: nothing is stored in HTTP mode (§5.5). */
+  not_found: { status: 404, shape: 'router' },
   /** Anything that is not a GatewayError: generic message, details only in the log. */
   internal_error: { status: 500, shape: 'router' },
   // ValidatedJson routes (chat, completions, rerank, messages, responses)
@@ -166,6 +168,8 @@ export const ERROR_CODES = {
   kv_transfer_params_missing: { status: 502, shape: 'router' },
   /** 501 plain text of the routes PD mode does not serve (SMG's RouterTrait defaults). */
   pd_route_not_implemented: { status: 501, shape: 'text' },
+  /** 501 plain text of RouterTrait defaults in any mode (/v1/interactions; cancel in PD). */
+  not_implemented: { status: 501, shape: 'text' },
 } as const satisfies Record<string, ErrorRow>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

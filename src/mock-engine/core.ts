@@ -33,6 +33,8 @@ export interface EngineCore {
   pd?: PdRole;
   /** The KV-event publisher, when the engine publishes events. */
   kvEvents?: MockKvEventsPublisher;
+  /** Ids of the responses this engine created (POST /v1/responses/{id}/cancel knows them). */
+  readonly responseIds: Set<string>;
   /** Unique id with a prefix (`chatcmpl-…`); deterministic per engine. */
   nextId(prefix: string): string;
   /** Unix seconds for `created` fields. */
@@ -72,6 +74,7 @@ export function createEngineCore(cfg: EngineConfig, observer?: KvCacheObserver):
     prefillBusyUntil: 0,
     workerId: cfg.workerId ?? `worker-${cfg.port}`,
     port: cfg.port,
+    responseIds: new Set<string>(),
     nextId(prefix) {
       seq++;
       return `${prefix}${this.port.toString(16)}${seq.toString(16).padStart(8, '0')}`;

@@ -4,7 +4,7 @@ import { handleGenerate } from './handlers/generate';
 import { handleChatCompletions, handleCompletions } from './handlers/openai';
 import { handleClassify, handleEmbeddings, handleRerank } from './handlers/pooling';
 import * as probes from './handlers/probes';
-import { handleResponses } from './handlers/responses';
+import { handleCancelResponse, handleResponses, isCancelPath } from './handlers/responses';
 import { handleKvEventsAdmin } from './kv-events-admin';
 import type { ErrorFamily } from './http-io';
 
@@ -33,6 +33,11 @@ function inference(handle: Route['handle'], family: ErrorFamily): Route {
   return { methods: POST, kind: 'inference', family, handle };
 }
 
+/** An admin POST: engine-wide faults apply, the body is optional. */
+function admin(handle: Route['handle'], family: ErrorFamily = 'sglang'): Route {
+  return { methods: POST, kind: 'faultable', family, handle };
+}
+
 /** Exact-path route table (the query string is ignored). */
 export const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   ['/health', probe(probes.handleHealth)],
@@ -57,6 +62,8 @@ export const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
       handle: probes.handleFlushCache,
     },
   ],
+  ['/start_profile', admin(probes.handleStartProfile)],
+  ['/stop_profile', admin(probes.handleStopProfile)],
   [
     '/mock/kv_events',
     { methods: POST, kind: 'probe', family: 'sglang', handle: handleKvEventsAdmin },
@@ -70,6 +77,13 @@ export const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   ['/v1/messages', inference(handleMessages, 'anthropic')],
   ['/v1/responses', inference(handleResponses, 'openai')],
 ]);
+
+const CANCEL_ROUTE = admin(handleCancelResponse, 'openai');
+
+/** The route of a path: the exact table, then POST /v1/responses/{id}/cancel. */
+export function routeOf(path: string): Route | undefined {
+  return ROUTES.get(path) ?? (isCancelPath(path) ? CANCEL_ROUTE : undefined);
+}
 
 /** Error envelope for paths not in the table. */
 export function familyOfPath(path: string): ErrorFamily {

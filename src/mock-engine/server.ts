@@ -6,7 +6,7 @@ import { createEngineCore, snapshotStats, type EngineCore, type RequestCtx } fro
 import { decidePreflight, FAULT_HEADER, NO_FAULT, parseFaultHeader } from './faults';
 import { sleep } from './generation';
 import { BadRequest, errorBody, parseJson, readBody, sendError, sendJson } from './http-io';
-import { familyOfPath, ROUTES, type Route } from './routes';
+import { familyOfPath, routeOf, type Route } from './routes';
 import type { FaultConfig, MockEngine, MockEngineOptions } from './types';
 import { pdOptions, startPdRole } from './pd-role';
 
@@ -88,7 +88,7 @@ async function dispatch(
   }
   const parsed = parsedBody(body.text);
   core.recorder.add({ method, path, url, headers: req.headers, body: parsed.value });
-  const route = ROUTES.get(path);
+  const route = routeOf(path);
   if (!route) return sendError(res, familyOfPath(path), 404, `not found: ${path}`);
   if (!route.methods.includes(method)) {
     res.setHeader('allow', route.methods.join(', '));

@@ -3,6 +3,10 @@ import type { Handler } from '../server/types';
 import type { RouteContext } from './context';
 import { guard } from './guard';
 import { fetchWorkerLoad } from '../core/engine-loads';
+import type { Worker } from '../core/worker';
+import type { ResponseSink } from '../server/types';
+import { adminFanOut, type FanOutResult } from './admin-fan-out';
+import { startProfileBody, stopProfileUrl } from './profile-body';
 
 const JSON_CT = [['content-type', 'application/json']] as const;
 
@@ -11,36 +15,15 @@ function flushCache(ctx: RouteContext): Handler {
   return async (_req, _body, res) => {
     const workers = ctx.router.workers();
     ctx.prefix?.clearEverywhere(); // the engines forget their KV cache: so does the index
-    const results = await Promise.all(
-      workers.map(async (w) => {
-        try {
-          const r = await ctx.engines
-            .forWorker(w)
-            .call({ method: 'POST', path: '/flush_cache', timeoutMs: 45_000 });
-          if (r.status >= 200 && r.status < 300) return { url: w.url, ok: true as const };
-          return {
-            url: w.url,
-            ok: false as const,
-            error: `flush_cache failed for worker ${w.url}: HTTP ${r.status} ${r.text.slice(0, 200)}`,
-          };
-        } catch (err) {
-          return {
-            url: w.url,
-            ok: false as const,
-            error: `flush_cache failed for worker ${w.url}: ${(err as Error).message}`,
-          };
-        }
-      }),
-    );
-    const failed = results.filter((r) => !r.ok);
+    const r = await adminFanOut(ctx.engines, workers, { op: 'flush_cache', timeoutMs: 45_000 });
     const base = {
-      workers_flushed: results.length - failed.length,
+      workers_flushed: r.successful.length,
       total_http_workers: workers.length,
       total_grpc_workers: 0,
       total_zmq_workers_skipped: 0,
       total_workers: workers.length,
     };
-    if (failed.length === 0) {
+    if (r.failed.length === 0) {
       const message =
         workers.length === 0
           ? 'No workers available for cache flush'
@@ -48,17 +31,64 @@ function flushCache(ctx: RouteContext): Handler {
       res.send(200, JSON_CT, JSON.stringify({ status: 'success', message, ...base }));
       return;
     }
-    res.send(
-      206,
-      JSON_CT,
-      JSON.stringify({
-        status: 'partial_success',
-        message: `Flushed cache on ${base.workers_flushed} of ${workers.length} workers`,
-        ...base,
-        successful: results.filter((r) => r.ok).map((r) => r.url),
-        failed: failed.map((r) => ({ worker: r.url, error: r.error })),
-      }),
-    );
+    const message = `Cache flush: ${r.successful.length} succeeded, ${r.failed.length} failed`;
+    res.send(206, JSON_CT, JSON.stringify({ status: 'partial_success', message, ...base, ...r }));
+  };
+}
+
+/** SMG's ProfileResult: 404 `error` with no target, 206 `partial_success` on any failure. */
+function sendProfileResult(
+  res: ResponseSink,
+  total: number,
+  r: FanOutResult,
+  message: string,
+): void {
+  const status = total === 0 ? 404 : r.failed.length === 0 ? 200 : 206;
+  const body = {
+    status: status === 200 ? 'success' : status === 206 ? 'partial_success' : 'error',
+    message,
+    workers_profiled: r.successful.length,
+    total_workers: total,
+    ...(r.failed.length > 0 ? r : {}),
+  };
+  res.send(status, JSON_CT, JSON.stringify(body));
+}
+
+/** The workers an admin op targets: all, or those whose URL is `url` exactly. */
+function targets(ctx: RouteContext, url: string | undefined): readonly Worker[] {
+  const all = ctx.router.workers();
+  return url === undefined ? all : all.filter((w) => w.url === url);
+}
+
+const PROFILE_TIMEOUT_MS = 630_000;
+
+/**
+ * POST /start_profile and /stop_profile (SMG §5.7): fan out to every worker (or the one
+ * `url` names), forwarding the profile options to /start_profile.
+ */
+function profile(ctx: RouteContext, start: boolean): Handler {
+  const [verb, noun] = start ? ['started', 'start'] : ['stopped', 'stop'];
+  return async (req, raw, res) => {
+    const parsed = start ? startProfileBody(req, raw) : { url: stopProfileUrl(req, raw) };
+    const workers = targets(ctx, parsed.url);
+    if (workers.length === 0) {
+      const message =
+        parsed.url !== undefined
+          ? `No worker matching url '${parsed.url}'`
+          : 'No workers available for profiling';
+      sendProfileResult(res, 0, { successful: [], failed: [] }, message);
+      return;
+    }
+    const r = await adminFanOut(ctx.engines, workers, {
+      op: `${noun}_profile`,
+      timeoutMs: PROFILE_TIMEOUT_MS,
+      ...('options' in parsed ? { body: JSON.stringify(parsed.options) } : {}),
+    });
+    const message =
+      r.failed.length === 0
+        ? `Successfully ${verb} profiling on all ${r.successful.length} workers`
+        : `Profile ${noun}: ${r.successful.length} succeeded, ${r.failed.length} failed`;
+    sendProfileResult(res, workers.length, r, message);
   };
 }
 
@@ -97,5 +127,7 @@ export function adminRoutes(ctx: RouteContext): Route[] {
   return [
     { method: 'POST', path: '/flush_cache', handler: guard(ctx, 'admin', flushCache(ctx)) },
     { method: 'GET', path: '/get_loads', handler: guard(ctx, 'admin', getLoads(ctx)) },
+    { method: 'POST', path: '/start_profile', handler: guard(ctx, 'admin', profile(ctx, true)) },
+    { method: 'POST', path: '/stop_profile', handler: guard(ctx, 'admin', profile(ctx, false)) },
   ];
 }

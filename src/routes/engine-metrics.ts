@@ -1,8 +1,10 @@
 /**
  * Merges Prometheus text from several engines (GET /engine_metrics, SMG §5.2): every
  * sample gets a worker_addr label, and samples are grouped under one HELP/TYPE per family.
- * SMG replaces every ':' in the whole text with '_' (mangling URLs inside label values);
- * collie rewrites metric names only (sglang:foo → sglang_foo).
+ * As SMG (worker/metrics_aggregator.rs), every ':' of an engine's text becomes '_' before
+ * parsing — metric names, label values and HELP text alike (sglang:foo → sglang_foo,
+ * model_name="org:m" → "org_m") — while the worker_addr label, added afterwards, keeps the
+ * engine's URL as it is.
  */
 interface Family {
   help?: string;
@@ -35,20 +37,20 @@ export function mergeEngineMetrics(scrapes: ReadonlyArray<{ url: string; text: s
   };
   for (const { url, text } of scrapes) {
     const addr = `worker_addr="${escapeLabel(url)}"`;
-    for (const rawLine of text.split('\n')) {
+    for (const rawLine of text.replaceAll(':', '_').split('\n')) {
       const line = rawLine.trim();
       if (line === '') continue;
       if (line.startsWith('#')) {
         const m = /^#\s+(HELP|TYPE)\s+(\S+)\s*(.*)$/.exec(line);
         if (!m) continue;
-        const f = get((m[2] as string).replaceAll(':', '_'));
+        const f = get(m[2] as string);
         if (m[1] === 'HELP') f.help ??= m[3] ?? '';
         else f.type ??= m[3] ?? '';
         continue;
       }
       const m = NAME_RE.exec(line);
       if (!m) continue;
-      const name = (m[1] as string).replaceAll(':', '_');
+      const name = m[1] as string;
       const labels = m[2] ? `{${addr},${m[2].slice(1)}` : `{${addr}}`;
       const fixed = labels.endsWith(',}') ? labels.slice(0, -2) + '}' : labels;
       get(familyOf(name, families)).samples.push(`${name}${fixed}${m[3] as string}`);

@@ -1,6 +1,8 @@
 import type { Endpoint } from '../metrics';
 import { completionTokens, generateTokens } from '../kv-events/request-tokens';
 import { Type as T, type TSchema } from '@sinclair/typebox';
+import { chatSemantic } from './chat-validation';
+import { messagesSemantic } from './messages-validation';
 import {
   compileShape,
   invalid,
@@ -74,35 +76,6 @@ function promptText(v: unknown): string {
   return '';
 }
 
-function range(body: JsonObject, key: string, lo: number, hi: number): void {
-  const v = body[key];
-  if (typeof v === 'number' && (v < lo || v > hi))
-    throw invalid(`${key} must be between ${lo} and ${hi}, got ${v}`);
-}
-
-function atLeastOne(body: JsonObject, key: string): void {
-  const v = body[key];
-  if (typeof v === 'number' && v < 1) throw invalid(`${key} must be at least 1, got ${v}`);
-}
-
-function chatSemantic(body: JsonObject): void {
-  const msgs = body['messages'] as unknown[];
-  if (msgs.length === 0) throw invalid('messages cannot be empty');
-  range(body, 'temperature', 0, 2);
-  range(body, 'top_p', 0, 1);
-  range(body, 'frequency_penalty', -2, 2);
-  range(body, 'presence_penalty', -2, 2);
-  range(body, 'n', 1, 10);
-  range(body, 'top_logprobs', 0, 20);
-  range(body, 'min_p', 0, 1);
-  range(body, 'repetition_penalty', 0, 2);
-  atLeastOne(body, 'max_tokens');
-  atLeastOne(body, 'max_completion_tokens');
-  if (body['stream_options'] != null && body['stream'] !== true) {
-    throw invalid('stream_options can only be set when stream is true');
-  }
-}
-
 function rerankSemantic(body: JsonObject): void {
   if ((body['query'] as string).trim() === '') throw invalid('query cannot be empty');
   if ((body['documents'] as unknown[]).length === 0) throw invalid('documents cannot be empty');
@@ -112,6 +85,16 @@ function rerankSemantic(body: JsonObject): void {
 
 const model = T.String();
 const num = T.Number();
+/** serde's u32: a negative or fractional number is a shape error (400 json_parse_error). */
+const u32 = T.Integer({ minimum: 0, maximum: 4294967295 });
+/** OpenAI tool_choice: a mode string or an object (function / allowed_tools). */
+const toolChoice = T.Union([
+  T.Literal('none'),
+  T.Literal('auto'),
+  T.Literal('required'),
+  T.Object({}),
+  T.Null(),
+]);
 
 export const INFERENCE_SPECS: readonly InferenceSpec[] = [
   {
@@ -132,14 +115,20 @@ export const INFERENCE_SPECS: readonly InferenceSpec[] = [
     upstreamPath: '/v1/chat/completions',
     extractor: 'validated',
     shape: compileShape(
+      // serde's declaration order: a body missing both names `messages` first
       T.Object({
-        model,
         messages: T.Array(T.Object({ role: T.String() })),
+        model,
         temperature: Opt(Nullable(num)),
         top_p: Opt(Nullable(num)),
-        n: Opt(Nullable(T.Integer())),
-        max_tokens: Opt(Nullable(T.Integer())),
-        max_completion_tokens: Opt(Nullable(T.Integer())),
+        n: Opt(Nullable(u32)),
+        max_tokens: Opt(Nullable(u32)),
+        max_completion_tokens: Opt(Nullable(u32)),
+        top_logprobs: Opt(Nullable(u32)),
+        min_tokens: Opt(Nullable(u32)),
+        top_k: Opt(Nullable(T.Integer())),
+        tools: Opt(Nullable(T.Array(T.Object({})))),
+        tool_choice: Opt(toolChoice),
         ...streamField,
       }),
     ),
@@ -155,11 +144,11 @@ export const INFERENCE_SPECS: readonly InferenceSpec[] = [
       T.Object({
         model,
         prompt: T.Union([T.String(), T.Array(T.Unknown())]),
-        max_tokens: Opt(Nullable(T.Integer())),
+        // SMG: range(min = 0), so 0 is valid
+        max_tokens: Opt(Nullable(u32)),
         ...streamField,
       }),
     ),
-    semantic: (b) => atLeastOne(b, 'max_tokens'),
     routingText: (b) => promptText(b['prompt']),
     exactTokens: completionTokens,
   },
@@ -213,10 +202,24 @@ export const INFERENCE_SPECS: readonly InferenceSpec[] = [
     endpoint: 'messages',
     upstreamPath: '/v1/messages',
     extractor: 'validated',
-    shape: compileShape(T.Object({ model, messages: T.Array(T.Unknown()), ...streamField })),
-    semantic: (b) => {
-      if ((b['model'] as string).trim() === '') throw invalid('model cannot be empty');
-    },
+    shape: compileShape(
+      T.Object({
+        model,
+        messages: T.Array(T.Unknown()),
+        max_tokens: u32,
+        tools: Opt(Nullable(T.Array(T.Object({})))),
+        tool_choice: Opt(
+          Nullable(
+            T.Union([
+              T.Object({ type: T.Union(['auto', 'any', 'none'].map((t) => T.Literal(t))) }),
+              T.Object({ type: T.Literal('tool'), name: T.String() }),
+            ]),
+          ),
+        ),
+        stream: Opt(Nullable(T.Boolean())),
+      }),
+    ),
+    semantic: messagesSemantic,
     routingText: messagesText,
   },
   {

@@ -88,7 +88,7 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext, stages: StageP
   return (req, raw, sink) => {
     const startedMs = performance.now();
     const body = parseJsonObject(req, raw, spec.extractor);
-    spec.shape.assert(body, spec.extractor);
+    spec.shape.assert(body, spec.extractor, raw);
     spec.semantic?.(body);
     const requested = modelOf(spec, body);
     const model = ctx.router.canonicalModel(requested);

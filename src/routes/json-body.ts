@@ -1,4 +1,5 @@
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import type { TSchema } from '@sinclair/typebox';
 import { GatewayError } from '../errors/gateway-error';
 import type { IncomingRequest } from '../server/types';
@@ -28,13 +29,15 @@ function syntaxError(kind: Extractor, detail: string): GatewayError {
     : new GatewayError('json_syntax_error', `Failed to parse the request body as JSON: ${detail}`);
 }
 
+/**
+ * A body of the wrong shape. Both extractors carry axum's rejection text; ValidatedJson
+ * prefixes it with "Invalid JSON data: " (crates/protocols validated.rs).
+ */
 export function shapeError(kind: Extractor, detail: string): GatewayError {
+  const text = `Failed to deserialize the JSON body into the target type: ${detail}`;
   return kind === 'validated'
-    ? new GatewayError('json_parse_error', `Invalid JSON data: ${detail}`)
-    : new GatewayError(
-        'json_data_error',
-        `Failed to deserialize the JSON body into the target type: ${detail}`,
-      );
+    ? new GatewayError('json_parse_error', `Invalid JSON data: ${text}`)
+    : new GatewayError('json_data_error', text);
 }
 
 /** Content-type check, strict UTF-8 decode, JSON.parse, "must be an object". */
@@ -75,17 +78,62 @@ export function parseJsonObject(req: IncomingRequest, body: Buffer, kind: Extrac
 
 /** A compiled shape check whose first failure becomes the extractor's error. */
 export interface ShapeCheck {
-  assert(value: JsonObject, kind: Extractor): void;
+  /** `raw` (the body's bytes) lets a missing top-level field say where the object ended. */
+  assert(value: JsonObject, kind: Extractor, raw?: Uint8Array): void;
+}
+
+const JSON_WHITESPACE = new Set([0x20, 0x0a, 0x0d, 0x09]);
+
+/**
+ * Where serde_json stands after the root object's closing brace: "at line L column C"
+ * (1-based line, byte column), as in its "missing field" errors.
+ */
+export function endPosition(raw: Uint8Array): string {
+  let end = raw.length;
+  while (end > 0 && JSON_WHITESPACE.has(raw[end - 1] ?? 0)) end--;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < end; i++) {
+    if (raw[i] === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return `at line ${line} column ${end - lineStart}`;
+}
+
+const rootKey = (e: ValueError): string => e.path.split('/')[1] ?? '';
+const isMissingRoot = (e: ValueError): boolean =>
+  e.type === ValueErrorType.ObjectRequiredProperty && e.path.split('/').length === 2;
+const describe = (e: ValueError): string =>
+  `${e.path ? e.path.replace(/^\//, '').replaceAll('/', '.') : 'body'}: ${e.message}`;
+
+/**
+ * The error serde would report first: a present field of the wrong shape (in document order),
+ * else the first missing required field (in declaration order, with serde's position).
+ */
+function firstShapeError(check: TypeCheck<TSchema>, value: JsonObject, raw?: Uint8Array): string {
+  const errors = [...check.Errors(value)];
+  const wrong = errors.filter((e) => !isMissingRoot(e) && Object.hasOwn(value, rootKey(e)));
+  if (wrong.length > 1) {
+    const order = new Map(Object.keys(value).map((k, i) => [k, i]));
+    wrong.sort((a, b) => (order.get(rootKey(a)) ?? 0) - (order.get(rootKey(b)) ?? 0));
+  }
+  if (wrong[0]) return describe(wrong[0]);
+  const missing = errors.find(isMissingRoot);
+  if (missing) {
+    const at = raw ? ` ${endPosition(raw)}` : '';
+    return `missing field \`${rootKey(missing)}\`${at}`;
+  }
+  return errors[0] ? describe(errors[0]) : 'body: invalid value';
 }
 
 export function compileShape(schema: TSchema): ShapeCheck {
   const check: TypeCheck<TSchema> = TypeCompiler.Compile(schema);
   return {
-    assert(value, kind) {
+    assert(value, kind, raw) {
       if (check.Check(value)) return;
-      const first = check.Errors(value).First();
-      const where = first?.path ? first.path.replace(/^\//, '').replaceAll('/', '.') : 'body';
-      throw shapeError(kind, `${where}: ${first?.message ?? 'invalid value'}`);
+      throw shapeError(kind, firstShapeError(check, value, raw));
     },
   };
 }

@@ -49,7 +49,7 @@ function unexpected(v: unknown): string {
   return Array.isArray(v) ? 'sequence' : 'map';
 }
 
-function invalidType(v: unknown, expected: string): GatewayError {
+export function invalidType(v: unknown, expected: string): GatewayError {
   return shapeError('plain', `invalid type: ${unexpected(v)}, expected ${expected}`);
 }
 

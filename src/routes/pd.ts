@@ -40,7 +40,7 @@ export function pdInferenceHandler(
   return (req, raw, sink) => {
     const startedMs = performance.now();
     const body = parseJsonObject(req, raw, spec.extractor);
-    spec.shape.assert(body, spec.extractor);
+    spec.shape.assert(body, spec.extractor, raw);
     spec.semantic?.(body);
     if (route === undefined) {
       throw new GatewayError(

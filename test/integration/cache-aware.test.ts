@@ -102,7 +102,12 @@ describe('cache_aware routing through the gateway', () => {
           { role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:,' } }] },
         ],
       },
-      { model: 'mock-model', max_tokens: 1, messages: [{ role: 'user', content: '' }] },
+      // (SMG rejects a user message whose content is "", but not an empty text part)
+      {
+        model: 'mock-model',
+        max_tokens: 1,
+        messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }],
+      },
     ];
     for (const b of bodies) {
       const r = await postJson(`${gw.url}/v1/chat/completions`, b);

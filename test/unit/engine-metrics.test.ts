@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mergeEngineMetrics } from '../../src/routes/engine-metrics';
 
-test('merges families across engines, adds worker_addr, renames only metric names', () => {
+test('merges families across engines and adds worker_addr', () => {
   const a =
     '# HELP sglang:token_usage KV usage\n# TYPE sglang:token_usage gauge\nsglang:token_usage{model_name="m"} 0.5\n';
   const b =
@@ -25,5 +25,20 @@ test('merges families across engines, adds worker_addr, renames only metric name
   assert.ok(
     lines[i + 2]?.startsWith('sglang_token_usage{') &&
       lines[i + 3]?.startsWith('sglang_token_usage{'),
+  );
+});
+
+test('every ":" of an engine text becomes "_" as in SMG; worker_addr keeps its URL', () => {
+  const text =
+    '# HELP sglang:token_usage KV usage (ratio: 0..1)\n' +
+    '# TYPE sglang:token_usage gauge\n' +
+    'sglang:token_usage{model_name="org:model:v1",endpoint="http://10.0.0.5:8000"} 0.5\n';
+  const out = mergeEngineMetrics([{ url: 'http://127.0.0.1:30001', text }]);
+  assert.equal(
+    out,
+    '# HELP sglang_token_usage KV usage (ratio_ 0..1)\n' +
+      '# TYPE sglang_token_usage gauge\n' +
+      'sglang_token_usage{worker_addr="http://127.0.0.1:30001",model_name="org_model_v1",' +
+      'endpoint="http_//10.0.0.5_8000"} 0.5\n',
   );
 });

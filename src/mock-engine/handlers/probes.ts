@@ -157,6 +157,21 @@ export function handleMetrics(ctx: RequestCtx): void {
   sendText(ctx.res, 200, out.join('\n'), 'text/plain; version=0.0.4; charset=utf-8');
 }
 
+/** POST /start_profile (SGLang's answer; the JSON options are recorded, not acted on). */
+export function handleStartProfile(ctx: RequestCtx): void {
+  sendText(ctx.res, 200, 'Start profiling.\n', 'text/plain; charset=utf-8');
+}
+
+/** POST /stop_profile (SGLang's answer). */
+export function handleStopProfile(ctx: RequestCtx): void {
+  sendText(
+    ctx.res,
+    200,
+    'Stop profiling. This will take some time.\n',
+    'text/plain; charset=utf-8',
+  );
+}
+
 /** POST /flush_cache — empties the prefix-cache simulation. */
 export function handleFlushCache(ctx: RequestCtx): void {
   ctx.core.kv.flush();

@@ -1,7 +1,7 @@
 import { asObject, maxTokensOf, modelOf, optBool, type Body } from '../body-fields';
-import type { RequestCtx } from '../core';
+import type { EngineCore, RequestCtx } from '../core';
 import { outputText, planGeneration, runGeneration, type GenPlan } from '../generation';
-import { sendJson } from '../http-io';
+import { sendError, sendJson } from '../http-io';
 import { renderResponsesInput } from '../prompts';
 import { SseWriter } from '../sse';
 
@@ -57,6 +57,39 @@ function responseObject(body: Body, ids: Ids, plan: GenPlan, done: boolean): obj
   };
 }
 
+/** Ids kept for /cancel (oldest forgotten first). */
+const KEPT_IDS = 10_000;
+
+function rememberId(core: EngineCore, id: string): string {
+  core.responseIds.add(id);
+  if (core.responseIds.size > KEPT_IDS) {
+    const oldest = core.responseIds.values().next().value;
+    if (oldest !== undefined) core.responseIds.delete(oldest);
+  }
+  return id;
+}
+
+const CANCEL_PATH = /^\/v1\/responses\/([^/]+)\/cancel$/;
+
+/** Matches POST /v1/responses/{id}/cancel. */
+export function isCancelPath(path: string): boolean {
+  return CANCEL_PATH.test(path);
+}
+
+/**
+ * POST /v1/responses/{id}/cancel: 200 with the response marked cancelled when this engine
+ * created it, else 404 (as SMG's test mock worker).
+ */
+export function handleCancelResponse(ctx: RequestCtx): void {
+  const path = (ctx.req.url ?? '').split('?')[0] ?? '';
+  const id = decodeURIComponent(CANCEL_PATH.exec(path)?.[1] ?? '');
+  if (!ctx.core.responseIds.has(id)) {
+    sendError(ctx.res, 'openai', 404, `No response found with id '${id}'`);
+    return;
+  }
+  sendJson(ctx.res, 200, JSON.stringify({ id, object: 'response', status: 'cancelled' }));
+}
+
 /**
  * POST /v1/responses. Streams response.created → response.in_progress →
  * output_item.added → content_part.added → output_text.delta × N → output_text.done →
@@ -70,7 +103,7 @@ export async function handleResponses(ctx: RequestCtx): Promise<void> {
   renderResponsesInput(body, core.tokens);
   const plan = planGeneration(core, core.tokens.view(), maxTokensOf(body, 'max_output_tokens'));
   const ids: Ids = {
-    id: core.nextId('resp_'),
+    id: rememberId(core, core.nextId('resp_')),
     msgId: core.nextId('msg_'),
     created: core.nowSec(),
     model: modelOf(body, core),
