@@ -4,8 +4,8 @@
  * <name>`) in front of an engine that answers with raw model text, asked through the `openai`
  * SDK buffered and streamed (several chunk sizes, deltas accumulated). The model text and the
  * expected split come from the contract vectors (test/contract/*-vectors/): per tool parser its
- * first "one call" and first "text around calls" vectors, per reasoning parser its first vector
- * with both reasoning and answer text. Where a tool vector says SMG's own streaming disagrees
+ * first "one call" and first "text around calls" vectors, per reasoning parser its first two
+ * vectors with both reasoning and answer text. Where a tool vector says SMG's own streaming disagrees
  * (`streamAgrees: false`), the stream is held to collie's complete parse of the same text, as the
  * per-parser unit files do.
  */
@@ -162,18 +162,22 @@ function toolPicks(name: string): ToolVector[] {
   return picks;
 }
 
-/** The reasoning vector run end to end: reasoning and answer text both present, stream agrees. */
-function reasoningPick(name: string): ReasoningVector {
+/**
+ * The reasoning vectors run end to end: the first two whose stream agrees and that carry both
+ * reasoning and answer text (for think-tag parsers: a plain block, then one with trimming), or
+ * any non-empty one for parsers that never split (passthrough).
+ */
+function reasoningPicks(name: string): ReasoningVector[] {
   const set = REASONING_VECTORS.find((s) => s.parser === name);
   assert.ok(set, `vectors for ${name}`);
   const agrees = set.vectors.filter((v) => v.expect !== 'error' && v.streamAgrees !== false);
-  const both = agrees.find(
+  const both = agrees.filter(
     (v) => v.expect !== 'error' && v.expect.reasoningText !== '' && v.expect.normalText !== '',
   );
-  const any = agrees.find((v) => v.expect !== 'error' && v.text !== '');
-  const pick = both ?? any;
-  assert.ok(pick, `${name} has a usable vector`);
-  return pick;
+  const picks =
+    both.length > 0 ? both.slice(0, 2) : agrees.filter((v) => v.text !== '').slice(0, 1);
+  assert.ok(picks.length > 0, `${name} has a usable vector`);
+  return picks;
 }
 
 let engine: RawTextEngine | undefined;
@@ -238,22 +242,23 @@ for (const name of reasoningParserNames()) {
   void describe(`--reasoning-parser ${name}`, () => {
     const client = gatewayFor(theEngine, ['--reasoning-parser', name]);
     assert.ok(reasoningParser(name));
-    const v = reasoningPick(name);
-    if (v.expect === 'error') return;
-    const params: ChatCompletionCreateParamsNonStreaming = {
-      model: MODEL,
-      messages: [{ role: 'user', content: v.text }],
-    };
-    const { normalText, reasoningText } = v.expect;
-    const reasoning = reasoningText === '' ? undefined : reasoningText;
-    const want: Outcome = { content: normalText, reasoning, calls: [], finish: 'stop' };
-    void test(`${v.title} — buffered`, async () => {
-      assert.deepEqual(await askBuffered(client(), params), want);
-    });
-    void test(`${v.title} — streamed`, async () => {
-      for (const size of CHUNK_SIZES) {
-        assert.deepEqual(await askStreamed(client(), params, size), want, `chunks of ${size}`);
-      }
-    });
+    for (const v of reasoningPicks(name)) {
+      if (v.expect === 'error') continue;
+      const params: ChatCompletionCreateParamsNonStreaming = {
+        model: MODEL,
+        messages: [{ role: 'user', content: v.text }],
+      };
+      const { normalText, reasoningText } = v.expect;
+      const reasoning = reasoningText === '' ? undefined : reasoningText;
+      const want: Outcome = { content: normalText, reasoning, calls: [], finish: 'stop' };
+      void test(`${v.title} — buffered`, async () => {
+        assert.deepEqual(await askBuffered(client(), params), want);
+      });
+      void test(`${v.title} — streamed`, async () => {
+        for (const size of CHUNK_SIZES) {
+          assert.deepEqual(await askStreamed(client(), params, size), want, `chunks of ${size}`);
+        }
+      });
+    }
   });
 }
