@@ -134,6 +134,8 @@ async function askStreamed(
   };
 }
 
+const closing: Promise<void>[] = [];
+
 /** Starts a gateway with `flags` over the shared engine for the enclosing describe. */
 function gatewayFor(engine: () => RawTextEngine, flags: string[]): () => OpenAI {
   let gw: TestGateway | undefined;
@@ -142,7 +144,10 @@ function gatewayFor(engine: () => RawTextEngine, flags: string[]): () => OpenAI 
     gw = await startTestGateway(['--worker-urls', engine().url, ...flags]);
     client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'x', maxRetries: 0 });
   });
-  after(() => gw?.close());
+  // Closing takes ~100 ms (a drain grace); the closes overlap and the file's end awaits them.
+  after(() => {
+    if (gw) closing.push(gw.close());
+  });
   return () => {
     assert.ok(client, 'gateway started');
     return client;
@@ -188,7 +193,10 @@ const theEngine = (): RawTextEngine => {
 before(async () => {
   engine = await startRawTextEngine(MODEL);
 });
-after(() => engine?.close());
+after(async () => {
+  await Promise.all(closing);
+  await engine?.close();
+});
 
 void test('the matrix covers all 21 tool parsers and 16 reasoning parsers', () => {
   assert.equal(toolParserNames().length, 21);
