@@ -1,7 +1,8 @@
 /**
  * `npm run bench:parsers`: parser throughput and response-path cost.
  *  - complete and incremental (4-character chunks, about one token) parsing in MB/s for every
- *    reasoning family and every registered tool parser (inputs: the contract vectors' calls);
+ *    reasoning family and every registered tool parser (inputs: ~64 KB texts of hundreds of
+ *    calls, checked to parse to all of them; see lib/tool-inputs.ts);
  *  - µs added per SSE chunk on the response path (SseRewriter over one-token chat chunks, one
  *    event per push, as engines send them), against the target of < 5 µs.
  * Prints tables and writes bench/results/parsers-<date>.json and parsers-latest.json.
@@ -10,12 +11,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { reasoningParser } from '../src/parsers/reasoning';
-import { toolParser, type ToolParser, type ToolSpec } from '../src/parsers/tool';
+import { toolParser, toolParserNames, type ToolParser } from '../src/parsers/tool';
 import { SseRewriter } from '../src/parsers/response/sse-rewriter';
 import type { ChoiceParsers } from '../src/parsers/response/choice-parser';
-import { TOOL_VECTORS } from '../test/contract/tool-vectors';
 import { formatTable, fmt } from './lib/table';
 import { machineInfo } from './lib/machine';
+import { BENCH_TOOLS, toolInput, type ToolInput } from './lib/tool-inputs';
 
 const SECONDS = Number(process.env['PARSERS_SECONDS'] ?? 0.5);
 const CHUNK = 4;
@@ -110,33 +111,17 @@ function reasoningRows(): ThroughputRow[] {
   });
 }
 
-const DEFAULT_TOOLS: ToolSpec[] = [
-  { type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } },
-  { type: 'function', function: { name: 'search', parameters: { type: 'object' } } },
-];
-
+/** One row per registered tool parser (each on a checked many-call text; see lib/tool-inputs). */
 function toolRows(): ThroughputRow[] {
-  const rows: ThroughputRow[] = [];
-  for (const { parser: name, vectors } of TOOL_VECTORS) {
+  return toolParserNames().map((name) => {
     const parser = toolParser(name);
-    const sample = vectors.filter(
-      (v) => v.expect !== 'error' && (v.kind === 'several_calls' || v.kind === 'one_call'),
-    );
-    if (!parser || sample.length === 0) continue;
-    const tools = sample[0]?.tools ?? DEFAULT_TOOLS;
-    const unit = sample.map((v) => v.text).join('\n');
-    const text = unit.repeat(Math.max(1, Math.ceil(64_000 / unit.length)));
-    rows.push(toolRow(name, parser, tools, text));
-  }
-  return rows;
+    if (!parser) throw new Error(`no tool parser ${name}`);
+    return toolRow(name, parser, toolInput(name, parser));
+  });
 }
 
-function toolRow(
-  name: string,
-  parser: ToolParser,
-  tools: readonly ToolSpec[],
-  text: string,
-): ThroughputRow {
+function toolRow(name: string, parser: ToolParser, input: ToolInput): ThroughputRow {
+  const { text, tools } = input;
   const bytes = Buffer.byteLength(text);
   const pieces = chunks(text, CHUNK);
   const complete = timePerCall(() => touch(parser.parse(text, tools).normalText));
@@ -147,7 +132,7 @@ function toolRow(
   });
   return {
     kind: 'tool',
-    family: name,
+    family: `${name} (${input.calls} calls)`,
     input_bytes: bytes,
     complete_mb_s: bytes / 1e6 / complete,
     incremental_mb_s: bytes / 1e6 / incremental,
@@ -177,7 +162,7 @@ function sseEvents(): Buffer[] {
 
 function chunkCostRows(): ChunkCostRow[] {
   const events = sseEvents();
-  const tools = DEFAULT_TOOLS;
+  const tools = BENCH_TOOLS;
   const qwen = toolParser('qwen');
   const setups: [string, ChoiceParsers | undefined][] = [
     ['no parsers (relay only)', undefined],

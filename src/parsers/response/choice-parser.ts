@@ -41,7 +41,12 @@ export interface ParsedMessage {
   readonly toolCalls: OpenAiToolCall[];
 }
 
-/** Complete parse of one message's text. Parser errors propagate (the stage decides). */
+/**
+ * Complete parse of one message's text. Parser errors propagate (the stage decides). The tool
+ * parser runs on every text, as SMG's gRPC path does (no `hasMarkers` gate): a marker check is
+ * narrower than some complete parses (json finds an object after leading text), and gating
+ * would make the buffered answer differ from the stream and from /parse/function_call.
+ */
 export function parseMessage(p: ChoiceParsers, text: string): ParsedMessage {
   let content = text;
   let reasoning = '';
@@ -50,7 +55,7 @@ export function parseMessage(p: ChoiceParsers, text: string): ParsedMessage {
     content = r.normalText;
     reasoning = r.reasoningText;
   }
-  if (!p.tool || !p.tool.parser.hasMarkers(content)) return { content, reasoning, toolCalls: [] };
+  if (!p.tool) return { content, reasoning, toolCalls: [] };
   const t = p.tool.parser.parse(content, p.tool.tools);
   return {
     content: t.normalText,

@@ -84,14 +84,19 @@ function createJsonStream(): ToolStreamParser {
     found = true;
   }
 
-  function scan(): void {
+  /**
+   * Scans `chunk`, the newest text (the tail of `buf`). Reads go to `chunk`, never to `buf`:
+   * reading `buf` would flatten the held candidate (a V8 cons string) on every push, O(held)
+   * per chunk, quadratic over a long array. `base` is the index of chunk[0] in `buf`; a cut at
+   * the front of `buf` (a candidate starts) moves it.
+   */
+  function scan(chunk: string): void {
     // Hot loop on locals (closure variables are slower); state is written back around calls.
-    let i = pos;
+    let base = buf.length - chunk.length;
     let esc = escape;
     let ins = inString;
-    let text = buf;
-    for (; i < text.length; i++) {
-      const c = text.charCodeAt(i);
+    for (let j = pos - base; j < chunk.length; j++) {
+      const c = chunk.charCodeAt(j);
       if (esc) esc = false;
       else if (c === 0x5c) esc = ins;
       else if (c === 0x22) ins = !ins;
@@ -100,11 +105,10 @@ function createJsonStream(): ToolStreamParser {
       else {
         escape = esc;
         inString = ins;
-        pos = i;
+        pos = base + j;
         bracket(c);
         if (found) break;
-        text = buf;
-        i = pos;
+        base = pos - j;
       }
     }
     escape = esc;
@@ -136,7 +140,7 @@ function createJsonStream(): ToolStreamParser {
     if (found) out.text(chunk);
     else {
       buf += chunk;
-      scan();
+      scan(chunk);
       if (final) {
         out.text(buf);
         buf = '';

@@ -27,8 +27,10 @@ function callsFromArray(value: JsonValue): ToolCall[] {
 function createMistralStream(): ToolStreamParser {
   const out = new StepBuilder();
   let mode: 'before' | 'array' | 'drop' | 'pass' = 'before';
-  let buf = '';
-  let pos = 0;
+  let buf = ''; // before the marker: text that may end in a marker prefix
+  // The array's text from the marker on, in pieces: scanning reads only the newest piece, as
+  // reading a growing string would flatten (copy) it on every push, quadratic over a long array.
+  let held: string[] = [];
   let depth = 0;
   let inString = false;
   let escapeNext = false;
@@ -42,42 +44,48 @@ function createMistralStream(): ToolStreamParser {
       return;
     }
     out.text(buf.slice(0, i));
-    buf = buf.slice(i);
-    pos = BOT.length - 1; // the array's '['
+    const rest = buf.slice(i + BOT.length - 1); // from the array's '['
+    buf = '';
+    held = [BOT.slice(0, -1)];
     mode = 'array';
+    array(rest);
   }
 
-  function array(): void {
-    for (; pos < buf.length; pos++) {
-      const c = buf.charCodeAt(pos);
+  function array(chunk: string): void {
+    for (let j = 0; j < chunk.length; j++) {
+      const c = chunk.charCodeAt(j);
       if (escapeNext) escapeNext = false;
       else if (c === 0x5c) escapeNext = true;
       else if (c === 0x22) inString = !inString;
       else if (!inString && c === 0x5b) depth++;
       else if (!inString && c === 0x5d && --depth === 0) {
-        const value = tryParseJson(buf.slice(BOT.length - 1, pos + 1));
+        held.push(chunk.slice(0, j + 1));
+        const text = held.join('');
+        held = [];
+        const value = tryParseJson(text.slice(BOT.length - 1));
         if (value === undefined) {
-          out.text(buf);
+          out.text(text + chunk.slice(j + 1));
           mode = 'pass';
         } else {
           for (const call of callsFromArray(value)) out.call(call);
           mode = 'drop';
         }
-        buf = '';
         return;
       }
     }
+    held.push(chunk);
   }
 
   function step(chunk: string, final: boolean): ToolStreamStep {
     if (mode === 'pass') out.text(chunk);
     if (mode === 'drop' || mode === 'pass') return out.take();
-    buf += chunk;
-    if (mode === 'before') before(final);
-    if (mode === 'array') array();
+    if (mode === 'before') {
+      buf += chunk;
+      before(final);
+    } else array(chunk);
     if (final && mode === 'array') {
-      out.text(buf);
-      buf = '';
+      out.text(held.join(''));
+      held = [];
     }
     return out.take();
   }

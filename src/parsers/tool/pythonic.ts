@@ -28,6 +28,7 @@ const SPECIAL = ['<|python_start|>', '<|python_end|>'] as const;
 const WORD = '[\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}]';
 const HEAD = new RegExp(`\\[[${RUST_WS_CLASS}]*[A-Za-z_]${WORD}*[${RUST_WS_CLASS}]*\\(`, 'uy');
 const TAIL = new RegExp(`\\)[${RUST_WS_CLASS}]*\\]`, 'g');
+const WS_CHAR = new RegExp(`^[${RUST_WS_CLASS}]$`, 'u');
 
 function stripSpecial(text: string): string {
   return text.split(SPECIAL[0]).join('').split(SPECIAL[1]).join('');
@@ -129,6 +130,36 @@ class TokenStripper {
 }
 
 /**
+ * Tells whether a block's end (`)`, whitespace, `]`) may have arrived, looking only at each new
+ * chunk. While a candidate waits for its end, searching the held text on every push would
+ * flatten (copy) it each time, quadratic over a long call list; the search runs only when this
+ * says the end may be there (or at finish). Deferring it changes nothing: while waiting nothing
+ * is emitted, and the search resumes from where the last one stopped.
+ */
+class CloserWatch {
+  /** The text so far ends in `)` plus whitespace. */
+  private afterParen = false;
+
+  reset(endsInParen: boolean): void {
+    this.afterParen = endsInParen;
+  }
+
+  /** True when `chunk` completes a `)\s*]`. */
+  seen(chunk: string): boolean {
+    let after = this.afterParen;
+    let hit = false;
+    for (let j = 0; j < chunk.length && !hit; j++) {
+      const c = chunk.charCodeAt(j);
+      if (c === 0x29) after = true;
+      else if (after && c === 0x5d) hit = true;
+      else if (after && !WS_CHAR.test(chunk[j] ?? '')) after = false;
+    }
+    this.afterParen = after;
+    return hit;
+  }
+}
+
+/**
  * States: `scan` emits text up to a possible block; `candidate` holds a head seen in plain text
  * until its block closes, then decides at once; `hold` (special tokens involved) decides at
  * finish on the held text; after a decision, `strip` removes special tokens from the rest as
@@ -141,6 +172,7 @@ function createPythonicStream(): ToolStreamParser {
   let tailFrom = 0; // where the next search for `)\s*]` in a candidate resumes
   let tokenFrom = 0; // where the next search for a special token resumes
   const strippers = [new TokenStripper(SPECIAL[0]), new TokenStripper(SPECIAL[1])] as const;
+  const closer = new CloserWatch();
 
   function scan(): void {
     const h = holdFrom(buf);
@@ -165,6 +197,7 @@ function createPythonicStream(): ToolStreamParser {
     tokenFrom = Math.max(0, buf.length - 16);
     if (m === null) {
       tailFrom = resumeTail(buf, tailFrom);
+      closer.reset(tailFrom < buf.length);
       if (tokenAt >= 0) mode = 'hold';
       return;
     }
@@ -201,8 +234,9 @@ function createPythonicStream(): ToolStreamParser {
     else if (mode === 'strip') strip(chunk, final);
     else {
       buf += chunk;
+      const waiting = mode === 'candidate';
       if (mode === 'scan' && !final) scan();
-      if (mode === 'candidate') candidate();
+      if (mode === 'candidate' && (!waiting || final || closer.seen(chunk))) candidate();
       if (final && (mode === 'scan' || mode === 'candidate' || mode === 'hold')) {
         const r = parsePythonic(buf);
         out.text(r.normalText);

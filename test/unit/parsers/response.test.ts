@@ -137,6 +137,34 @@ void test('buffered answer: content null when only calls remain; non-chat bodies
   assert.equal(rewriteChatAnswer(Buffer.from('not json'), parsers()), undefined);
 });
 
+void test('buffered answer equals the complete parse, even where the marker check says no', () => {
+  // json's marker check wants the text to start with { or [; its complete parse (SMG's, and
+  // the stream's) also finds an object after leading text.
+  const text = 'Sure. {"name": "get_weather", "arguments": {"city": "Oslo"}} Done.';
+  const json: ChoiceParsers = {
+    tool: { parser: toolParser('json')!, tools: TOOLS },
+    newId: () => 'call_1',
+  };
+  assert.equal(json.tool?.parser.hasMarkers(text), false);
+  const body = Buffer.from(
+    JSON.stringify({
+      choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+    }),
+  );
+  const out = JSON.parse(rewriteChatAnswer(body, json)!.toString()) as {
+    choices: { message: { content: unknown; tool_calls: unknown[] }; finish_reason: string }[];
+  };
+  assert.equal(out.choices[0]?.message.content, 'Sure.  Done.');
+  assert.deepEqual(out.choices[0]?.message.tool_calls, [
+    {
+      id: 'call_1',
+      type: 'function',
+      function: { name: 'get_weather', arguments: '{"city":"Oslo"}' },
+    },
+  ]);
+  assert.equal(out.choices[0]?.finish_reason, 'tool_calls');
+});
+
 function exchange(
   headers: Record<string, string>,
   json: Record<string, unknown>,
