@@ -171,7 +171,9 @@ export function startControlPlane(opts: {
     tokenizers.submit(startupSource, startupSource, config.tokenizer.chatTemplate);
     tokenizerSync?.registered({ name: startupSource, source: startupSource });
   } else if (config.tokenizer.chatTemplate !== undefined) {
-    logger.warn('--chat-template is unused: no startup tokenizer (--model-path / --tokenizer-path)');
+    logger.warn(
+      '--chat-template is unused: no startup tokenizer (--model-path / --tokenizer-path)',
+    );
   }
   // with --redis-url, /workers changes and --worker-urls apply to every instance
   const sync: WorkerSync | undefined = opts.mesh

@@ -63,9 +63,12 @@ export function readTemplateSource(file: string): string {
     );
   }
   if (typeof v === 'string') return v;
-  const src = typeof v === 'object' && v !== null ? configTemplate(v as Record<string, unknown>) : undefined;
+  const src =
+    typeof v === 'object' && v !== null ? configTemplate(v as Record<string, unknown>) : undefined;
   if (src === undefined) {
-    throw new ChatTemplateFileError(`chat template file '${file}' does not contain a valid template`);
+    throw new ChatTemplateFileError(
+      `chat template file '${file}' does not contain a valid template`,
+    );
   }
   return src;
 }
@@ -126,7 +129,10 @@ export function templateFilesOf(r: { file: string; chat_template_path?: string }
   return { template: r.chat_template_path ?? discoverTemplateFile(dir) ?? config, config };
 }
 
-/** A model's template from its registered tokenizer record; compiled once per file pair. */
+/**
+ * A model's template from its registered tokenizer record: resolved (files looked up) and
+ * compiled once per record, so the request path touches no file.
+ */
 export function createTemplateLookup(
   recordFor: (model: string) => { file: string; chat_template_path?: string } | undefined,
 ): (model: string) => ChatTemplate | undefined {
@@ -134,10 +140,10 @@ export function createTemplateLookup(
   return (model) => {
     const r = recordFor(model);
     if (!r) return undefined;
-    const { template, config } = templateFilesOf(r);
-    const key = `${template}\0${config}`;
+    const key = `${r.file}\0${r.chat_template_path ?? ''}`;
     let t = compiled.get(key);
     if (t === undefined) {
+      const { template, config } = templateFilesOf(r);
       try {
         t = fs.existsSync(template) ? (loadChatTemplate(template, config) ?? null) : null;
       } catch {

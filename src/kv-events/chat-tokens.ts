@@ -1,11 +1,7 @@
 import { addSpecialTokensOf, MAX_PROMPT_CHARS } from './request-tokens';
 import type { ChatTemplate } from './chat-template';
 
-export {
-  createTemplateLookup,
-  loadChatTemplate,
-  type ChatTemplate,
-} from './chat-template';
+export { createTemplateLookup, loadChatTemplate, type ChatTemplate } from './chat-template';
 
 /**
  * The engine's exact prompt token ids for chat requests: the model's chat template rendered

@@ -47,9 +47,7 @@ export function tokenIdsOf(v: unknown): Uint32Array | undefined {
  * engine, and the first prompt's blocks are what that engine will hold for certain.
  */
 const firstOfBatch = (v: unknown): unknown =>
-  Array.isArray(v) && v.length > 0 && (typeof v[0] === 'string' || Array.isArray(v[0]))
-    ? v[0]
-    : v;
+  Array.isArray(v) && v.length > 0 && (typeof v[0] === 'string' || Array.isArray(v[0])) ? v[0] : v;
 
 function sourceOf(v: unknown, addSpecialTokens: boolean): PromptSource {
   const p = firstOfBatch(v);
@@ -75,7 +73,10 @@ export const completionSource = (body: Record<string, unknown>): PromptSource =>
   sourceOf(body['prompt'], addSpecialTokensOf(body, true));
 
 /** The ids a body carries itself (no tokenizer needed), for routes without one. */
-export function carriedIds(kind: PromptKind, body: Record<string, unknown>): Uint32Array | undefined {
+export function carriedIds(
+  kind: PromptKind,
+  body: Record<string, unknown>,
+): Uint32Array | undefined {
   if (kind === 'chat') return undefined;
   const s = kind === 'generate' ? generateSource(body) : completionSource(body);
   return 'ids' in s ? s.ids : undefined;
