@@ -101,10 +101,10 @@ void test('every request kind routed by prediction is counted by kind and reason
     },
     encode: () => Promise.reject(new Error('closed')),
   };
-  let tok: PromptTokenizer | undefined;
+  const state: { tok?: PromptTokenizer } = {};
   const ids = createPromptTokens({
     templateFor: () => undefined,
-    tokenizerFor: () => tok,
+    tokenizerFor: () => state.tok,
     onFallback: (l) => fallbacks.push(l),
     inlineThreshold: 8,
   });
@@ -113,7 +113,7 @@ void test('every request kind routed by prediction is counted by kind and reason
   assert.equal(ids('chat', { messages: [{ role: 'user', content: 'x' }] }, 'm'), undefined);
   assert.equal(ids('generate', {}, 'm'), undefined);
   assert.equal(ids('completion', { prompt: [1, 'x'] }, 'm'), undefined);
-  tok = failing;
+  state.tok = failing;
   assert.equal(ids('completion', { prompt: 'short' }, 'm'), undefined);
   assert.equal(await ids('completion', { prompt: 'longer than eight' }, 'm'), undefined);
   assert.equal(ids('generate', { text: 'x'.repeat(MAX_PROMPT_CHARS + 1) }, 'm'), undefined);
