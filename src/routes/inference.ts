@@ -141,7 +141,7 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext, stages: StageP
       stages: spec.rerank ? planStages([...ctx.stages, rerankStage(ctx, kept)]) : stages,
       sink,
     };
-    const pending = info.prepare(model);
+    const pending = info.prepare(ctx.router.routedModel(model));
     if (pending) return pending.then(() => runPipeline(ctx.dispatch, input));
     return runPipeline(ctx.dispatch, input);
   };

@@ -107,7 +107,7 @@ describe('exact prompt ids for text prompts and --chat-template', () => {
     const before = engines.map((e) => e.stats().inferenceRequests);
     let r: Response | undefined;
     await eventually(async () => {
-      r = await postJson(`${gw.url}${route}`, { model: MODEL, ...body });
+      r = await postJson(`${gw.url}${route}`, body);
       assert.equal(r.status, 200);
       await r.text();
       return r.headers.get('x-collie-route-source') === 'events';
@@ -129,8 +129,10 @@ describe('exact prompt ids for text prompts and --chat-template', () => {
     const full = tok.encodeSync(prompt, { addSpecialTokens: true });
     const matched = Math.floor(commonPrefix(ids, full) / 16) * 16;
     const cases: Array<[string, Record<string, unknown>]> = [
-      ['/v1/completions', { prompt, max_tokens: 1 }],
-      ['/v1/completions', { prompt: [prompt], max_tokens: 1 }],
+      ['/v1/completions', { model: MODEL, prompt, max_tokens: 1 }],
+      ['/v1/completions', { model: MODEL, prompt: [prompt], max_tokens: 1 }],
+      ['/generate', { model: MODEL, text: prompt, sampling_params: { max_new_tokens: 1 } }],
+      // SGLang's usual /generate names no model: every worker serves this one
       ['/generate', { text: prompt, sampling_params: { max_new_tokens: 1 } }],
     ];
     for (const [route, body] of cases) {
@@ -156,7 +158,11 @@ describe('exact prompt ids for text prompts and --chat-template', () => {
     );
     assert.ok(ids && ids.length >= 64);
     await cacheDirectly(engines[2] as MockEngine, ids);
-    const got = await viaGateway('/v1/chat/completions', { messages, max_tokens: 1 });
+    const got = await viaGateway('/v1/chat/completions', {
+      model: MODEL,
+      messages,
+      max_tokens: 1,
+    });
     assert.equal(got.served, 2);
     assert.equal(got.reason, 'hit; source=events');
     const blocks = Math.floor(ids.length / 16) * 16;
