@@ -73,6 +73,10 @@ describe('exact prompt ids for text prompts and --chat-template', () => {
       MODEL,
       '--chat-template',
       TEMPLATE,
+      // every prompt here is longer: encoded on the tokenizer pool before routing (the
+      // inline path is exact-routing.test.ts's chat)
+      '--tokenizer-inline-threshold',
+      '200',
     ]);
     tok = await loadTokenizer(path.join(MODEL, 'tokenizer.json'));
     await eventually(async () => {
