@@ -57,6 +57,8 @@ function resolve(
   body: Record<string, unknown>,
   model: string,
 ): Resolved {
+  // vLLM keeps only the last N tokens: what the engine prefills is not the prompt's head
+  if (typeof body['truncate_prompt_tokens'] === 'number') return { fallback: 'truncated' };
   if (kind === 'chat') {
     const tpl = deps.templateFor(model);
     if (!tpl) return { fallback: 'no_template' };

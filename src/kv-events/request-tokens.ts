@@ -21,7 +21,8 @@ export const MAX_PROMPT_CHARS = 4 << 20;
 export type PromptKind = 'chat' | 'completion' | 'generate';
 
 /** Why a text/token prompt's ids are not known (chat adds its template reasons). */
-export type PromptFallback = 'no_prompt' | 'no_tokenizer' | 'too_long' | 'tokenizer_error';
+export type PromptFallback =
+  'no_prompt' | 'no_tokenizer' | 'too_long' | 'truncated' | 'tokenizer_error';
 
 /** A prompt as the body gives it: ids as they are, a text to encode, or why neither. */
 export type PromptSource =

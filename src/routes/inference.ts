@@ -76,6 +76,7 @@ const ROUTING_FIELDS = [
   // exact prompt token ids (kv-events/request-tokens.ts, chat-tokens.ts)
   'input_ids',
   'add_special_tokens',
+  'truncate_prompt_tokens',
   'tools',
   'chat_template_kwargs',
   'chat_template',

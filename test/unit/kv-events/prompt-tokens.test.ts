@@ -117,6 +117,7 @@ void test('every request kind routed by prediction is counted by kind and reason
   assert.equal(ids('completion', { prompt: 'short' }, 'm'), undefined);
   assert.equal(await ids('completion', { prompt: 'longer than eight' }, 'm'), undefined);
   assert.equal(ids('generate', { text: 'x'.repeat(MAX_PROMPT_CHARS + 1) }, 'm'), undefined);
+  assert.equal(ids('completion', { prompt: [1, 2], truncate_prompt_tokens: 1 }, 'm'), undefined);
   assert.deepEqual(fallbacks, [
     'completion_no_tokenizer',
     'generate_no_tokenizer',
@@ -126,6 +127,7 @@ void test('every request kind routed by prediction is counted by kind and reason
     'completion_tokenizer_error',
     'completion_tokenizer_error',
     'generate_too_long',
+    'completion_truncated',
   ]);
 });
 
