@@ -38,7 +38,7 @@ import { createAuth } from '../auth';
 import { createOutcomeReporter } from '../core/outcome-reporter';
 import { createProbeGate } from '../core/probe-gate';
 import { createSharedPrefixRouting } from '../routing/prefix-routing';
-import { chatTokensFor } from '../kv-events/chat-wiring';
+import { promptTokensFor } from '../kv-events/prompt-wiring';
 import type { RouteContext } from '../routes/context';
 import type { PipelineDeps, Stage } from '../dispatch';
 import { combineObservers, createNotesObserver } from '../dispatch/notes-observer';
@@ -218,7 +218,16 @@ export async function startIngress(opts: {
     rng,
     outcomes,
     admitProbe: (w) => probeGate.tryEnter(w),
-    ...(prefix ? { prefix, chatTokens: chatTokensFor(tokenizers.replica, opts.metrics) } : {}),
+    ...(prefix
+      ? {
+          prefix,
+          promptTokens: promptTokensFor(
+            tokenizers.replica,
+            opts.metrics,
+            config.tokenizer.inlineThreshold,
+          ),
+        }
+      : {}),
     ...(wasm ? { wasm } : {}),
     ...(globalLimit ? { globalLimit } : {}),
     ...(tenantLimit ? { tenantLimit } : {}),

@@ -1,3 +1,6 @@
+import path from 'node:path';
+import { ConfigError } from './errors';
+import { readTemplateSource } from '../kv-events/chat-template';
 import { DEFAULT_INLINE_THRESHOLD } from '../tokenizer/tokenizer';
 import { hubSettingsFromEnv } from '../tokenizer/hf-cache';
 import { bool, int, str } from './flag-kinds';
@@ -13,6 +16,9 @@ const TOKENIZER_FLAGS = {
   tokenizerPath: str('--tokenizer-path', {
     help: 'tokenizer.json / *.tiktoken file, directory or Hugging Face id registered at startup, named after this string',
   }),
+  chatTemplate: str('--chat-template', {
+    help: "Chat template file for the startup tokenizer (--model-path / --tokenizer-path), used instead of the tokenizer's own: Jinja, or .json holding `chat_template`. Cache-aware routing renders it for chat requests' exact token ids",
+  }).to(chatTemplateFile),
   disableAutoload: bool('--disable-tokenizer-autoload', {
     help: 'Do not register --tokenizer-path / --model-path at startup',
   }),
@@ -47,11 +53,27 @@ const TOKENIZER_FLAGS = {
   }),
 };
 
+/**
+ * --chat-template: an absolute path to a file that holds a template, checked at startup as
+ * SMG reads it (readable; a .json file must hold one), so a bad path stops the launch.
+ */
+function chatTemplateFile(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const file = path.resolve(v);
+  try {
+    readTemplateSource(file);
+  } catch (err) {
+    throw new ConfigError(`--chat-template: ${(err as Error).message}`);
+  }
+  return file;
+}
+
 /** Cache sizes count only with their enable flag; the hub settings come from the environment. */
 function tokenizerConfig(v: ConfigOf<typeof TOKENIZER_FLAGS>, env: Env): TokenizerConfig {
   const source = v.tokenizerPath ?? v.modelPath;
   return {
     ...(source !== undefined && !v.disableAutoload ? { startupSource: source } : {}),
+    ...(v.chatTemplate !== undefined ? { chatTemplate: v.chatTemplate } : {}),
     hubDownload: v.hubDownload,
     hub: hubSettingsFromEnv(env),
     cache: {

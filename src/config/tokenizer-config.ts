@@ -5,6 +5,8 @@ import type { TokenizerCacheOptions } from '../tokenizer/cached-encoder';
 export interface TokenizerConfig {
   /** --tokenizer-path, else --model-path; registered at startup unless autoload is off. */
   readonly startupSource?: string;
+  /** --chat-template: the startup tokenizer's chat template file (absolute path, checked). */
+  readonly chatTemplate?: string;
   readonly hubDownload: boolean;
   /** Hub endpoint, token and cache folder, read from the environment at startup. */
   readonly hub: HubSettings;

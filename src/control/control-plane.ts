@@ -170,8 +170,12 @@ export function startControlPlane(opts: {
     : undefined;
   const startupSource = config.tokenizer.startupSource;
   if (startupSource !== undefined) {
-    tokenizers.submit(startupSource, startupSource);
+    tokenizers.submit(startupSource, startupSource, config.tokenizer.chatTemplate);
     tokenizerSync?.registered({ name: startupSource, source: startupSource });
+  } else if (config.tokenizer.chatTemplate !== undefined) {
+    logger.warn(
+      '--chat-template is unused: no startup tokenizer (--model-path / --tokenizer-path)',
+    );
   }
   // with --redis-url, /workers changes and --worker-urls apply to every instance
   const sync: WorkerSync | undefined = opts.mesh

@@ -25,6 +25,12 @@ const ANY_SET = '*';
 export interface Router {
   /** alias → canonical; unknown names are returned unchanged. */
   canonicalModel(model: string): string;
+  /**
+   * The model whose workers serve a request for `model`: its canonical name; for any model
+   * ("unknown" or "") the one model every worker serves, so such a request shares that
+   * model's policy and prefix index (exact routing needs the model); else "unknown".
+   */
+  routedModel(model: string): string;
   isAlias(model: string): boolean;
   /**
    * Picks a worker for `model` ("unknown" = any worker) or throws SMG's 404/503. `admit`
@@ -158,6 +164,11 @@ export function createRouter(deps: RouterDeps): Router {
   );
 
   const canonicalModel = (model: string): string => aliases.get(model) ?? model;
+  const routedModel = (model: string): string => {
+    const canonical = canonicalModel(model);
+    if (canonical !== ANY_MODEL && canonical !== '') return canonical;
+    return models.length === 1 ? (models[0] as string) : ANY_MODEL;
+  };
 
   function accept(
     w: Worker,
@@ -186,10 +197,11 @@ export function createRouter(deps: RouterDeps): Router {
 
   return {
     canonicalModel,
+    routedModel,
     isAlias: (model) => aliases.has(model),
     select(model, req, opts = {}) {
-      const canonical = canonicalModel(model);
-      const key = canonical === ANY_MODEL || canonical === '' ? ANY_SET : canonical;
+      const routed = routedModel(model);
+      const key = routed === ANY_MODEL ? ANY_SET : routed;
       const set = sets.get(key);
       if (!set || set.all.length === 0) {
         throw new GatewayError('model_not_found', `No worker available for model '${model}'`);

@@ -1,5 +1,5 @@
 import type { Worker } from '../core/worker';
-import type { ChatFallback } from './chat-tokens';
+import type { PromptFallbackLabel } from './prompt-tokens';
 import type { StateBus } from '../state/bus';
 import type { Logger } from '../util/logger';
 import { loadNative } from '../native';
@@ -15,8 +15,8 @@ import {
 
 /** What the manager records (Prometheus, through the gateway metrics facade). */
 export interface KvEventMetrics {
-  /** `worker` is 'request' for chat requests routed by prediction (kind chat_<reason>). */
-  incident(worker: string, kind: KvIncident | IngestIncident | `chat_${ChatFallback}`): void;
+  /** `worker` is 'request' for requests routed by prediction (kind `<request kind>_<reason>`). */
+  incident(worker: string, kind: KvIncident | IngestIncident | PromptFallbackLabel): void;
   lag(seconds: number): void;
   live(worker: string, ok: boolean): void;
   blocks(worker: string, n: number): void;

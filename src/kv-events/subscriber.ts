@@ -163,6 +163,13 @@ export function subscribeKvEvents(opts: KvSubscriptionOptions): KvSubscription {
     } else if (verdict === 'restart') {
       sink.count('restart');
       sink.reset('restart');
+      if (s > 0n && opts.replayEndpoint !== undefined) {
+        // the new process published before we saw it (we reconnected late): fetch those too
+        seq.expect(0n);
+        queue.push({ seq: s, payload });
+        void replay(0n, true);
+        return;
+      }
     }
     apply(payload);
   }

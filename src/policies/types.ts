@@ -44,8 +44,9 @@ export interface RequestInfo {
   readonly routingText: string;
   /**
    * The token ids the engine will see for this prompt, when collie knows them exactly
-   * (`input_ids`, token-array prompts, or a chat template rendered and tokenized for the
-   * model); undefined otherwise. Exact KV-event routing needs them.
+   * (`input_ids`, token-array prompts, a text prompt tokenized as the engine does, or a chat
+   * template rendered and tokenized for the model); undefined otherwise. Exact KV-event
+   * routing needs them.
    */
   exactTokens?(model: string): Uint32Array | undefined;
 }

@@ -15,6 +15,7 @@ import type { IngressWasm } from '../plugins/wasm/ingress';
 import type { GlobalLimiter } from '../ha/global-limit';
 import type { TenantLimiter } from '../ha/tenant-limits';
 import type { PdDeps } from '../dispatch/pd/pipeline';
+import type { PromptTokens } from '../kv-events/prompt-tokens';
 
 /** Everything a route handler may use; built once per ingress process. */
 export interface RouteContext {
@@ -50,6 +51,6 @@ export interface RouteContext {
   readonly globalLimit?: GlobalLimiter;
   /** Tenant budgets (--tenant-rate-limit-enabled), cluster-wide with --redis-url. */
   readonly tenantLimit?: TenantLimiter;
-  /** Chat messages → the engine's exact token ids (chat template + tokenizer), when known. */
-  readonly chatTokens?: (body: Record<string, unknown>, model: string) => Uint32Array | undefined;
+  /** A request's prompt → the engine's exact token ids (cache_aware only; kv-events/prompt-tokens.ts). */
+  readonly promptTokens?: PromptTokens;
 }

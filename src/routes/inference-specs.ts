@@ -1,5 +1,5 @@
 import type { Endpoint } from '../metrics';
-import { completionTokens, generateTokens } from '../kv-events/request-tokens';
+import type { PromptKind } from '../kv-events/request-tokens';
 import { Type as T, type TSchema } from '@sinclair/typebox';
 import { chatSemantic } from './chat-validation';
 import { messagesSemantic } from './messages-validation';
@@ -26,8 +26,8 @@ export interface InferenceSpec {
   /** The route ignores the body's model and routes to any worker (/v1/rerank). */
   readonly anyModel?: boolean;
   readonly routingText: (body: JsonObject) => string;
-  /** The engine's exact prompt token ids when the body carries them (KV-event routing). */
-  readonly exactTokens?: (body: JsonObject) => Uint32Array | undefined;
+  /** Whose prompt the engine's exact token ids can be known for (KV-event routing). */
+  readonly prompt?: PromptKind;
   readonly rerank?: boolean;
 }
 
@@ -107,7 +107,7 @@ export const INFERENCE_SPECS: readonly InferenceSpec[] = [
     ),
     defaultModel: 'unknown',
     routingText: (b) => promptText(b['text']),
-    exactTokens: generateTokens,
+    prompt: 'generate',
   },
   {
     path: '/v1/chat/completions',
@@ -134,6 +134,7 @@ export const INFERENCE_SPECS: readonly InferenceSpec[] = [
     ),
     semantic: chatSemantic,
     routingText: messagesText,
+    prompt: 'chat',
   },
   {
     path: '/v1/completions',
@@ -150,7 +151,7 @@ export const INFERENCE_SPECS: readonly InferenceSpec[] = [
       }),
     ),
     routingText: (b) => promptText(b['prompt']),
-    exactTokens: completionTokens,
+    prompt: 'completion',
   },
   {
     path: '/v1/embeddings',

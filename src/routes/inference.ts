@@ -6,18 +6,27 @@ import { guard } from './guard';
 import { INFERENCE_SPECS, type InferenceSpec } from './inference-specs';
 import { parseJsonObject, shapeError, type JsonObject } from './json-body';
 import { rebuildRerank } from './rerank';
-import { planStages, runPipeline, type Stage, type StagePlan } from '../dispatch';
+import {
+  planStages,
+  runPipeline,
+  type DispatchInput,
+  type Stage,
+  type StagePlan,
+} from '../dispatch';
+import { carriedIds } from '../kv-events/request-tokens';
+import type { PromptTokens } from '../kv-events/prompt-tokens';
 import { pdInferenceHandler } from './pd';
 
 /** What the policy may read: headers, and the routing text computed on first use. */
 export class RoutedRequest implements RequestInfo {
   private text: string | undefined;
+  private prepared: { readonly model: string; readonly ids: Uint32Array | undefined } | undefined;
   constructor(
     private readonly req: IncomingRequest,
     private readonly spec: InferenceSpec,
     private readonly body: JsonObject,
-    /** Chat messages → engine token ids (chat template + tokenizer), when available. */
-    private readonly chatTokens?: (body: JsonObject, model: string) => Uint32Array | undefined,
+    /** The prompt → the engine's token ids (template, tokenizer), when routing uses them. */
+    private readonly promptTokens?: PromptTokens,
   ) {}
 
   header(name: string): string | undefined {
@@ -28,8 +37,27 @@ export class RoutedRequest implements RequestInfo {
     return (this.text ??= this.spec.routingText(this.body));
   }
 
+  /**
+   * Computes the prompt's exact token ids for `model` before routing (routing is
+   * synchronous): a promise when a long prompt is encoded on the tokenizer pool.
+   */
+  prepare(model: string): Promise<void> | undefined {
+    const kind = this.spec.prompt;
+    if (!this.promptTokens || kind === undefined) return undefined;
+    const r = this.promptTokens(kind, this.body, model);
+    if (!(r instanceof Promise)) {
+      this.prepared = { model, ids: r };
+      return undefined;
+    }
+    return r.then((ids) => {
+      this.prepared = { model, ids };
+    });
+  }
+
   exactTokens(model: string): Uint32Array | undefined {
-    return this.spec.exactTokens?.(this.body) ?? this.chatTokens?.(this.body, model);
+    if (this.prepared?.model === model) return this.prepared.ids;
+    const kind = this.spec.prompt;
+    return kind === undefined ? undefined : carriedIds(kind, this.body);
   }
 }
 
@@ -45,7 +73,10 @@ const ROUTING_FIELDS = [
   'top_k',
   'return_documents',
   'rid',
-  // the chat template sees these (kv-events/chat-tokens.ts)
+  // exact prompt token ids (kv-events/request-tokens.ts, chat-tokens.ts)
+  'input_ids',
+  'add_special_tokens',
+  'truncate_prompt_tokens',
   'tools',
   'chat_template_kwargs',
   'chat_template',
@@ -94,7 +125,8 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext, stages: StageP
     const model = ctx.router.canonicalModel(requested);
     const alias = !spec.anyModel && ctx.router.isAlias(requested);
     const kept = routingFields(body);
-    return runPipeline(ctx.dispatch, {
+    const info = new RoutedRequest(req, spec, kept, ctx.promptTokens);
+    const input: DispatchInput = {
       x: {
         req,
         requested,
@@ -106,15 +138,13 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext, stages: StageP
         body: alias ? JSON.stringify({ ...body, model }) : raw,
         startedMs,
       },
-      info: new RoutedRequest(
-        req,
-        spec,
-        kept,
-        spec.endpoint === 'chat' ? ctx.chatTokens : undefined,
-      ),
+      info,
       stages: spec.rerank ? planStages([...ctx.stages, rerankStage(ctx, kept)]) : stages,
       sink,
-    });
+    };
+    const pending = info.prepare(ctx.router.routedModel(model));
+    if (pending) return pending.then(() => runPipeline(ctx.dispatch, input));
+    return runPipeline(ctx.dispatch, input);
   };
 }
 

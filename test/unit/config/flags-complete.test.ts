@@ -98,6 +98,7 @@ const SAMPLES: Readonly<Record<string, string[]>> = {
   '--api-key-file': [secretFile('api-key', 'k\n')],
   '--tenant-api-key-file': [secretFile('tenants', 't:k\n')],
   '--control-plane-api-keys-file': [secretFile('cp', 'i:n:admin:k\n')],
+  '--chat-template': [secretFile('chat_template.jinja', '{{ messages[0].content }}')],
 };
 
 function candidates(f: FlagSpec): string[][] {
