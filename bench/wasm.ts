@@ -7,10 +7,14 @@
  * writes bench/results/wasm-<time>.json and wasm-latest.json.
  *
  * Env: COLLIE_BENCH_WASM_REQUESTS (per setting, default 3000), COLLIE_BENCH_WASM_BLOCKS (10),
- * COLLIE_BENCH_WASM_REUSE=1 (run with --wasm-reuse-instances; results go to wasm-reuse-*.json).
+ * COLLIE_BENCH_WASM_REUSE=1 (run with --wasm-reuse-instances; results go to wasm-reuse-*.json),
+ * COLLIE_BENCH_WASM_CJS=1 (0 and 1 module, the module being the componentize-js component of
+ * test/fixtures/wasm/componentize-js, a real toolchain's output: SpiderMonkey inside, 12 MB;
+ * default 300 requests per setting in 4 blocks; results go to wasm-cjs-*.json).
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { parseLaunchArgs } from '../src/config/parse';
 import { startSingleProcess } from '../src/cluster/single';
 import { silentLogger } from '../src/util/logger';
@@ -24,7 +28,22 @@ import {
 import { formatTable, fmt } from './lib/table';
 import { repoRoot } from './lib/paths';
 
-const SETTINGS = [0, 1, 3] as const;
+const CJS = process.env['COLLIE_BENCH_WASM_CJS'] === '1';
+const SETTINGS: readonly number[] = CJS ? [0, 1] : [0, 1, 3];
+const CJS_FIXTURE = ['test', 'fixtures', 'wasm', 'componentize-js', 'middleware.wasm.gz'];
+
+/** The module files: `continue` components, or the componentize-js one. */
+async function moduleFiles(dir: string): Promise<string[]> {
+  if (CJS) {
+    const gz = fs.readFileSync(path.join(repoRoot, ...CJS_FIXTURE));
+    return [writeModule(dir, 'cjs.wasm', gunzipSync(gz))];
+  }
+  return Promise.all(
+    [1, 2, 3].map(async (s) =>
+      writeModule(dir, `c${s}.wasm`, await buildComponent(BEHAVIOURS.continue(), s)),
+    ),
+  );
+}
 
 function percentile(sorted: readonly number[], p: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -32,8 +51,9 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const perSetting = Number(process.env['COLLIE_BENCH_WASM_REQUESTS'] ?? 3000);
-  const blocks = Number(process.env['COLLIE_BENCH_WASM_BLOCKS'] ?? 10);
+  const perSetting = Number(process.env['COLLIE_BENCH_WASM_REQUESTS'] ?? (CJS ? 300 : 3000));
+  // each block registers the modules again: few blocks for the 12 MB one (~5 s per registration)
+  const blocks = Number(process.env['COLLIE_BENCH_WASM_BLOCKS'] ?? (CJS ? 4 : 10));
   const reuse = process.env['COLLIE_BENCH_WASM_REUSE'] === '1';
   const engine = await startMockEngine({ host: '127.0.0.1', port: 0 });
   const config = parseLaunchArgs([
@@ -46,11 +66,7 @@ async function main(): Promise<void> {
   await gw.startupDone;
   const url = `http://127.0.0.1:${gw.port}`;
   const dir = moduleDir();
-  const files = await Promise.all(
-    [1, 2, 3].map(async (s) =>
-      writeModule(dir, `c${s}.wasm`, await buildComponent(BEHAVIOURS.continue(), s)),
-    ),
-  );
+  const files = await moduleFiles(dir);
   const registered: string[] = [];
   async function attach(n: number): Promise<void> {
     while (registered.length > n) {
@@ -143,15 +159,14 @@ async function main(): Promise<void> {
   const result = {
     bench: 'wasm',
     at: new Date().toISOString(),
-    setup:
-      'one in-process gateway (1 process) + in-process mock engine; sequential non-streaming chat; modules are `continue` components attached at OnRequest and OnResponse',
+    setup: `one in-process gateway (1 process) + in-process mock engine; sequential non-streaming chat; modules are ${CJS ? 'the componentize-js component of test/fixtures/wasm/componentize-js (headers set, JSON body rewritten)' : '`continue` components'} attached at OnRequest and OnResponse`,
     perSetting,
     blocks,
     instances: reuse ? 'reused per module (--wasm-reuse-instances)' : 'fresh per call (default)',
     rows,
   };
   const stamp = result.at.replace(/[:.]/g, '-');
-  const tag = reuse ? 'wasm-reuse' : 'wasm';
+  const tag = `wasm${CJS ? '-cjs' : ''}${reuse ? '-reuse' : ''}`;
   for (const name of [`${tag}-${stamp}.json`, `${tag}-latest.json`]) {
     fs.writeFileSync(path.join(outDir, name), `${JSON.stringify(result, null, 2)}\n`);
   }

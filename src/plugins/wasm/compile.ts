@@ -25,6 +25,22 @@ function loadJco(): Promise<Jco> {
 const utf8 = new TextDecoder();
 
 /**
+ * jco's glue probes for JSPI on every instantiation, four times for a component with
+ * post-return functions: `try { f = WebAssembly.promising(g) } catch { f = g }`. Without JSPI
+ * (Node 20) each probe throws, and a throw inside the glue's large instantiation generator
+ * costs ~10 ms: four fifths of a fresh instance of a componentize-js module. The same probe
+ * through a helper answers `g` at once when JSPI is absent and is the real one otherwise.
+ */
+const PROMISING = 'WebAssembly.promising(';
+const PROMISING_HELPER =
+  "const __colliePromising = typeof WebAssembly.promising === 'function' ? (f) => WebAssembly.promising(f) : (f) => f;\n";
+
+export function withoutJspiProbes(js: string): string {
+  if (!js.includes(PROMISING)) return js;
+  return PROMISING_HELPER + js.replaceAll(PROMISING, '__colliePromising(');
+}
+
+/**
  * Transpiles a component once, at registration: jco's JS glue plus its core modules with
  * their memories capped at 64 MiB. Rejects (ComponentError) what SMG's runtime could not run:
  * bytes that are not a component, a component of another world (missing either export), or
@@ -64,5 +80,5 @@ export async function compileComponent(bytes: Uint8Array, sha256: string): Promi
     await webAssembly.compile(capped); // fail here, not on the first request
     cores.push([name, capped]);
   }
-  return { sha256, js: utf8.decode(js), cores, imports: out.imports };
+  return { sha256, js: withoutJspiProbes(utf8.decode(js)), cores, imports: out.imports };
 }

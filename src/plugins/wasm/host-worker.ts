@@ -38,7 +38,11 @@ const modules = new Map<string, Loaded>();
 const reuse = (workerData as { reuse?: boolean } | undefined)?.reuse === true;
 let wasiImports: Promise<Record<string, unknown>> | undefined;
 
-/** Sandboxed WASI: no preopened directories, no environment, no arguments, no network. */
+/**
+ * Sandboxed WASI: no preopened directories, no environment, no arguments, no working
+ * directory, no network; stdin is empty and stdout/stderr go to the thread's own streams,
+ * which the ingress side captures (see WasmHost).
+ */
 async function wasi(): Promise<Record<string, unknown>> {
   const { WASIShim } = (await import('@bytecodealliance/preview2-shim/instantiation')) as {
     WASIShim: new (o: unknown) => { getImportObject(): Record<string, unknown> };
@@ -46,7 +50,11 @@ async function wasi(): Promise<Record<string, unknown>> {
   const shim = new WASIShim({
     sandbox: { preopens: {}, env: {}, args: [], enableNetwork: false },
   });
-  return shim.getImportObject();
+  const imports = shim.getImportObject();
+  const env = imports['wasi:cli/environment'] as Record<string, unknown>;
+  // the sandbox keeps the gateway's own working directory: a module is not told it
+  imports['wasi:cli/environment'] = { ...env, initialCwd: () => undefined };
+  return imports;
 }
 
 async function load(a: WasmArtifact): Promise<void> {

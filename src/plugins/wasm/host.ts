@@ -22,6 +22,8 @@ export interface WasmHostOptions {
   readonly now?: () => number;
   /** Reuse one instance per module across calls instead of a fresh one per call. */
   readonly reuseInstances?: boolean;
+  /** What modules write to WASI stdout/stderr (never the gateway's own streams). */
+  readonly onOutput?: (chunk: Buffer) => void;
 }
 
 interface Pending {
@@ -115,7 +117,14 @@ export class WasmHost {
     const w = new Worker(path.join(__dirname, 'host-worker.js'), {
       workerData: { reuse: this.opts.reuseInstances === true },
       resourceLimits: { maxOldGenerationSizeMb: this.opts.heapMb ?? 512 },
+      // modules' WASI stdout/stderr (preview2-shim writes them to the thread's own streams)
+      // stay off the gateway's: SMG gives modules no stdio either
+      stdout: true,
+      stderr: true,
     });
+    for (const out of [w.stdout, w.stderr]) {
+      out.on('data', (chunk: Buffer) => this.opts.onOutput?.(chunk));
+    }
     w.unref();
     w.on('message', (m: FromHost) => this.onMessage(m));
     w.on('error', () => undefined); // 'exit' follows and handles it

@@ -53,7 +53,11 @@ export function startIngressWasm(opts: {
   reuseInstances?: boolean;
 }): IngressWasm {
   const { call, logger, metrics } = opts;
-  const host = new WasmHostPool(opts.threads, { reuseInstances: opts.reuseInstances === true });
+  const host = new WasmHostPool(opts.threads, {
+    reuseInstances: opts.reuseInstances === true,
+    onOutput: (chunk) =>
+      logger.debug({ output: chunk.toString('utf8', 0, 2048) }, 'WASM module output'),
+  });
   const loaded = new Set<string>();
   let records: readonly WasmModuleRecord[] = [];
   let active: Record<Hook, WasmModuleRecord[]> = { OnRequest: [], OnResponse: [] };
