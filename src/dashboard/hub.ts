@@ -33,6 +33,8 @@ export interface SnapshotHub {
   /** Streams snapshots to `res` until the client leaves or the hub closes. */
   watch(res: ResponseSink): Promise<void>;
   readonly watchers: number;
+  /** True while the tick timer runs (only with watchers). */
+  readonly ticking: boolean;
   /** Ends every stream (graceful shutdown) and refuses new ones. */
   close(): void;
 }
@@ -108,16 +110,16 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
         res.writeHead(200, SSE_HEADERS);
         // the browser retries a dropped stream after 2 s
         res.write('retry: 2000\n\n');
-        if (!timer) {
-          timer = setInterval(tick, tickMs);
-          timer.unref();
-        }
+        timer ??= setInterval(tick, tickMs);
         if (last && performance.now() - last.at < tickMs) send(res, w, last.frame);
         else tick();
       });
     },
     get watchers() {
       return watchers.size;
+    },
+    get ticking() {
+      return timer !== undefined;
     },
     close() {
       closed = true;
