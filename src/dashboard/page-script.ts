@@ -88,24 +88,28 @@ export const PAGE_SCRIPT = String.raw`
       cols.forEach(function (c, ci) { c[2](tr.cells[ci], it); });
     });
     Object.keys(existing).forEach(function (k) { if (!seen[k]) tbody.removeChild(existing[k]); });
-    if (emptyId) $(emptyId).hidden = items.length > 0;
+    if (emptyId) {
+      $(emptyId).hidden = items.length > 0;
+      tbody.closest('.scroll').hidden = items.length === 0;
+    }
   }
 
   function push(series, v) {
     series.push(v === undefined ? null : v);
     while (series.length > HISTORY) series.shift();
   }
+  // the line spans the samples there are (up to HISTORY, one per second), newest on the right
   function spark(id, series, label, format) {
     var svg = $(id);
     var W = 120, H = 32;
     var vals = series.filter(function (v) { return v !== null; });
     var max = Math.max.apply(null, vals.concat([0])) || 1;
-    var off = HISTORY - series.length;
+    var span = Math.max(1, series.length - 1);
     var d = '';
     var pen = 'M';
     series.forEach(function (v, i) {
       if (v === null) { pen = 'M'; return; }
-      var x = ((off + i) * W) / (HISTORY - 1);
+      var x = series.length === 1 ? W : (i * W) / span;
       var y = H - 1 - (v / max) * (H - 2);
       d += pen + x.toFixed(1) + ' ' + y.toFixed(1) + ' ';
       pen = 'L';
@@ -118,7 +122,7 @@ export const PAGE_SCRIPT = String.raw`
     }
     path.setAttribute('d', d.trim() || 'M0 ' + (H - 1));
     var now = vals.length ? vals[vals.length - 1] : null;
-    svg.setAttribute('aria-label', label + ' over the last ' + HISTORY + ' s: now ' + format(now) +
+    svg.setAttribute('aria-label', label + ' over the last ' + series.length + ' s: now ' + format(now) +
       ', peak ' + format(vals.length ? max : null));
   }
 
@@ -233,7 +237,7 @@ export const PAGE_SCRIPT = String.raw`
       ['failed_total', 'num', text(function (m) { return num(m.failed_total); })],
       ['timeout_total', 'num', text(function (m) { return num(m.timeout_total); })],
       ['executions_per_s', 'num', text(function (m) { return rate(m.executions_per_s); })]
-    ], 'plugins-empty');
+    ], 'plugin-empty');
   }
 
   function renderTokenizers(s) {
@@ -242,7 +246,7 @@ export const PAGE_SCRIPT = String.raw`
       ['id', '', text(function (t) { return t.id; })],
       ['source', 'url', text(function (t) { return t.source; })],
       ['vocab_size', 'num', text(function (t) { return num(t.vocab_size); })]
-    ], 'tokenizers-empty');
+    ], 'tokenizer-empty');
   }
 
   function render(s) {

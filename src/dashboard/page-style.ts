@@ -28,7 +28,7 @@ button[aria-pressed="true"] { background: var(--warn-bg); }
 main { padding: 1rem 1.5rem 2rem; max-width: 1500px; }
 section { margin-bottom: 1.75rem; }
 .note { color: var(--muted); margin: .25rem 0 .5rem; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(190px, 1fr)); gap: .75rem; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); gap: .75rem; }
 .card { margin: 0; padding: .6rem .8rem; background: var(--panel); border: 1px solid var(--line);
   border-radius: 6px; }
 .card .label { display: block; font-size: .85rem; color: var(--muted); }

@@ -51,7 +51,7 @@ const BODY = `<a class="skip" href="#fleet">Skip to the fleet</a>
 ${card('Requests/s', 'totals.requests_per_s', `${f('totals.requests_total')} routed in total`, 'spark-rps')}
 ${card('Errors/s', 'totals.errors_per_s', `${f('totals.errors_total')} errors in total`)}
 ${card('In flight', 'totals.in_flight', 'requests at the engines now')}
-${card('Workers ready', 'fleet.ready', `${f('fleet.open_circuits')} open circuits`)}
+${card('Workers ready', 'fleet.ready', `open circuits: ${f('fleet.open_circuits')}`)}
 ${card('TTFT p50 (last minute)', 'routing.ttft_p50_ms', `p99 ${f('routing.ttft_p99_ms')}`, 'spark-ttft')}
 ${card('Cache hit ratio (engine-reported)', 'routing.hit_ratio.reported', `predicted ${f('routing.hit_ratio.predicted')} \u00b7 precision ${f('routing.hit_ratio.precision')}`, 'spark-hit')}
 ${card('Routing decisions/s', 'routing.decisions.per_s', 'worker selections')}
@@ -116,6 +116,7 @@ ${table(
   ],
   'No traffic yet.',
 )}
+<p class="note">Hit ratios: cached prompt tokens / prompt tokens of the answers in the last minute. The prediction counts the prefix index's blocks, which are 4-byte pieces of text until a tokenizer is registered for the model, so it can exceed 100%; precision = tokens both predicted and reported / predicted.</p>
 </section>
 <section aria-labelledby="h-cluster">
 <h2 id="h-cluster">Cluster</h2>
@@ -175,6 +176,8 @@ function build(): { headers: ReadonlyArray<readonly [string, string]>; body: Buf
     '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n' +
     '<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
     '<title>collie \u00b7 operator console</title>\n' +
+    // no favicon request (the gateway has none to give)
+    '<link rel="icon" href="data:,">\n' +
     `<style>${PAGE_STYLE}</style>\n</head>\n<body>\n${BODY}\n<script>${PAGE_SCRIPT}</script>\n</body>\n</html>\n`;
   // only this page's own script and style run; it talks to its own origin only
   const csp = [
