@@ -107,6 +107,7 @@ export function createSnapshotHub(o: SnapshotHubOptions): SnapshotHub {
         const w: Watcher = { stalled: 0, done: resolve };
         watchers.set(res, w);
         res.onAbort(() => drop(res));
+        if (!watchers.has(res)) return; // gone before it started
         res.writeHead(200, SSE_HEADERS);
         // the browser retries a dropped stream after 2 s
         res.write('retry: 2000\n\n');

@@ -100,7 +100,8 @@ class FakeSink implements ResponseSink {
   private abortCb: (() => void) | undefined;
   private drained: (() => void) | undefined;
   onAbort(cb: () => void): void {
-    this.abortCb = cb;
+    if (this.aborted) cb();
+    else this.abortCb = cb;
   }
   send(status: number, _h: HeaderList, body: string | Uint8Array): void {
     this.status = status;
@@ -156,6 +157,10 @@ test('the hub ticks only while someone watches, and fans one snapshot out to eve
   const after = fetches;
   await new Promise((r) => setTimeout(r, 30));
   assert.equal(fetches, after, 'no fetch once nobody watches');
+  const gone = new FakeSink();
+  gone.aborted = true; // the client left before its handler ran
+  await hub.watch(gone);
+  assert.deepEqual([hub.watchers, hub.ticking, gone.headersSent], [0, false, false]);
 });
 
 test('a watcher that stops reading is skipped, then cut off', async () => {
