@@ -116,6 +116,27 @@ describe(
       assert.equal(await page.locator('#fleet-rows th[scope="row"]').count(), 3);
     });
 
+    test('keyboard: skip link, pause button, focusable table regions', async () => {
+      const active = (): Promise<string> =>
+        page.evaluate<string>(
+          `(() => { const a = document.activeElement; return [a.tagName, a.id, a.getAttribute('aria-label') || a.textContent.trim().slice(0, 40), a.getAttribute('aria-pressed')].join('|'); })()`,
+        );
+      await page.evaluate('document.activeElement && document.activeElement.blur()');
+      await page.keyboard.press('Tab');
+      assert.equal(await active(), 'A||Skip to the fleet|');
+      await page.keyboard.press('Tab');
+      assert.equal(await active(), 'BUTTON|pause|Pause updates|false');
+      await page.keyboard.press('Space');
+      assert.equal(await active(), 'BUTTON|pause|Resume updates|true');
+      await page.keyboard.press('Space');
+      assert.equal(await active(), 'BUTTON|pause|Pause updates|false');
+      await page.keyboard.press('Shift+Tab');
+      await page.keyboard.press('Enter');
+      assert.match(await active(), /^SECTION\|fleet\|/);
+      await page.keyboard.press('Tab');
+      assert.equal(await active(), 'DIV||Workers: health, circuit, load and traffic|');
+    });
+
     test('traffic shows up live: requests/s, routing decisions, TTFT, cache hits', async () => {
       const before = Number((await shown()).fields['totals.requests_total']);
       const traffic = startTraffic(gateway.url, 4);
