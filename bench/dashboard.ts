@@ -1,18 +1,16 @@
 /**
- * What the operator console costs the gateway. Two gateways in front of one cheap engine
- * (bench/lib/uws-engine.ts): one with --disable-dashboard, one with the console on. Per round,
- * interleaved, each phase `--duration` seconds:
+ * What the operator console costs the gateway. Three identical gateways (round_robin, the same
+ * `--workers`) in front of one cheap engine (bench/lib/uws-engine.ts): `off` runs with
+ * --disable-dashboard, `unwatched` with the console on and nobody watching, `watched` with the
+ * console on and `--watchers` SSE clients of /dashboard/api/events connected all along.
  *
- *  - load, console off            → req/s, gateway CPU/s
- *  - load, console on, 0 watchers → req/s, gateway CPU/s (the console costs nothing unwatched)
- *  - load, console on, N watchers → req/s, gateway CPU/s (N SSE clients of /dashboard/api/events)
- *  - idle, console on, 0 / N watchers → gateway CPU/s (the console's own cost)
+ * Each round gives every gateway a load slice of `--duration` seconds (order rotated per round)
+ * — `--connections` closed loops of non-streaming chat completions from this process (undici) —
+ * then one idle slice in which all three are measured together. CPU is utime + stime of each
+ * gateway's process tree (primary + ingress processes). Medians over `--runs` rounds; short
+ * interleaved slices keep a busy, shared machine's drift off the comparison.
  *
- * Load: `--connections` closed loops of non-streaming chat completions from this process
- * (undici). CPU: utime + stime of the gateway's process tree (primary + ingress processes).
- * Medians over `--runs` rounds after a warm-up.
- *
- *   npm run bench:dashboard [-- --duration 5 --runs 3 --connections 32 --workers 1 --watchers 10]
+ *   npm run bench:dashboard [-- --duration 2 --runs 10 --connections 32 --workers 1 --watchers 10]
  *
  * Writes bench/results/dashboard-<timestamp>.json and bench/results/dashboard-latest.json.
  */
@@ -35,15 +33,8 @@ const BODY = JSON.stringify({
   max_tokens: 8,
 });
 
-interface Phase {
-  readonly reqPerSec: number;
-  readonly cpuPerSec: number;
-  /** Snapshots each watcher received per second (watched phases). */
-  readonly eventsPerWatcherPerSec?: number;
-}
-
 /** `connections` closed loops for `seconds`; returns completed requests per second. */
-async function load(url: string, connections: number, seconds: number): Promise<number> {
+async function loadFor(url: string, connections: number, seconds: number): Promise<number> {
   const pool = new Pool(url, { connections, pipelining: 1 });
   const end = performance.now() + seconds * 1000;
   let done = 0;
@@ -104,81 +95,85 @@ async function watch(url: string, n: number): Promise<Watchers> {
   };
 }
 
-/** Runs `work` (or just waits) for `seconds`, measuring the gateway's CPU meanwhile. */
-async function phase(
-  gw: RunningServer,
-  seconds: number,
-  work: (() => Promise<number>) | undefined,
-  watchers?: Watchers,
-): Promise<Phase> {
-  const events0 = watchers?.counts() ?? [];
-  const cpu0 = snapshotTreeCpu(gw.child.pid);
-  const t0 = performance.now();
-  const reqPerSec = work
-    ? await work()
-    : (await new Promise((r) => setTimeout(r, seconds * 1000)), 0);
-  const wall = (performance.now() - t0) / 1000;
-  const cpu = cpuDelta(cpu0, snapshotTreeCpu(gw.child.pid)).seconds / wall;
-  if (!watchers) return { reqPerSec, cpuPerSec: cpu };
-  const got = watchers.counts().map((c, i) => c - (events0[i] ?? 0));
-  return { reqPerSec, cpuPerSec: cpu, eventsPerWatcherPerSec: median(got) / wall };
+const GATEWAYS = ['off', 'unwatched', 'watched'] as const;
+type Gw = (typeof GATEWAYS)[number];
+
+/** One round: a load slice per gateway (rotated order), then one idle slice for all three. */
+interface Round {
+  readonly load: Record<Gw, { readonly reqPerSec: number; readonly cpuPerSec: number }>;
+  /** Gateway CPU s/s without traffic, measured over the same seconds for all three. */
+  readonly idleCpuPerSec: Record<Gw, number>;
 }
 
-const KEYS = ['off', 'on0', 'onN', 'idle0', 'idleN'] as const;
-type Key = (typeof KEYS)[number];
+/** Runs `work` while measuring the CPU of every gateway's process tree; CPU is per second. */
+async function measured<T>(
+  gws: Record<Gw, RunningServer>,
+  work: () => Promise<T>,
+): Promise<{ result: T; cpuPerSec: Record<Gw, number> }> {
+  const before = GATEWAYS.map((g) => snapshotTreeCpu(gws[g].child.pid));
+  const t0 = performance.now();
+  const result = await work();
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = GATEWAYS.map(
+    (g, i) => cpuDelta(before[i] ?? new Map(), snapshotTreeCpu(gws[g].child.pid)).seconds / wall,
+  );
+  return {
+    result,
+    cpuPerSec: Object.fromEntries(GATEWAYS.map((g, i) => [g, cpu[i] ?? 0])) as Record<Gw, number>,
+  };
+}
 
 async function round(
-  off: RunningServer,
-  on: RunningServer,
-  o: { seconds: number; connections: number; watchers: number },
-): Promise<Record<Key, Phase>> {
-  const loadOf = (gw: RunningServer) => () => load(gw.url, o.connections, o.seconds);
-  const result: Partial<Record<Key, Phase>> = {};
-  result.off = await phase(off, o.seconds, loadOf(off));
-  result.on0 = await phase(on, o.seconds, loadOf(on));
-  result.idle0 = await phase(on, o.seconds, undefined);
-  const w = await watch(on.url, o.watchers);
-  try {
-    result.onN = await phase(on, o.seconds, loadOf(on), w);
-    result.idleN = await phase(on, o.seconds, undefined, w);
-  } finally {
-    await w.close();
+  gws: Record<Gw, RunningServer>,
+  index: number,
+  o: { seconds: number; connections: number },
+): Promise<Round> {
+  const load: Partial<Round['load']> = {};
+  // rotate the order: a drift in the machine's load does not always hit the same gateway
+  for (let k = 0; k < GATEWAYS.length; k++) {
+    const g = GATEWAYS[(index + k) % GATEWAYS.length] as Gw;
+    const m = await measured(gws, () => loadFor(gws[g].url, o.connections, o.seconds));
+    load[g] = { reqPerSec: m.result, cpuPerSec: m.cpuPerSec[g] };
   }
-  return result as Record<Key, Phase>;
+  const idle = await measured(gws, () => new Promise((r) => setTimeout(r, o.seconds * 1000)));
+  return { load: load as Round['load'], idleCpuPerSec: idle.cpuPerSec };
 }
 
-function summarise(rounds: ReadonlyArray<Record<Key, Phase>>) {
-  const med = (k: Key, f: (p: Phase) => number | undefined): number =>
-    median(rounds.map((r) => f(r[k]) ?? 0));
-  const rps = {
-    off: med('off', (p) => p.reqPerSec),
-    on0: med('on0', (p) => p.reqPerSec),
-    onN: med('onN', (p) => p.reqPerSec),
-  };
-  const cpu = Object.fromEntries(KEYS.map((k) => [k, med(k, (p) => p.cpuPerSec)])) as Record<
-    Key,
-    number
-  >;
+function summarise(rounds: readonly Round[], eventsPerWatcherPerSec: number) {
+  const med = (f: (r: Round) => number): number => median(rounds.map(f));
+  const per = <T>(f: (g: Gw) => T): Record<Gw, T> =>
+    Object.fromEntries(GATEWAYS.map((g) => [g, f(g)])) as Record<Gw, T>;
+  const reqPerSec = per((g) => med((r) => r.load[g].reqPerSec));
+  const cpuUsPerRequest = per((g) => med((r) => (r.load[g].cpuPerSec / r.load[g].reqPerSec) * 1e6));
+  // idle CPU is a few ms/s, near the 10 ms tick of /proc: the mean over every round's idle
+  // slice (all of equal length) is total CPU ÷ total time, at rounds × the resolution
+  const mean = (f: (r: Round) => number): number =>
+    rounds.reduce((n, r) => n + f(r), 0) / Math.max(1, rounds.length);
+  const idleCpuPerSec = per((g) => mean((r) => r.idleCpuPerSec[g]));
   return {
-    reqPerSec: rps,
-    cpuSecondsPerSecond: cpu,
+    reqPerSec,
+    loadCpuPerSec: per((g) => med((r) => r.load[g].cpuPerSec)),
+    cpuUsPerRequest,
+    idleCpuPerSec,
     ratios: {
-      /** Console on but unwatched ÷ console off: 1 means it costs nothing. */
-      unwatchedVsOff: rps.on0 / rps.off,
-      /** N watchers ÷ none, under load. */
-      watchedVsUnwatched: rps.onN / rps.on0,
+      /** Console on but unwatched ÷ console off: 1 = it costs nothing. */
+      unwatchedVsOff: reqPerSec.unwatched / reqPerSec.off,
+      /** Console on with the watchers ÷ unwatched, under load. */
+      watchedVsUnwatched: reqPerSec.watched / reqPerSec.unwatched,
+      /** The same as CPU per request (less sensitive to a busy machine). */
+      cpuPerRequestWatchedVsUnwatched: cpuUsPerRequest.watched / cpuUsPerRequest.unwatched,
     },
-    /** The console's own CPU with N watchers and no traffic (idle N − idle 0), s/s. */
-    watchersCpuPerSec: cpu.idleN - cpu.idle0,
-    eventsPerWatcherPerSec: med('onN', (p) => p.eventsPerWatcherPerSec),
+    /** The watchers' own CPU without traffic: idle watched − idle unwatched, s/s. */
+    watchersCpuPerSec: idleCpuPerSec.watched - idleCpuPerSec.unwatched,
+    eventsPerWatcherPerSec,
   };
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      duration: { type: 'string', default: '5' },
-      runs: { type: 'string', default: '3' },
+      duration: { type: 'string', default: '2' },
+      runs: { type: 'string', default: '10' },
       connections: { type: 'string', default: '32' },
       workers: { type: 'string', default: '1' },
       watchers: { type: 'string', default: '10' },
@@ -194,54 +189,72 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   const group = createProcessGroup();
   installExitHandlers(group);
-  const rounds: Array<Record<Key, Phase>> = [];
+  const rounds: Round[] = [];
+  let watchers: Watchers | undefined;
+  let events: number;
   try {
     const engine = await startEngine(group, { kind: 'uws', model: MODEL });
     const common = { workerUrls: [engine.url], workers: o.workers, policy: 'round_robin' };
-    const off = await startGateway(group, {
-      ...common,
-      name: 'collie-off',
-      extraArgs: ['--disable-dashboard'],
-    });
-    const on = await startGateway(group, { ...common, name: 'collie-on' });
-    for (const gw of [off, on]) {
-      await checkJsonRequest(`${gw.url}/v1/chat/completions`, 'POST', BODY, {
+    const gws: Record<Gw, RunningServer> = {
+      off: await startGateway(group, {
+        ...common,
+        name: 'off',
+        extraArgs: ['--disable-dashboard'],
+      }),
+      unwatched: await startGateway(group, { ...common, name: 'unwatched' }),
+      watched: await startGateway(group, { ...common, name: 'watched' }),
+    };
+    for (const g of GATEWAYS) {
+      await checkJsonRequest(`${gws[g].url}/v1/chat/completions`, 'POST', BODY, {
         'content-type': 'application/json',
       });
-      await load(gw.url, o.connections, 1); // warm-up
+      await loadFor(gws[g].url, o.connections, 1); // warm-up
     }
+    watchers = await watch(gws.watched.url, o.watchers);
+    const events0 = median(watchers.counts());
+    const t0 = performance.now();
     for (let i = 0; i < o.runs; i++) {
-      rounds.push(await round(off, on, o));
+      rounds.push(await round(gws, i, o));
       process.stderr.write(`round ${i + 1}/${o.runs} done\n`);
     }
+    events = (median(watchers.counts()) - events0) / ((performance.now() - t0) / 1000);
   } finally {
+    await watchers?.close();
     await group.stopAll(2000);
   }
   machine.loadavgAtEnd = (await import('node:os')).loadavg();
-  const summary = summarise(rounds);
+  const summary = summarise(rounds, events);
+  report(summary, o, machine, rounds);
+}
+
+function report(
+  summary: ReturnType<typeof summarise>,
+  o: { readonly watchers: number },
+  machine: ReturnType<typeof machineInfo>,
+  rounds: readonly Round[],
+): void {
   const n = o.watchers;
+  const label: Record<Gw, string> = {
+    off: 'console off (--disable-dashboard)',
+    unwatched: 'console on, 0 watchers',
+    watched: `console on, ${n} watchers`,
+  };
   const table = formatTable(
-    ['phase', 'req/s', 'gateway CPU s/s'],
-    [
-      ['load, console off', fmt(summary.reqPerSec.off, 0), fmt(summary.cpuSecondsPerSecond.off, 3)],
-      [
-        'load, console on, 0 watchers',
-        fmt(summary.reqPerSec.on0, 0),
-        fmt(summary.cpuSecondsPerSecond.on0, 3),
-      ],
-      [
-        `load, console on, ${n} watchers`,
-        fmt(summary.reqPerSec.onN, 0),
-        fmt(summary.cpuSecondsPerSecond.onN, 3),
-      ],
-      ['idle, 0 watchers', '-', fmt(summary.cpuSecondsPerSecond.idle0, 4)],
-      [`idle, ${n} watchers`, '-', fmt(summary.cpuSecondsPerSecond.idleN, 4)],
-    ],
+    ['gateway', 'req/s', 'CPU s/s (load)', 'CPU µs/request', 'CPU ms/s (idle)'],
+    GATEWAYS.map((g) => [
+      label[g],
+      fmt(summary.reqPerSec[g], 0),
+      fmt(summary.loadCpuPerSec[g], 3),
+      fmt(summary.cpuUsPerRequest[g], 1),
+      fmt(summary.idleCpuPerSec[g] * 1000, 1),
+    ]),
   );
+  const r = summary.ratios;
   process.stdout.write(
-    `${table}\n\nunwatched ÷ off: ${fmt(summary.ratios.unwatchedVsOff, 3)}   ` +
-      `${n} watchers ÷ unwatched: ${fmt(summary.ratios.watchedVsUnwatched, 3)}   ` +
-      `${n} watchers cost ${fmt(summary.watchersCpuPerSec * 1000, 1)} ms CPU/s   ` +
+    `${table}\n\nunwatched ÷ off: ${fmt(r.unwatchedVsOff, 3)} req/s   ` +
+      `${n} watchers ÷ unwatched: ${fmt(r.watchedVsUnwatched, 3)} req/s, ` +
+      `${fmt(r.cpuPerRequestWatchedVsUnwatched, 3)} CPU/request   ` +
+      `${n} watchers cost ${fmt(summary.watchersCpuPerSec * 1000, 1)} ms CPU/s idle   ` +
       `${fmt(summary.eventsPerWatcherPerSec, 2)} snapshots/s per watcher\n`,
   );
   const dir = path.join(repoRoot, 'bench', 'results');
