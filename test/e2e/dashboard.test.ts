@@ -241,6 +241,7 @@ describe(
       });
       assert.equal(del.status, 202);
       await until('draining', shown, (x) => row(x, victim.id)?.['status'] === 'draining');
+      await page.evaluate('document.activeElement && document.activeElement.blur()');
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
       const s = await until('removed', shown, (x) => x.rows.length === 2 && !row(x, victim.id));
       assert.match(s.live, /^2 of 2 workers ready/);
