@@ -3,7 +3,8 @@
 // Packaging check (run by .ci/run after the tests): `npm pack`, install the tarball into an
 // empty project (the install script builds the addon), then run the installed `collie`:
 // `launch --version`, and one chat completion through `collie launch` to a `collie
-// mock-engine`, both started with npx from the installed package. Exits non-zero on failure.
+// mock-engine`, both started with npx from the installed package, and the operator console's page
+// and snapshot. Exits non-zero on failure.
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -101,6 +102,16 @@ async function main() {
     }
     if (Date.now() > deadline) throw new Error(`gateway never answered 200 (last ${res?.status})`);
     await new Promise((r) => setTimeout(r, 200));
+  }
+  // the operator console ships inside dist/ (no asset outside the compiled code)
+  const page = await fetch(`http://127.0.0.1:${port}/dashboard`);
+  const html = await page.text();
+  if (page.status !== 200 || !html.includes('operator console')) {
+    throw new Error(`GET /dashboard: HTTP ${page.status}`);
+  }
+  const snap = await fetch(`http://127.0.0.1:${port}/dashboard/api/snapshot`);
+  if (snap.status !== 200 || (await snap.json()).version !== 1) {
+    throw new Error(`GET /dashboard/api/snapshot: HTTP ${snap.status}`);
   }
   console.log(`package check: ${tarball} installs, builds its addon and serves (${version})`);
 }

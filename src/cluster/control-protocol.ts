@@ -53,6 +53,8 @@ export type ControlOps = {
   'wasm-artifact': { payload: { sha256: string }; result: WasmArtifactWire | null };
   /** An ingress process's WASM execution counters since its last report. */
   'wasm-stats': { payload: WasmStatsDelta; result: null };
+  /** The operator console's snapshot (JSON text, shared by every caller within a tick). */
+  dashboard: { payload: null; result: string };
 };
 
 export type ControlOp = keyof ControlOps;
@@ -139,6 +141,7 @@ const GUARDS: PayloadGuards<ControlOps> = {
   'sync:wasm': guardOf(SyncRequestSchema),
   'wasm-artifact': guardOf(T.Object({ sha256: T.String({ pattern: '^[0-9a-f]{64}$' }) })),
   'wasm-stats': guardOf(WasmStatsSchema),
+  dashboard: guardOf(T.Null()),
 };
 
 /** The primary's side of the protocol: handlers behind the payload guards. */

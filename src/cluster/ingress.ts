@@ -43,6 +43,8 @@ import type { RouteContext } from '../routes/context';
 import type { PipelineDeps, Stage } from '../dispatch';
 import { combineObservers, createNotesObserver } from '../dispatch/notes-observer';
 import { createAccessLog } from '../server/access-log';
+import { dashboardRoutes } from '../routes/dashboard';
+import { createSnapshotHub } from '../dashboard/hub';
 
 /** PD: the prefill and decode pools' policies (--prefill-policy/--decode-policy, else --policy). */
 function pdPolicyNames(config: GatewayConfig): PolicyName[] {
@@ -247,6 +249,10 @@ export async function startIngress(opts: {
     for (const w of router.workers()) yield [w.url, loads.local(w.id)] as const;
   });
   opts.metrics.sampleEngineConnections(() => engines.connections());
+  // the operator console's live stream: one shared snapshot per tick for every watcher here
+  const dashboard = config.disableDashboard
+    ? undefined
+    : createSnapshotHub({ fetch: () => opts.control.call('dashboard', null, 5000), logger });
   const table = new RouteTable();
   for (const r of [
     ...publicRoutes(ctx),
@@ -260,6 +266,7 @@ export async function startIngress(opts: {
     ...tokenizersRoutes(ctx),
     ...wasmRoutes(ctx),
     ...haRoutes(ctx),
+    ...(dashboard ? dashboardRoutes(ctx, dashboard) : []),
   ])
     table.add(r);
   const server = createHttpServer(table, {
@@ -300,6 +307,7 @@ export async function startIngress(opts: {
     loads,
     async close(graceMs = 5000) {
       lifecycle.draining = true;
+      dashboard?.close(); // watchers' streams never end by themselves
       const settle = Math.min(graceMs / 2, 5000);
       await new Promise((r) => setTimeout(r, settle));
       await server.close(graceMs - settle);

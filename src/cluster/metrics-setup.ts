@@ -1,10 +1,13 @@
 import type { GatewayConfig } from '../config/config';
 import { createMetricsForProcess, startPrometheusServer, type GatewayMetrics } from '../metrics';
+import type { MetricFamilyJson } from '../metrics/process-metrics';
 
 export interface MetricsSetup {
   readonly metrics: GatewayMetrics;
   /** Bound Prometheus port (single and primary processes only). */
   readonly port: number | undefined;
+  /** What /metrics serves, as prom-client JSON (the instance's aggregate in the primary). */
+  json(): Promise<readonly MetricFamilyJson[]>;
   close(): Promise<void>;
 }
 
@@ -25,7 +28,12 @@ export async function setupMetrics(
 ): Promise<MetricsSetup> {
   const pm = createMetricsForProcess(kind, bucketOpts(config));
   if (kind === 'ingress') {
-    return { metrics: pm.metrics, port: undefined, close: () => Promise.resolve(pm.close()) };
+    return {
+      metrics: pm.metrics,
+      port: undefined,
+      json: () => pm.collectJson(),
+      close: () => Promise.resolve(pm.close()),
+    };
   }
   const server = await startPrometheusServer({
     host: config.prometheusHost,
@@ -35,6 +43,7 @@ export async function setupMetrics(
   return {
     metrics: pm.metrics,
     port: server.port,
+    json: () => pm.collectJson(),
     async close() {
       await server.close();
       pm.close();

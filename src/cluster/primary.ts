@@ -6,6 +6,7 @@ import { createIpcHub } from '../state/ipc-bus';
 import { startControlPlane } from '../control/control-plane';
 import { serveRpc } from './rpc';
 import { setupMetrics } from './metrics-setup';
+import { dashboardInputs } from '../dashboard/inputs';
 import { startProbeServer } from '../control/probe-server';
 import { claimPort } from './port-check';
 import { startClusterMesh } from '../ha/start';
@@ -32,6 +33,7 @@ export async function startPrimary(config: GatewayConfig, logger: Logger): Promi
     logger,
     metrics: metrics.metrics,
     ...(mesh ? { mesh } : {}),
+    ...dashboardInputs(config, metrics, config.ingressProcesses),
   });
   let shuttingDown = false;
   const live = new Map<number, { id: string; proc: IngressProcess }>();

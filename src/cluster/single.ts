@@ -8,6 +8,7 @@ import { startIngress, type Ingress } from './ingress';
 import { claimPort } from './port-check';
 import { startClusterMesh } from '../ha/start';
 import { setupMetrics } from './metrics-setup';
+import { dashboardInputs } from '../dashboard/inputs';
 import { ingressBus } from './shared-bus';
 import { freezeConfig } from '../config/freeze';
 
@@ -36,6 +37,7 @@ export async function startSingleProcess(
     logger,
     metrics: metrics.metrics,
     ...(mesh ? { mesh } : {}),
+    ...dashboardInputs(config, metrics, 1),
   });
   const shared = await ingressBus(config, hub.join(`ingress-${process.pid}`), logger);
   const ingress = await startIngress({

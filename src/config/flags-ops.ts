@@ -173,6 +173,9 @@ export const OPS_FLAGS = {
   circuitBreaker: CIRCUIT_BREAKER_FLAGS,
   retry: derive(RETRY_FLAGS, retryConfig),
   admission: ADMISSION_FLAGS,
+  disableDashboard: bool('--disable-dashboard', {
+    help: 'Do not serve the operator console (/dashboard and /dashboard/api/*; they answer 404)',
+  }),
   loadMonitorInterval: int('--load-monitor-interval', {
     default: 10,
     min: 1,

@@ -15,7 +15,7 @@ import { systemClock, type Clock } from '../util/clock';
 import { HealthChecker } from './health-checker';
 import { CircuitBreakers } from './circuit-breakers';
 import { AdmissionService } from './admission-service';
-import { startLoadMonitor } from './load-monitor';
+import { createLoadPoller, startLoadMonitor } from './load-monitor';
 import { createEngineClients } from '../dispatch/engine-client';
 import { TokenizerRegistry, validateTokenizerFile } from './tokenizer-registry';
 import { handleTokenizersCall } from './tokenizers-api';
@@ -28,6 +28,9 @@ import type { Reply } from '../errors/gateway-error';
 import { startWorkerSync, type WorkerSync } from '../ha/worker-sync';
 import { startTokenizerSync, type TokenizerSync } from '../ha/tokenizer-sync';
 import { startKvEvents, type KvEventsManager } from '../kv-events/manager';
+import { createDashboardSource, type DashboardSource } from '../dashboard/source';
+import { clusterView } from '../dashboard/cluster';
+import type { InstanceView } from '../dashboard/types';
 
 export interface ControlPlane {
   readonly registry: WorkerRegistry;
@@ -95,6 +98,12 @@ export function startControlPlane(opts: {
   mesh?: Mesh;
   /** POST /ha/shutdown: this instance's graceful stop (default: SIGTERM to itself). */
   requestShutdown?: () => void;
+  /** The operator console's inputs (absent with --disable-dashboard). */
+  dashboard?: {
+    /** What /metrics serves, as prom-client JSON. */
+    metricsJson: () => Promise<readonly unknown[]>;
+    instance: InstanceView;
+  };
 }): ControlPlane {
   const { config, logger, metrics } = opts;
   const clock = opts.clock ?? systemClock;
@@ -145,11 +154,12 @@ export function startControlPlane(opts: {
   }
   const admission = new AdmissionService(config.admission, clock, metrics);
   const loadAware = (p: string | undefined): boolean => p === 'power_of_two' || p === 'least_load';
+  const loadPoller = createLoadPoller(registry, engines);
   const stopLoadMonitor =
     loadAware(config.policy) ||
     loadAware(config.pd?.prefillPolicy) ||
     loadAware(config.pd?.decodePolicy)
-      ? startLoadMonitor(opts.bus, registry, config.loadMonitorInterval, engines)
+      ? startLoadMonitor(opts.bus, loadPoller, config.loadMonitorInterval)
       : () => undefined;
   breakers = new CircuitBreakers(config.circuitBreaker, manager, metrics, clock, logger);
   const tokenizers = new TokenizerRegistry({
@@ -221,9 +231,25 @@ export function startControlPlane(opts: {
   const ha = mesh
     ? (call: HaCall) => handleHaCall(mesh, view, call)
     : () => Promise.resolve(meshDisabledReply());
+  const snapshots: DashboardSource | undefined = opts.dashboard
+    ? createDashboardSource({
+        metricsJson: opts.dashboard.metricsJson,
+        registry,
+        jobs: manager.jobs,
+        loads: loadPoller,
+        tokenizers: () => tokenizers.list(),
+        ...(wasm ? { wasm: () => wasm.list() } : {}),
+        ...(mesh ? { cluster: () => clusterView(mesh) } : {}),
+        instance: opts.dashboard.instance,
+      })
+    : undefined;
   const handle = createControlServer({
     ...controlHandlers({ admission, manager, tokenizers, breakers, ha, sync, tokenizerSync }),
     ...wasmHandlers(wasm),
+    dashboard: () =>
+      snapshots
+        ? snapshots.snapshot()
+        : Promise.reject(new Error('the operator console is disabled')),
   });
 
   return {
@@ -255,7 +281,8 @@ export function startControlPlane(opts: {
 }
 
 const DONE = Promise.resolve(null);
-type WasmOp = 'wasm' | 'sync:wasm' | 'wasm-artifact' | 'wasm-stats';
+/** Ops answered outside controlHandlers (the WASM registry's, the console's). */
+type OwnOp = 'wasm' | 'sync:wasm' | 'wasm-artifact' | 'wasm-stats' | 'dashboard';
 
 /** The primary's answer to every control op (payloads are already checked). */
 function controlHandlers(deps: {
@@ -266,7 +293,7 @@ function controlHandlers(deps: {
   ha: (call: HaCall) => Promise<Reply>;
   sync: WorkerSync | undefined;
   tokenizerSync: TokenizerSync | undefined;
-}): Omit<ControlHandlers, WasmOp> {
+}): Omit<ControlHandlers, OwnOp> {
   const { admission, manager, tokenizers, breakers, ha, sync, tokenizerSync } = deps;
   return {
     admit: ({ ticket }, peer) => admission.admit(peer, ticket),

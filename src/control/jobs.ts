@@ -19,6 +19,8 @@ export interface JobTable {
   /** Pending or processing. */
   active(url: string): boolean;
   clear(url: string): void;
+  /** Every job, in start order. */
+  list(): readonly JobStatus[];
   /** Drops failed entries older than 5 minutes. */
   sweep(): void;
 }
@@ -41,6 +43,7 @@ export function createJobTable(now: () => number = Date.now): JobTable {
       return j !== undefined && j.status !== 'failed';
     },
     clear: (url) => void jobs.delete(url),
+    list: () => [...jobs.values()],
     sweep() {
       const cutoff = now() - FAILED_TTL_MS;
       for (const [url, j] of jobs)

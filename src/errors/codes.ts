@@ -145,6 +145,8 @@ export const ERROR_CODES = {
   global_rate_limit_exceeded: { status: 429, shape: 'router' },
   /** SMG §9.3 (Retry-After in seconds). */
   tenant_rate_limit_exceeded: { status: 429, shape: 'router' },
+  /** collie: the operator console's snapshot could not be built (the primary did not answer). */
+  dashboard_unavailable: { status: 503, shape: 'router' },
   // PD disaggregation (§5.4): pair selection, info routes, re-wrapped leg failures
   server_selection_failed: { status: 503, shape: 'router' },
   no_prefill_servers: { status: 503, shape: 'router' },

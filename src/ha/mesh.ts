@@ -37,6 +37,8 @@ export interface MeshHealth {
 export interface Mesh {
   readonly name: string;
   readonly keys: HaKeys;
+  /** Heartbeat period, ms; a node's key lives 5 periods after its last beat. */
+  readonly heartbeatMs: number;
   /** The mesh's connection (commands fail at once while Redis is away). */
   readonly client: RedisClient;
   health(): MeshHealth;
@@ -146,6 +148,7 @@ export async function startMesh(o: MeshOptions): Promise<Mesh> {
   return {
     name: o.name,
     keys,
+    heartbeatMs,
     client,
     health: () => ({
       connected: ready(),

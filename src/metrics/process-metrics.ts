@@ -38,11 +38,27 @@ export interface ProcessMetrics {
   readonly metrics: GatewayMetrics;
   /** The exposition this process would serve (for `ingress`: its own registry only). */
   collect(): Promise<MetricsExposition>;
+  /**
+   * The same series as `collect()`, as prom-client JSON (the operator console reads these;
+   * the primary merges its ingress processes exactly as for /metrics).
+   */
+  collectJson(): Promise<readonly MetricFamilyJson[]>;
   /** Detaches the IPC listeners (primary, ingress). Recording keeps working. */
   close(): void;
 }
 
 const DEFAULT_SCRAPE_TIMEOUT_MS = 5000;
+
+/** One metric family as prom-client's `getMetricsAsJSON()` returns it. */
+export type MetricFamilyJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>[number];
+
+/**
+ * Merges registries reported as prom-client JSON (the primary's own first), applying each
+ * family's `aggregator` (families.ts): what /metrics serves in cluster mode.
+ */
+export function mergeRegistries(registries: readonly unknown[][]): Registry {
+  return AggregatorRegistry.aggregate([...registries]);
+}
 
 /**
  * Creates this process's registry, the facade over it, and `collect()` for the Prometheus
@@ -72,25 +88,32 @@ export function createMetricsForProcess(
     body: await registry.metrics(),
   });
 
+  const ownJson = (): Promise<readonly MetricFamilyJson[]> => registry.getMetricsAsJSON();
+
   switch (kind) {
     case 'single':
-      return { kind, metrics, collect: own, close: () => undefined };
+      return { kind, metrics, collect: own, collectJson: ownJson, close: () => undefined };
     case 'ingress': {
       const reporter = startMetricsReporter(registry, opts.channel ?? processEndpoint());
-      return { kind, metrics, collect: own, close: () => reporter.close() };
+      return { kind, metrics, collect: own, collectJson: ownJson, close: () => reporter.close() };
     }
     case 'primary': {
       const timeout = opts.scrapeTimeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS;
       const collector = createClusterCollector(opts.cluster ?? primaryCluster(), timeout);
-      const collect = async (): Promise<MetricsExposition> => {
+      const merged = async (): Promise<Registry> => {
         const [mine, ingress] = await Promise.all([
           registry.getMetricsAsJSON(),
           collector.collect(),
         ]);
-        const merged = AggregatorRegistry.aggregate([mine, ...ingress]);
-        return { contentType: registry.contentType, body: await merged.metrics() };
+        return mergeRegistries([mine, ...ingress]);
       };
-      return { kind, metrics, collect, close: () => collector.close() };
+      const collect = async (): Promise<MetricsExposition> => ({
+        contentType: registry.contentType,
+        body: await (await merged()).metrics(),
+      });
+      const collectJson = async (): Promise<readonly MetricFamilyJson[]> =>
+        (await merged()).getMetricsAsJSON();
+      return { kind, metrics, collect, collectJson, close: () => collector.close() };
     }
   }
 }

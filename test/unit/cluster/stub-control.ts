@@ -55,6 +55,7 @@ export function stubHandlers(seen: string[] = []): ControlHandlers {
       return DONE;
     },
     'sync:tokenizers': syncHandler(tokenizers),
+    dashboard: () => Promise.resolve('{"version":1}'),
     ...wasmHandlers(undefined),
   };
 }
