@@ -184,12 +184,25 @@ function kvSource(body: Body): { url: string; rooms: string[] } | string {
   return { url: `http://${hostPart(first)}:${firstPort}`, rooms: rs };
 }
 
+/**
+ * A vLLM decode engine given no KV hand-off (no `kv_transfer_params`, no bootstrap fields)
+ * serves the request as a plain engine would: it computes the prompt itself.
+ */
+function recomputesLocally(ctx: RequestCtx, body: Body): boolean {
+  return (
+    ctx.core.cfg.runtime === 'vllm' &&
+    !isObject(body['kv_transfer_params']) &&
+    body['bootstrap_room'] === undefined
+  );
+}
+
 async function decodeRequest(
   o: PdRoleOptions,
   ctx: RequestCtx,
   family: ErrorFamily,
 ): Promise<PdRequest | false> {
   const body = ctx.body as Body;
+  if (recomputesLocally(ctx, body)) return { skipPrefill: false };
   const src = kvSource(body);
   if (typeof src === 'string') {
     sendError(ctx.res, family, 400, src);

@@ -87,7 +87,14 @@ async function dispatch(
     return;
   }
   const parsed = parsedBody(body.text);
-  core.recorder.add({ method, path, url, headers: req.headers, body: parsed.value });
+  core.recorder.add({
+    method,
+    path,
+    url,
+    headers: req.headers,
+    body: parsed.value,
+    remotePort: req.socket.remotePort ?? 0,
+  });
   const route = ROUTES.get(path);
   if (!route) return sendError(res, familyOfPath(path), 404, `not found: ${path}`);
   if (!route.methods.includes(method)) {
@@ -117,14 +124,22 @@ async function dispatch(
   }
 }
 
+function isInferencePath(url: string): boolean {
+  const q = url.indexOf('?');
+  return ROUTES.get(q < 0 ? url : url.slice(0, q))?.kind === 'inference';
+}
+
 function createHandler(core: EngineCore, active: Active) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     core.counters.requests++;
     res.setHeader('x-worker-id', core.workerId);
     const ac = new AbortController();
     active.add(ac);
+    const inference = isInferencePath(req.url ?? '/');
+    if (inference) core.open++;
     res.on('close', () => {
       active.delete(ac);
+      if (inference) core.open--;
       if (!res.writableFinished) ac.abort();
     });
     dispatch(core, req, res, ac.signal).catch((e: unknown) => {

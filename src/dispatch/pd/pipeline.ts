@@ -352,14 +352,10 @@ async function sequential(
   if (error) return failed(c, 'prefill', error);
   if (p.kind !== 'answer') return { kind: 'done', status: 0 };
   c.pd.metrics.prefillDuration(x.model, c.runtime, secondsSince(c, started));
+  // no kv_transfer_params (a prefill engine without a KV connector): as SMG, counted, and the
+  // decode leg goes out without them — the decode engine computes the prompt itself
   const params = transferParams(p.body);
-  if (params === undefined) {
-    c.pd.metrics.kvTransferFailure(x.model, c.runtime);
-    throw new GatewayError(
-      'kv_transfer_params_missing',
-      'Prefill server answered without kv_transfer_params (is it a vLLM engine with a KV connector?)',
-    );
-  }
+  if (params === undefined) c.pd.metrics.kvTransferFailure(x.model, c.runtime);
   const times: DecodeTimes = { from: c.deps.now() };
   const o = await decodeRelay(c, bodies.decode(params), c.input.sink, c.scope, decodeLease, times);
   return decodeStep(c, o);

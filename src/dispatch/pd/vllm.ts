@@ -12,7 +12,10 @@ const VLLM_PREFILL_PARAMS = {
   remote_port: null,
 };
 
-/** The two legs' bodies: prefill (one token, not streamed) and decode (with the params). */
+/**
+ * The two legs' bodies: prefill (one token, not streamed) and decode (with the params; none
+ * when the prefill returned none).
+ */
 export function vllmBodies(
   json: Readonly<Record<string, unknown>>,
   overrides: Readonly<Record<string, unknown>>,
