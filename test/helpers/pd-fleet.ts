@@ -71,14 +71,18 @@ export async function settled(f: PdFleet, engines: MockEngine[] = f.engines): Pr
 
 export type PdCounter = 'smg_pd_bootstrap_failures_total' | 'smg_pd_kv_transfer_failures_total';
 
-/** A PD series' value in the gateway's /metrics (0 when it has no sample yet). */
+/**
+ * A PD series' value in the gateway's /metrics (0 when it has no sample yet). `model` is the
+ * request's (`unknown` for a /generate without one).
+ */
 export async function pdSample(
   metricsUrl: string,
   name: PdCounter | `smg_pd_${string}_seconds_count`,
   runtime: 'sglang' | 'vllm',
+  model = 'mock-model',
 ): Promise<number> {
   const text = await (await fetch(`${metricsUrl}/metrics`)).text();
-  return sampleValue(text, name, { backend_type: 'pd', model: 'mock-model', runtime }) ?? 0;
+  return sampleValue(text, name, { backend_type: 'pd', model, runtime }) ?? 0;
 }
 
 /** The error body of a router-shaped answer. */
