@@ -87,7 +87,10 @@ describe('PD vLLM (sequential) failures: no hang, nothing left in flight on eith
     const res = await postJson(`${f.gw.url}${CHAT}`, chat('hang'));
     assert.equal(res.status, 504);
     // the prefill leg finished before the decode leg was sent
-    assert.equal(f.prefill.reduce((n, e) => n + e.stats().completed, 0), 1);
+    assert.equal(
+      f.prefill.reduce((n, e) => n + e.stats().completed, 0),
+      1,
+    );
     await settled(f);
   });
 
@@ -138,7 +141,10 @@ describe('PD vLLM (sequential) failures: no hang, nothing left in flight on eith
     ac.abort();
     assert.ok((await pending) instanceof Error);
     await settled(f);
-    assert.equal(f.prefill.reduce((n, e) => n + e.stats().aborted, 0), 1);
+    assert.equal(
+      f.prefill.reduce((n, e) => n + e.stats().aborted, 0),
+      1,
+    );
     assert.equal(received(f.decode, CHAT), 0);
   });
 
@@ -155,11 +161,20 @@ describe('PD vLLM (sequential) failures: no hang, nothing left in flight on eith
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     const first = await reader.read();
     assert.match(Buffer.from(first.value ?? []).toString(), /^data: /);
-    assert.equal(f.decode.reduce((n, e) => n + e.stats().running, 0), 1);
+    assert.equal(
+      f.decode.reduce((n, e) => n + e.stats().running, 0),
+      1,
+    );
     ac.abort();
     await reader.read().catch(() => undefined);
     await settled(f);
-    assert.equal(f.decode.reduce((n, e) => n + e.stats().aborted, 0), 1);
-    assert.equal(f.decode.reduce((n, e) => n + e.stats().completed, 0), 0);
+    assert.equal(
+      f.decode.reduce((n, e) => n + e.stats().aborted, 0),
+      1,
+    );
+    assert.equal(
+      f.decode.reduce((n, e) => n + e.stats().completed, 0),
+      0,
+    );
   });
 });
