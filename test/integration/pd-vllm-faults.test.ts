@@ -79,6 +79,11 @@ describe('PD vLLM (sequential) failures: no hang, nothing left in flight on eith
     // round robin sent some attempts to the dead engine: each a failed prefill leg
     assert.ok((await pdSample(f.gw.metricsUrl, 'smg_pd_bootstrap_failures_total', 'vllm')) >= 1);
     await settled(f, [alive, ...f.decode]);
+    // none left: SMG's 502 for a prefill leg that failed in transport
+    await alive.close();
+    const e = await errorOf(await postJson(`${f.gw.url}${CHAT}`, chat('nobody')));
+    assert.deepEqual([e.status, e.code], [502, 'prefill_request_failed']);
+    assert.match(e.message, /^Prefill transport error: /);
   });
 
   test('a decode engine that hangs: the request deadline answers 504', async () => {
@@ -94,21 +99,21 @@ describe('PD vLLM (sequential) failures: no hang, nothing left in flight on eith
     await settled(f);
   });
 
-  test('a failing prefill answer is re-wrapped: 400 answered at once, no decode leg', async () => {
+  test("a failing prefill answer keeps its status and the engine's message (SMG's vLLM path): 400 at once, no decode leg", async () => {
     f = await vllmFleet();
     for (const e of f.prefill) e.setFault({ status: 400 });
     const e = await errorOf(await postJson(`${f.gw.url}${CHAT}`, chat('bad')));
     assert.equal(e.status, 400);
-    assert.equal(e.code, 'prefill_bad_request');
-    assert.equal(e.header, 'prefill_bad_request');
-    assert.match(e.message, /^Prefill server error \(400 Bad Request\): .*Random failure/);
+    assert.equal(e.code, 'prefill_upstream_error');
+    assert.equal(e.header, 'prefill_upstream_error');
+    assert.equal(e.message, 'Random failure for testing');
     assert.equal(received(f.prefill, CHAT), 1, 'a 400 is not retried');
     assert.equal(received(f.decode, CHAT), 0);
     assert.equal(await pdSample(f.gw.metricsUrl, 'smg_pd_bootstrap_failures_total', 'vllm'), 1);
     await settled(f);
   });
 
-  test('a prefill answering 503 is retried on the other; both failing, 503 prefill_unavailable', async () => {
+  test('a prefill answering 503 is retried on the other; both failing, 503 prefill_upstream_error', async () => {
     f = await vllmFleet({ flags: ['--retry-max-retries', '3'] });
     const [bad, good] = f.prefill as [MockEngine, MockEngine];
     bad.setFault({ status: 503 });
@@ -122,7 +127,7 @@ describe('PD vLLM (sequential) failures: no hang, nothing left in flight on eith
     const before = received(f.prefill, CHAT);
     const e = await errorOf(await postJson(`${f.gw.url}${CHAT}`, chat('all fail')));
     assert.equal(e.status, 503);
-    assert.equal(e.code, 'prefill_unavailable');
+    assert.deepEqual([e.code, e.message], ['prefill_upstream_error', 'Random failure for testing']);
     assert.equal(received(f.prefill, CHAT) - before, 3, 'three attempts');
     assert.equal(received(f.decode, CHAT), 2);
     await settled(f);

@@ -16,7 +16,13 @@ import {
   withMembers,
   type PdRoute,
 } from './bootstrap';
-import { legTransportError, rewrapLegError, type Leg } from './errors';
+import {
+  legTransportError,
+  rewrapLegError,
+  vllmPrefillError,
+  vllmTransportError,
+  type Leg,
+} from './errors';
 import { GatedSink, type SinkTransform } from './gated-sink';
 import { bufferedLeg, legScope, type LegResult } from './legs';
 import { createStreamMerger, mergeAnswer, prefillLogprobs } from './logprobs';
@@ -167,17 +173,24 @@ function secondsSince(c: Ctx, t: number): number {
   return (c.deps.now() - t) / 1000;
 }
 
+/** A leg's transport failure, re-wrapped the way the runtime's PD path does. */
+function transportFailure(c: Ctx, leg: Leg, error: GatewayError): GatewayError {
+  return c.runtime === 'vllm' ? vllmTransportError(leg, error) : legTransportError(leg, error);
+}
+
 /** The prefill leg's failure (or undefined when it answered 2xx), reported once. */
 function prefillFailure(c: Ctx, p: LegResult): GatewayError | undefined {
   const w = c.pair.prefill.worker;
   if (p.kind === 'aborted') return undefined;
   if (p.kind === 'failed') {
     c.deps.observer.attemptEnded(c.input.x, w, 0, p.error);
-    return legTransportError('prefill', p.error);
+    return transportFailure(c, 'prefill', p.error);
   }
   c.deps.observer.attemptEnded(c.input.x, w, p.status);
   if (p.status >= 200 && p.status < 300) return undefined;
-  return rewrapLegError('prefill', p.status, p.body);
+  return c.runtime === 'vllm'
+    ? vllmPrefillError(p.status, p.body)
+    : rewrapLegError('prefill', p.status, p.body);
 }
 
 /** A failing leg's error as the attempt's outcome: retried when its status allows. */
@@ -201,7 +214,7 @@ function decodeStep(c: Ctx, o: RelayOutcome): Step {
       return failed(c, 'decode', rewrapLegError('decode', o.reply.status, o.reply.body.toString()));
     case 'failed':
       c.deps.observer.attemptEnded(c.input.x, c.pair.decode.worker, 0, o.error);
-      return failed(c, 'decode', legTransportError('decode', o.error));
+      return failed(c, 'decode', transportFailure(c, 'decode', o.error));
   }
 }
 
