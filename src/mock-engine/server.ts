@@ -116,7 +116,7 @@ async function dispatch(
     if (route.kind === 'inference' && core.pd) {
       const pd = await core.pd.prepare(ctx, route.family);
       if (pd === false) return;
-      ctx = { ...ctx, pd };
+      ctx = { ...ctx, pd, body: pd.body ?? ctx.body };
     }
     await route.handle(ctx);
   } catch (e) {

@@ -333,27 +333,47 @@ async function dual(
 }
 
 /**
- * vLLM: the prefill leg first (max_tokens 1, a remote decode requested), then the decode leg
- * with the kv_transfer_params the prefill answered, relayed to the client.
+ * vLLM: the prefill leg first (one token, a remote decode requested), then the decode leg
+ * with the kv_transfer_params the prefill answered, relayed to the client. An `n` > 1 fan-out
+ * skips the prefill leg (SMG: a hand-off has one consumer).
  */
 async function sequential(
   c: Ctx,
   decodeLease: LoadLease,
   releasePrefill: () => void,
 ): Promise<Step> {
-  const { x } = c.input;
-  // vLLM serves no SGLang-native /generate (SMG's vLLM PD is OpenAI routes only)
+  // vLLM serves no SGLang-native /generate
   if (c.input.route === 'generate') {
     throw new GatewayError('pd_route_not_implemented', 'Generate endpoint not implemented');
   }
-  const bodies = vllmBodies(c.input.json, c.input.overrides);
+  const bodies = vllmBodies(c.input.json, c.input.overrides, c.input.route === 'chat');
+  let params: unknown;
+  if (bodies.prefill === undefined) {
+    releasePrefill();
+  } else {
+    const r = await vllmPrefill(c, bodies.prefill, releasePrefill);
+    if (r.kind === 'step') return r.step;
+    params = r.params;
+  }
+  const times: DecodeTimes = { from: bodies.prefill === undefined ? 0 : c.deps.now() };
+  const o = await decodeRelay(c, bodies.decode(params), c.input.sink, c.scope, decodeLease, times);
+  return decodeStep(c, o);
+}
+
+/** vLLM's prefill leg: the kv_transfer_params it answered, or the attempt's end. */
+async function vllmPrefill(
+  c: Ctx,
+  body: string,
+  releasePrefill: () => void,
+): Promise<{ kind: 'params'; params: unknown } | { kind: 'step'; step: Step }> {
+  const { x } = c.input;
   const started = c.deps.now();
   const pScope = legScope(c.scope);
   let p: LegResult;
   try {
     p = await bufferedLeg(
       c.deps.client(c.pair.prefill.worker),
-      post(c, bodies.prefill),
+      post(c, body),
       pScope.scope,
       x.req.headers.get('authorization'),
     );
@@ -362,14 +382,12 @@ async function sequential(
     releasePrefill();
   }
   const error = prefillFailure(c, p);
-  if (error) return failed(c, 'prefill', error);
-  if (p.kind !== 'answer') return { kind: 'done', status: 0 };
+  if (error) return { kind: 'step', step: failed(c, 'prefill', error) };
+  if (p.kind !== 'answer') return { kind: 'step', step: { kind: 'done', status: 0 } };
   c.pd.metrics.prefillDuration(x.model, c.runtime, secondsSince(c, started));
   // no kv_transfer_params (a prefill engine without a KV connector): as SMG, counted, and the
   // decode leg goes out without them — the decode engine computes the prompt itself
   const params = transferParams(p.body);
   if (params === undefined) c.pd.metrics.kvTransferFailure(x.model, c.runtime);
-  const times: DecodeTimes = { from: c.deps.now() };
-  const o = await decodeRelay(c, bodies.decode(params), c.input.sink, c.scope, decodeLease, times);
-  return decodeStep(c, o);
+  return { kind: 'params', params };
 }
