@@ -166,8 +166,10 @@ export const ERROR_CODES = {
   decode_bad_gateway: { status: 502, shape: 'router' },
   decode_error: { status: 500, shape: 'router' },
   decode_server_error: { status: 502, shape: 'router' },
-  /** collie: a vLLM prefill answer without kv_transfer_params (the decode leg cannot start). */
-  kv_transfer_params_missing: { status: 502, shape: 'router' },
+  // vLLM sequential PD (SMG's HTTP path): a failing prefill answer keeps its status
+  prefill_upstream_error: { status: 'from-error', shape: 'router' },
+  prefill_request_failed: { status: 502, shape: 'router' },
+  decode_request_failed: { status: 502, shape: 'router' },
   /** 501 plain text of the routes PD mode does not serve (SMG's RouterTrait defaults). */
   pd_route_not_implemented: { status: 501, shape: 'text' },
   /** 501 plain text of RouterTrait defaults in any mode (/v1/interactions; cancel in PD). */

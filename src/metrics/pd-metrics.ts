@@ -10,8 +10,11 @@ export type PdRuntime = 'sglang' | 'vllm';
  *  - KV transfer duration: prefill leg end (sglang) or decode leg start (vllm) → first decode byte
  *    (streams only; it includes the engine's first decode step);
  *  - bootstrap failures: the prefill leg failed (its room never received KV);
- *  - KV transfer failures: the prefill succeeded but the decode leg failed, or a vLLM prefill
- *    answer carried no kv_transfer_params.
+ *  - KV transfer failures: the decode leg failed (in dual dispatch also one that gave up
+ *    waiting for a KV that never came), or a vLLM prefill answer carried no kv_transfer_params
+ *    (the decode leg then recomputes the prompt, as in SMG).
+ * One count per failed attempt: a failing leg cancels the other; when both failed on their
+ * own, the decode leg's.
  */
 export interface PdMetrics {
   ttft(model: string, runtime: PdRuntime, seconds: number): void;

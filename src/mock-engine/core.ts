@@ -27,6 +27,8 @@ export interface EngineCore {
   fault: FaultConfig;
   /** Monotonic ms when the shared prefill unit frees up (cfg.prefillShared). */
   prefillBusyUntil: number;
+  /** Inference requests received whose response has not finished or closed. */
+  open: number;
   workerId: string;
   port: number;
   /** PD role (set at start when configured). */
@@ -72,6 +74,7 @@ export function createEngineCore(cfg: EngineConfig, observer?: KvCacheObserver):
     tokens: new TokenBuffer(),
     fault: { ...cfg.fault },
     prefillBusyUntil: 0,
+    open: 0,
     workerId: cfg.workerId ?? `worker-${cfg.port}`,
     port: cfg.port,
     responseIds: new Set<string>(),
@@ -93,6 +96,7 @@ export function snapshotStats(core: EngineCore): MockEngineStats {
     completed: c.completed,
     aborted: c.aborted,
     failed: c.failed,
+    open: core.open,
     running: core.scheduler.running,
     waiting: core.scheduler.waiting,
     promptTokens: c.promptTokens,

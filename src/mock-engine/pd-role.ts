@@ -9,6 +9,8 @@ export type PdRoleName = (typeof PD_ROLES)[number];
 
 /** What a PD role changes in one request (read by the generation and the answer builders). */
 export interface PdRequest {
+  /** The body the handler serves instead of the one received (which stays as recorded). */
+  readonly body?: Body;
   /** The KV came from a prefill engine: no local prefill time. */
   readonly skipPrefill: boolean;
   /** Called after each planned generation's prefill (a prefill engine hands the KV over). */
@@ -62,12 +64,19 @@ function transferMs(o: PdRoleOptions, tokens: number): number {
   return o.kvTransferTokensPerSec > 0 ? (tokens / o.kvTransferTokensPerSec) * 1000 : 0;
 }
 
-/** One output token: a prefill engine only computes the prompt (and the first token). */
-function limitToOneToken(body: Body): void {
-  if (isObject(body['sampling_params'])) body['sampling_params']['max_new_tokens'] = 1;
-  else body['sampling_params'] = { max_new_tokens: 1 };
-  body['max_tokens'] = 1;
-  if ('max_completion_tokens' in body) body['max_completion_tokens'] = 1;
+/**
+ * The body a prefill engine serves: one output token (it only computes the prompt and the
+ * first token). A copy: the recorded request stays as received.
+ */
+function oneToken(body: Body): Body {
+  const sp = body['sampling_params'];
+  const out: Body = {
+    ...body,
+    sampling_params: { ...(isObject(sp) ? sp : {}), max_new_tokens: 1 },
+    max_tokens: 1,
+  };
+  if ('max_completion_tokens' in body) out['max_completion_tokens'] = 1;
+  return out;
 }
 
 function promptLogprobs(plan: GenPlan): Record<string, unknown> {
@@ -94,8 +103,8 @@ function prefillRequest(
     boot.begin(id);
     let handed = false;
     ctx.signal.addEventListener('abort', () => !handed && boot.fail(id), { once: true });
-    limitToOneToken(body);
     return {
+      body: oneToken(body),
       skipPrefill: false,
       onPrefilled: (plan) => {
         handed = true;
@@ -124,8 +133,8 @@ function prefillRequest(
   ctx.signal.addEventListener('abort', () => rs.slice(next).forEach((r) => boot.fail(r)), {
     once: true,
   });
-  limitToOneToken(body);
   return {
+    body: oneToken(body),
     skipPrefill: false,
     onPrefilled: (plan) => {
       const r = rs[next++];
@@ -184,12 +193,25 @@ function kvSource(body: Body): { url: string; rooms: string[] } | string {
   return { url: `http://${hostPart(first)}:${firstPort}`, rooms: rs };
 }
 
+/**
+ * A vLLM decode engine given no KV hand-off (no `kv_transfer_params`, no bootstrap fields)
+ * serves the request as a plain engine would: it computes the prompt itself.
+ */
+function recomputesLocally(ctx: RequestCtx, body: Body): boolean {
+  return (
+    ctx.core.cfg.runtime === 'vllm' &&
+    !isObject(body['kv_transfer_params']) &&
+    body['bootstrap_room'] === undefined
+  );
+}
+
 async function decodeRequest(
   o: PdRoleOptions,
   ctx: RequestCtx,
   family: ErrorFamily,
 ): Promise<PdRequest | false> {
   const body = ctx.body as Body;
+  if (recomputesLocally(ctx, body)) return { skipPrefill: false };
   const src = kvSource(body);
   if (typeof src === 'string') {
     sendError(ctx.res, family, 400, src);

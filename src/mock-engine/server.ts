@@ -87,7 +87,14 @@ async function dispatch(
     return;
   }
   const parsed = parsedBody(body.text);
-  core.recorder.add({ method, path, url, headers: req.headers, body: parsed.value });
+  core.recorder.add({
+    method,
+    path,
+    url,
+    headers: req.headers,
+    body: parsed.value,
+    remotePort: req.socket.remotePort ?? 0,
+  });
   const route = routeOf(path);
   if (!route) return sendError(res, familyOfPath(path), 404, `not found: ${path}`);
   if (!route.methods.includes(method)) {
@@ -109,12 +116,17 @@ async function dispatch(
     if (route.kind === 'inference' && core.pd) {
       const pd = await core.pd.prepare(ctx, route.family);
       if (pd === false) return;
-      ctx = { ...ctx, pd };
+      ctx = { ...ctx, pd, body: pd.body ?? ctx.body };
     }
     await route.handle(ctx);
   } catch (e) {
     failUnexpected(res, route, e);
   }
+}
+
+function isInferencePath(url: string): boolean {
+  const q = url.indexOf('?');
+  return routeOf(q < 0 ? url : url.slice(0, q))?.kind === 'inference';
 }
 
 function createHandler(core: EngineCore, active: Active) {
@@ -123,8 +135,11 @@ function createHandler(core: EngineCore, active: Active) {
     res.setHeader('x-worker-id', core.workerId);
     const ac = new AbortController();
     active.add(ac);
+    const inference = isInferencePath(req.url ?? '/');
+    if (inference) core.open++;
     res.on('close', () => {
       active.delete(ac);
+      if (inference) core.open--;
       if (!res.writableFinished) ac.abort();
     });
     dispatch(core, req, res, ac.signal).catch((e: unknown) => {

@@ -88,6 +88,8 @@ export interface RecordedRequest {
   url: string;
   headers: IncomingHttpHeaders;
   body: unknown;
+  /** The client's TCP port: which connection (hence which client process) sent it. */
+  remotePort: number;
 }
 
 export interface MockEngineStats {
@@ -101,6 +103,12 @@ export interface MockEngineStats {
   aborted: number;
   /** Responses produced by fault injection (status / failRate). */
   failed: number;
+  /**
+   * Inference requests received and not yet answered or closed: running and waiting
+   * generations, plus requests before their generation (a PD decode waiting for its KV, a
+   * fault delay or hang).
+   */
+  open: number;
   /** Generations admitted and not yet finished. */
   running: number;
   /** Generations waiting for a running slot. */

@@ -45,8 +45,12 @@ async function fleet(
 
 const longPrompt = (tag: string): string => `${tag} ${'word '.repeat(400)}`;
 
+/** No load held by the gateway, no inference request open at any engine. */
 async function noLeaks(gw: TestGateway, engines: MockEngine[]): Promise<void> {
-  await eventually(() => engines.every((e) => gw.inflight(e.url) === 0), 5000);
+  await eventually(
+    () => engines.every((e) => gw.inflight(e.url) === 0 && e.stats().open === 0),
+    5000,
+  );
 }
 
 describe('PD failures: no hang, no leaked in-flight count on either pool', () => {
@@ -92,11 +96,12 @@ describe('PD failures: no hang, no leaked in-flight count on either pool', () =>
   });
 
   test('a client that disconnects during the KV transfer aborts both legs', async () => {
-    // KV transfer of the long prompt takes seconds; the client leaves while it runs
-    const f = await fleet({ prefill: { kvTransferTokensPerSec: 100 } }, [
-      '--pd-decode-abort-grace-ms',
-      '200',
-    ]);
+    // KV transfer of the long prompt takes ~8 s and the decode engine would wait for it (a
+    // decode leg left running would outlast noLeaks' wait); the client leaves meanwhile
+    const f = await fleet(
+      { prefill: { kvTransferTokensPerSec: 50 }, decode: { bootstrapTimeoutMs: 20_000 } },
+      ['--pd-decode-abort-grace-ms', '200'],
+    );
     open = [f.gw, ...f.prefill, ...f.decode];
     const ac = new AbortController();
     const pending = fetch(`${f.gw.url}/generate`, {
@@ -109,9 +114,12 @@ describe('PD failures: no hang, no leaked in-flight count on either pool', () =>
     await eventually(() => f.prefill.some((e) => e.stats().completed > 0));
     ac.abort();
     assert.ok((await pending) instanceof Error);
-    await noLeaks(f.gw, [...f.prefill, ...f.decode]);
     // the decode engine saw its request go away: nothing runs or waits there any more
-    await eventually(() => f.decode.every((e) => e.stats().running === 0));
+    await noLeaks(f.gw, [...f.prefill, ...f.decode]);
+    assert.equal(
+      f.decode.reduce((n, e) => n + e.stats().completed, 0),
+      0,
+    );
   });
 
   test('a prefill engine without a bootstrap port: the decode engine refuses, 400 decode_bad_request', async () => {

@@ -39,7 +39,7 @@ describe('PD (vLLM sequential) through the openai SDK, 2 prefill + 2 decode', ()
   });
   after(() => closeAll(gw, prefill, decode));
 
-  test('chat (non-stream): prefill with max_tokens 1, decode with its kv_transfer_params', async () => {
+  test('chat (non-stream): prefill with one token, decode with its kv_transfer_params', async () => {
     const r = await client.chat.completions.create({
       model: 'mock-model',
       messages: [{ role: 'user', content: 'Hello vLLM PD' }],
@@ -47,7 +47,8 @@ describe('PD (vLLM sequential) through the openai SDK, 2 prefill + 2 decode', ()
     });
     assert.equal(r.usage?.completion_tokens, 4);
     const p = bodies(prefill, '/v1/chat/completions')[0] as Obj;
-    assert.equal(p['max_tokens'], 1);
+    // the cap the client used, set to 1 (SMG: an engine refuses both spellings)
+    assert.equal(p['max_tokens'], undefined);
     assert.equal(p['max_completion_tokens'], 1);
     assert.equal(p['stream'], false);
     assert.equal((p['kv_transfer_params'] as Obj)['do_remote_decode'], true);
@@ -57,6 +58,21 @@ describe('PD (vLLM sequential) through the openai SDK, 2 prefill + 2 decode', ()
     assert.match(String(kv['transfer_id']), /^xfer-/);
     assert.equal(d['max_completion_tokens'], 4);
     assert.equal(d['bootstrap_room'], undefined);
+  });
+
+  test('a chat fan-out (n = 2) skips the prefill leg: the decode engine computes the prompt', async () => {
+    const before = bodies(prefill, '/v1/chat/completions').length;
+    const r = await client.chat.completions.create({
+      model: 'mock-model',
+      messages: [{ role: 'user', content: 'two answers' }],
+      max_tokens: 2,
+      n: 2,
+    });
+    assert.equal(r.object, 'chat.completion');
+    assert.equal(bodies(prefill, '/v1/chat/completions').length, before);
+    const d = bodies(decode, '/v1/chat/completions').at(-1) as Obj;
+    assert.equal(d['n'], 2);
+    assert.equal(d['kv_transfer_params'], undefined);
   });
 
   test('chat and completions streamed', async () => {

@@ -52,3 +52,21 @@ export function legTransportError(leg: Leg, cause: GatewayError): GatewayError {
     cause,
   });
 }
+
+/**
+ * vLLM's sequential PD, as SMG's HTTP path answers it: a failing prefill answer keeps its
+ * status, with the engine's message, as `prefill_upstream_error` (a failing decode answer is
+ * re-wrapped as in dual dispatch).
+ */
+export function vllmPrefillError(status: number, body: string): GatewayError {
+  return new GatewayError('prefill_upstream_error', engineMessage(body), { status });
+}
+
+/** vLLM's sequential PD: a leg that failed in transport is SMG's 502 `<leg>_request_failed`. */
+export function vllmTransportError(leg: Leg, cause: GatewayError): GatewayError {
+  if (cause.code === 'call_upstream_timeout') return cause;
+  const name = leg === 'prefill' ? 'Prefill' : 'Decode';
+  return new GatewayError(`${leg}_request_failed`, `${name} transport error: ${cause.message}`, {
+    cause,
+  });
+}

@@ -16,7 +16,13 @@ import {
   withMembers,
   type PdRoute,
 } from './bootstrap';
-import { legTransportError, rewrapLegError, type Leg } from './errors';
+import {
+  legTransportError,
+  rewrapLegError,
+  vllmPrefillError,
+  vllmTransportError,
+  type Leg,
+} from './errors';
 import { GatedSink, type SinkTransform } from './gated-sink';
 import { bufferedLeg, legScope, type LegResult } from './legs';
 import { createStreamMerger, mergeAnswer, prefillLogprobs } from './logprobs';
@@ -167,17 +173,24 @@ function secondsSince(c: Ctx, t: number): number {
   return (c.deps.now() - t) / 1000;
 }
 
+/** A leg's transport failure, re-wrapped the way the runtime's PD path does. */
+function transportFailure(c: Ctx, leg: Leg, error: GatewayError): GatewayError {
+  return c.runtime === 'vllm' ? vllmTransportError(leg, error) : legTransportError(leg, error);
+}
+
 /** The prefill leg's failure (or undefined when it answered 2xx), reported once. */
 function prefillFailure(c: Ctx, p: LegResult): GatewayError | undefined {
   const w = c.pair.prefill.worker;
   if (p.kind === 'aborted') return undefined;
   if (p.kind === 'failed') {
     c.deps.observer.attemptEnded(c.input.x, w, 0, p.error);
-    return legTransportError('prefill', p.error);
+    return transportFailure(c, 'prefill', p.error);
   }
   c.deps.observer.attemptEnded(c.input.x, w, p.status);
   if (p.status >= 200 && p.status < 300) return undefined;
-  return rewrapLegError('prefill', p.status, p.body);
+  return c.runtime === 'vllm'
+    ? vllmPrefillError(p.status, p.body)
+    : rewrapLegError('prefill', p.status, p.body);
 }
 
 /** A failing leg's error as the attempt's outcome: retried when its status allows. */
@@ -201,7 +214,7 @@ function decodeStep(c: Ctx, o: RelayOutcome): Step {
       return failed(c, 'decode', rewrapLegError('decode', o.reply.status, o.reply.body.toString()));
     case 'failed':
       c.deps.observer.attemptEnded(c.input.x, c.pair.decode.worker, 0, o.error);
-      return failed(c, 'decode', legTransportError('decode', o.error));
+      return failed(c, 'decode', transportFailure(c, 'decode', o.error));
   }
 }
 
@@ -320,27 +333,47 @@ async function dual(
 }
 
 /**
- * vLLM: the prefill leg first (max_tokens 1, a remote decode requested), then the decode leg
- * with the kv_transfer_params the prefill answered, relayed to the client.
+ * vLLM: the prefill leg first (one token, a remote decode requested), then the decode leg
+ * with the kv_transfer_params the prefill answered, relayed to the client. An `n` > 1 fan-out
+ * skips the prefill leg (SMG: a hand-off has one consumer).
  */
 async function sequential(
   c: Ctx,
   decodeLease: LoadLease,
   releasePrefill: () => void,
 ): Promise<Step> {
-  const { x } = c.input;
-  // vLLM serves no SGLang-native /generate (SMG's vLLM PD is OpenAI routes only)
+  // vLLM serves no SGLang-native /generate
   if (c.input.route === 'generate') {
     throw new GatewayError('pd_route_not_implemented', 'Generate endpoint not implemented');
   }
-  const bodies = vllmBodies(c.input.json, c.input.overrides);
+  const bodies = vllmBodies(c.input.json, c.input.overrides, c.input.route === 'chat');
+  let params: unknown;
+  if (bodies.prefill === undefined) {
+    releasePrefill();
+  } else {
+    const r = await vllmPrefill(c, bodies.prefill, releasePrefill);
+    if (r.kind === 'step') return r.step;
+    params = r.params;
+  }
+  const times: DecodeTimes = { from: bodies.prefill === undefined ? 0 : c.deps.now() };
+  const o = await decodeRelay(c, bodies.decode(params), c.input.sink, c.scope, decodeLease, times);
+  return decodeStep(c, o);
+}
+
+/** vLLM's prefill leg: the kv_transfer_params it answered, or the attempt's end. */
+async function vllmPrefill(
+  c: Ctx,
+  body: string,
+  releasePrefill: () => void,
+): Promise<{ kind: 'params'; params: unknown } | { kind: 'step'; step: Step }> {
+  const { x } = c.input;
   const started = c.deps.now();
   const pScope = legScope(c.scope);
   let p: LegResult;
   try {
     p = await bufferedLeg(
       c.deps.client(c.pair.prefill.worker),
-      post(c, bodies.prefill),
+      post(c, body),
       pScope.scope,
       x.req.headers.get('authorization'),
     );
@@ -349,18 +382,12 @@ async function sequential(
     releasePrefill();
   }
   const error = prefillFailure(c, p);
-  if (error) return failed(c, 'prefill', error);
-  if (p.kind !== 'answer') return { kind: 'done', status: 0 };
+  if (error) return { kind: 'step', step: failed(c, 'prefill', error) };
+  if (p.kind !== 'answer') return { kind: 'step', step: { kind: 'done', status: 0 } };
   c.pd.metrics.prefillDuration(x.model, c.runtime, secondsSince(c, started));
+  // no kv_transfer_params (a prefill engine without a KV connector): as SMG, counted, and the
+  // decode leg goes out without them — the decode engine computes the prompt itself
   const params = transferParams(p.body);
-  if (params === undefined) {
-    c.pd.metrics.kvTransferFailure(x.model, c.runtime);
-    throw new GatewayError(
-      'kv_transfer_params_missing',
-      'Prefill server answered without kv_transfer_params (is it a vLLM engine with a KV connector?)',
-    );
-  }
-  const times: DecodeTimes = { from: c.deps.now() };
-  const o = await decodeRelay(c, bodies.decode(params), c.input.sink, c.scope, decodeLease, times);
-  return decodeStep(c, o);
+  if (params === undefined) c.pd.metrics.kvTransferFailure(x.model, c.runtime);
+  return { kind: 'params', params };
 }

@@ -12,22 +12,41 @@ const VLLM_PREFILL_PARAMS = {
   remote_port: null,
 };
 
-/** The two legs' bodies: prefill (one token, not streamed) and decode (with the params). */
+/**
+ * The prefill leg's body, as SMG sanitises it for the KV hand-off: one token (the cap the
+ * client used — an engine refuses both chat spellings), not streamed, one choice, no
+ * `min_tokens` floor, and kv_transfer_params asking for a remote decode.
+ */
+function prefillBody(base: Readonly<Record<string, unknown>>, chat: boolean): string {
+  const p: Record<string, unknown> = { ...base, stream: false };
+  delete p['stream_options'];
+  if ('n' in p) p['n'] = 1;
+  delete p['min_tokens'];
+  if (chat && 'max_completion_tokens' in p) {
+    p['max_completion_tokens'] = 1;
+    delete p['max_tokens'];
+  } else {
+    p['max_tokens'] = 1;
+  }
+  p['kv_transfer_params'] = VLLM_PREFILL_PARAMS;
+  return JSON.stringify(p);
+}
+
+/**
+ * The two legs' bodies: prefill (undefined for an `n` > 1 fan-out, which a single-consumer
+ * hand-off cannot serve: the decode leg then computes the prompt, as in SMG) and decode (with
+ * the params the prefill returned; none when it returned none).
+ */
 export function vllmBodies(
   json: Readonly<Record<string, unknown>>,
   overrides: Readonly<Record<string, unknown>>,
-): { prefill: string; decode: (params: unknown) => string } {
+  chat: boolean,
+): { prefill: string | undefined; decode: (params: unknown) => string } {
   const base: Record<string, unknown> = { ...json, ...overrides };
-  const p: Record<string, unknown> = {
-    ...base,
-    stream: false,
-    max_tokens: 1,
-    kv_transfer_params: VLLM_PREFILL_PARAMS,
-  };
-  if ('max_completion_tokens' in base) p['max_completion_tokens'] = 1;
-  delete p['stream_options'];
+  const n = base['n'];
+  const fanOut = typeof n === 'number' && n > 1;
   return {
-    prefill: JSON.stringify(p),
+    prefill: fanOut ? undefined : prefillBody(base, chat),
     decode: (params) => JSON.stringify({ ...base, kv_transfer_params: params }),
   };
 }

@@ -4,6 +4,8 @@ import {
   engineMessage,
   legTransportError,
   rewrapLegError,
+  vllmPrefillError,
+  vllmTransportError,
 } from '../../../../src/dispatch/pd/errors';
 import {
   createStreamMerger,
@@ -47,6 +49,24 @@ describe('PD error re-wrapping (SMG codes)', () => {
     assert.equal(legTransportError('decode', conn).status, 502);
     const t = new GatewayError('call_upstream_timeout', 't');
     assert.equal(legTransportError('decode', t), t);
+  });
+  test("vLLM (SMG's sequential path): a prefill answer keeps its status and the engine's message", () => {
+    for (const status of [400, 429, 503, 504]) {
+      const e = vllmPrefillError(status, '{"error":{"message":"boom"}}');
+      assert.deepEqual([e.code, e.status, e.message], ['prefill_upstream_error', status, 'boom']);
+    }
+    assert.equal(vllmPrefillError(500, 'text').message, 'text');
+  });
+  test('vLLM: transport failures become 502 <leg>_request_failed; timeouts stay 504', () => {
+    const conn = new GatewayError('call_upstream_connection_failed', 'refused');
+    const p = vllmTransportError('prefill', conn);
+    assert.deepEqual(
+      [p.code, p.status, p.message],
+      ['prefill_request_failed', 502, 'Prefill transport error: refused'],
+    );
+    assert.equal(vllmTransportError('decode', conn).code, 'decode_request_failed');
+    const t = new GatewayError('call_upstream_timeout', 't');
+    assert.equal(vllmTransportError('prefill', t), t);
   });
 });
 
