@@ -28,6 +28,8 @@ import type { Reply } from '../errors/gateway-error';
 import { startWorkerSync, type WorkerSync } from '../ha/worker-sync';
 import { startTokenizerSync, type TokenizerSync } from '../ha/tokenizer-sync';
 import { startKvEvents, type KvEventsManager } from '../kv-events/manager';
+import { startPriorityService } from '../priority/start';
+import { schedHandlers } from '../priority/control-handlers';
 
 export interface ControlPlane {
   readonly registry: WorkerRegistry;
@@ -63,6 +65,7 @@ export type ControlPlaneConfig = Pick<
   | 'wasm'
   | 'redisUrl'
   | 'kvEvents'
+  | 'priority'
 >;
 
 /**
@@ -142,6 +145,11 @@ export function startControlPlane(opts: {
     });
   }
   const admission = new AdmissionService(config.admission, clock, metrics);
+  // the instance's priority scheduler; with --redis-url the ingress processes use Redis
+  const scheduler =
+    config.redisUrl === undefined
+      ? startPriorityService(config, () => registry.list(), clock, logger)
+      : undefined;
   const loadAware = (p: string | undefined): boolean => p === 'power_of_two' || p === 'least_load';
   const stopLoadMonitor =
     loadAware(config.policy) ||
@@ -218,6 +226,7 @@ export function startControlPlane(opts: {
   const handle = createControlServer({
     ...controlHandlers({ admission, manager, tokenizers, breakers, ha, sync, tokenizerSync }),
     ...wasmHandlers(wasm),
+    ...schedHandlers(scheduler?.service),
   });
 
   return {
@@ -229,6 +238,7 @@ export function startControlPlane(opts: {
     handle,
     peerGone: (peer) => {
       admission.peerGone(peer);
+      scheduler?.service.peerGone(peer);
       tokenizers.peerGone(peer);
     },
     close() {
@@ -238,6 +248,7 @@ export function startControlPlane(opts: {
       wasm?.close();
       stopLoadMonitor();
       admission.close();
+      scheduler?.close();
       clearInterval(sweeper);
       manager.close();
       kvEvents?.close();
@@ -250,6 +261,7 @@ export function startControlPlane(opts: {
 
 const DONE = Promise.resolve(null);
 type WasmOp = 'wasm' | 'sync:wasm' | 'wasm-artifact' | 'wasm-stats';
+type SchedOp = 'sched-admit' | 'sched-cancel' | 'sched-release' | 'sched-decline' | 'sched-events';
 
 /** The primary's answer to every control op (payloads are already checked). */
 function controlHandlers(deps: {
@@ -260,7 +272,7 @@ function controlHandlers(deps: {
   ha: (call: HaCall) => Promise<Reply>;
   sync: WorkerSync | undefined;
   tokenizerSync: TokenizerSync | undefined;
-}): Omit<ControlHandlers, WasmOp> {
+}): Omit<ControlHandlers, WasmOp | SchedOp> {
   const { admission, manager, tokenizers, breakers, ha, sync, tokenizerSync } = deps;
   return {
     admit: ({ ticket }, peer) => admission.admit(peer, ticket),
