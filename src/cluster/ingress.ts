@@ -28,6 +28,7 @@ import { startIngressWasm } from '../plugins/wasm/ingress';
 import { haRoutes } from '../routes/ha';
 import { createGlobalLimiter } from '../ha/global-limit';
 import { createTenantLimiter } from '../ha/tenant-limits';
+import { startPriorityGate } from '../priority/ingress';
 import { tenantUsageStage } from '../routes/tenant-limit-guard';
 import { startIngressTokenizers } from '../tokenizer/ingress';
 import type { RpcClient } from './rpc';
@@ -200,6 +201,14 @@ export async function startIngress(opts: {
         ...(config.redisUrl !== undefined ? { redisUrl: config.redisUrl } : {}),
       })
     : undefined;
+  const priority = startPriorityGate({
+    config,
+    control: opts.control,
+    metrics: opts.metrics,
+    logger,
+    clock,
+    workers: () => router.workers(),
+  });
   const ctx: RouteContext = {
     router,
     loads,
@@ -220,6 +229,7 @@ export async function startIngress(opts: {
     ...(wasm ? { wasm } : {}),
     ...(globalLimit ? { globalLimit } : {}),
     ...(tenantLimit ? { tenantLimit } : {}),
+    ...(priority ? { priority } : {}),
     ...(config.pd && pdRouters
       ? {
           pd: {
@@ -305,6 +315,7 @@ export async function startIngress(opts: {
         .catch((err: unknown) => logger.warn({ err }, 'trace export failed'));
       await globalLimit?.close();
       await tenantLimit?.close();
+      await priority?.close();
     },
   };
 }
