@@ -67,8 +67,9 @@ export function createRedisBackend(o: RedisBackendOptions): SchedulerBackend {
   };
   const make = o.createClient ?? createRedisClient;
   const client = make(o.url, options);
-  const { commandTimeout: _unused, ...subOptions } = options; // a subscription waits forever
-  const sub = make(o.url, subOptions);
+  // the subscription waits forever, and subscribes once connected (and again on reconnects)
+  const { commandTimeout: _unused, ...subOptions } = options;
+  const sub = make(o.url, { ...subOptions, enableOfflineQueue: true });
   let lastError = '';
   const onError = (err: Error): void => {
     if (err.message !== lastError) o.logger.debug({ err }, 'priority scheduler: redis error');
