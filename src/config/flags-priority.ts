@@ -18,7 +18,7 @@ export const PRIORITY_FLAGS = derive(
       help: 'Highest class of tenants the scheduler file does not list',
     }),
     file: str('--priority-scheduler-config', {
-      help: 'YAML of per-class rules (classes.<class>: reserved_floor, reserved_per_slot, queue_size, queue_timeout_secs, starvation_threshold_secs, can_preempt) and tenant_policies.<tenant>.max_class',
+      help: 'YAML of per-class rules (classes.CLASS: reserved_floor, reserved_per_slot, queue_size, queue_timeout_secs, starvation_threshold_secs, can_preempt) and tenant_policies.TENANT.max_class',
     }),
     tenantMetricTopN: int('--priority-scheduler-tenant-metric-top-n', {
       default: 32,

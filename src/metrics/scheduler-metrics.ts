@@ -2,11 +2,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** `outcome` of smg_scheduler_admit_total (SMG `metrics::outcome`). */
 export type SchedulerAdmitOutcome =
-  | 'admitted'
-  | 'rejected_queue_full'
-  | 'rejected_queue_timeout'
-  | 'preempted'
-  | 'client_cancelled';
+  'admitted' | 'rejected_queue_full' | 'rejected_queue_timeout' | 'preempted' | 'client_cancelled';
 
 /** What this process holds, per class (bulk, default, interactive, system). */
 export interface SchedulerSample {
@@ -99,8 +95,16 @@ export function createSchedulerMetrics(
     'Queued waiters admitted via the starvation override path',
     ['class'],
   );
-  perClassGauge('smg_scheduler_inflight', 'Current in-flight request count per class', (s) => s.inflight);
-  perClassGauge('smg_scheduler_queue_depth', 'Current queued waiter count per class', (s) => s.queued);
+  perClassGauge(
+    'smg_scheduler_inflight',
+    'Current in-flight request count per class',
+    (s) => s.inflight,
+  );
+  perClassGauge(
+    'smg_scheduler_queue_depth',
+    'Current queued waiter count per class',
+    (s) => s.queued,
+  );
   perClassGauge(
     'smg_scheduler_queue_size_limit',
     'Configured queue limit per class',

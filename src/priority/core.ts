@@ -11,13 +11,7 @@ import { reservationsFor, slotsAvailableTo, total, zeroes, type PerClass } from 
  * while waiting, 'closed' — the scheduler stopped.
  */
 export type SchedOutcome =
-  | 'admitted'
-  | 'waited'
-  | 'promoted'
-  | 'queue_full'
-  | 'timeout'
-  | 'aborted'
-  | 'closed';
+  'admitted' | 'waited' | 'promoted' | 'queue_full' | 'timeout' | 'aborted' | 'closed';
 
 export const SCHED_OUTCOMES = [
   'admitted',

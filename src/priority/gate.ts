@@ -1,9 +1,14 @@
 import type { SchedulerMetrics } from '../metrics/scheduler-metrics';
-import { minClass, parsePriority, PRIORITY_CLASSES, type PriorityClass } from './classes';
+import {
+  classRank,
+  minClass,
+  parsePriority,
+  PRIORITY_CLASSES,
+  type PriorityClass,
+} from './classes';
 import type { SchedOutcome } from './core';
 import type { PreemptEvent } from './service';
 import type { PrioritySettings } from './settings';
-import { classRank } from './classes';
 import { zeroes, type PerClass } from './slots';
 
 function bump(v: PerClass, cls: PriorityClass, d: number): void {
@@ -42,7 +47,10 @@ export interface PriorityGate {
   /** SMG's per-second sibling check (--rate-limit-tokens-per-second > 0): false → 429. */
   takeRps(): boolean;
   /** Waits for a slot. A slot-holding outcome must be followed by `hold` and `release`. */
-  admit(cls: PriorityClass, signal: AbortSignal): Promise<{ ticket: string; outcome: SchedOutcome }>;
+  admit(
+    cls: PriorityClass,
+    signal: AbortSignal,
+  ): Promise<{ ticket: string; outcome: SchedOutcome }>;
   hold(ticket: string, cls: PriorityClass, req: HeldRequest): void;
   /** The request ended (idempotent): its slot returns. */
   release(ticket: string, end: HeldEnd): void;

@@ -14,9 +14,7 @@ export type PriorityPlan =
  * capacity at startup: --max-concurrent-requests when > 0, else SMG's 1024 for a fleet not
  * yet ready), so the primary and every ingress process agree.
  */
-export function priorityPlan(
-  config: Pick<GatewayConfig, 'priority' | 'admission'>,
-): PriorityPlan {
+export function priorityPlan(config: Pick<GatewayConfig, 'priority' | 'admission'>): PriorityPlan {
   const settings = config.priority;
   if (!settings) return { kind: 'off' };
   const why = infeasibility(settings, schedulerCapacity(config.admission.maxConcurrent, []));

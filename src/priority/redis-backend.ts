@@ -257,9 +257,7 @@ export function createRedisBackend(o: RedisBackendOptions): SchedulerBackend {
       clearInterval(beat);
       local.close();
       await run(LEAVE, [o.owner]).catch(quiet);
-      await Promise.all(
-        [client, sub].map((c) => c.quit().catch(() => c.disconnect())),
-      );
+      await Promise.all([client, sub].map((c) => c.quit().catch(() => c.disconnect())));
     },
   };
 }

@@ -27,7 +27,9 @@ export class SchedulerService {
   readonly core: SchedulerCore;
 
   constructor(makeCore: (onPreempt: (p: PreemptRequest) => void) => SchedulerCore) {
-    this.core = makeCore((p) => this.push(p.owner, { ticket: p.ticket, victim: p.victim, by: p.by }));
+    this.core = makeCore((p) =>
+      this.push(p.owner, { ticket: p.ticket, victim: p.victim, by: p.by }),
+    );
   }
 
   async admit(peer: string, ticket: string, cls: PriorityClass): Promise<SchedOutcome> {

@@ -161,7 +161,8 @@ export function parsePriorityFile(text: string, file: string): PriorityFile {
     }
     const flag = f.get('can_preempt');
     if (flag === undefined) fail(node, "missing field 'can_preempt'");
-    if (!isScalar(flag) || typeof flag.value !== 'boolean') fail(flag, 'can_preempt must be true or false');
+    if (!isScalar(flag) || typeof flag.value !== 'boolean')
+      fail(flag, 'can_preempt must be true or false');
     const share = f.get('reserved_per_slot');
     return {
       reservedFloor: num(f.get('reserved_floor'), 'reserved_floor', node, 65535),
@@ -184,7 +185,8 @@ export function parsePriorityFile(text: string, file: string): PriorityFile {
     if (key === 'classes') {
       if (v === null || (isScalar(v) && v.value === null)) continue;
       for (const [name, nk, block] of entries(v, 'classes')) {
-        if (!isPriorityClass(name)) fail(nk, `unknown class '${name}' (expected ${PRIORITY_CLASSES.join(', ')})`);
+        if (!isPriorityClass(name))
+          fail(nk, `unknown class '${name}' (expected ${PRIORITY_CLASSES.join(', ')})`);
         classes[name as PriorityClass] = classBlock(block);
       }
     } else if (key === 'tenant_policies') {
@@ -193,10 +195,12 @@ export function parsePriorityFile(text: string, file: string): PriorityFile {
         if (tenant === '') fail(tk, 'tenant key must not be empty');
         const pf = entries(policy, 'a tenant policy');
         const mc = pf.find(([n]) => n === 'max_class');
-        for (const [n, nk] of pf) if (n !== 'max_class') fail(nk, `unknown field '${n}' (expected max_class)`);
+        for (const [n, nk] of pf)
+          if (n !== 'max_class') fail(nk, `unknown field '${n}' (expected max_class)`);
         if (!mc) return fail(policy, "missing field 'max_class'");
         const value = isScalar(mc[2]) ? String(mc[2].value) : '';
-        if (!isPriorityClass(value)) fail(mc[2], `max_class must be one of ${PRIORITY_CLASSES.join(', ')}`);
+        if (!isPriorityClass(value))
+          fail(mc[2], `max_class must be one of ${PRIORITY_CLASSES.join(', ')}`);
         tenantPolicies[tenant] = value as PriorityClass;
       }
     } else {

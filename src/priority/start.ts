@@ -29,9 +29,7 @@ export function startPriorityService(
     );
   }
   if (plan.kind !== 'priority') return undefined;
-  const capacity = capacityReader(config.admission.maxConcurrent, workers, () =>
-    clock.monotonic(),
-  );
+  const capacity = capacityReader(config.admission.maxConcurrent, workers, () => clock.monotonic());
   const service = new SchedulerService((onPreempt) =>
     createSchedulerCore({
       settings: plan.settings,

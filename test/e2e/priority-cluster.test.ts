@@ -74,7 +74,9 @@ describe('priority scheduler across instances', { skip: redisSkip() }, () => {
     const watch = setInterval(() => (peak = Math.max(peak, paced.stats().running)), 5);
     const t0 = performance.now();
     const replies = await Promise.all(
-      [a, a, a, a, b, b, b, b].map((inst) => call(`${inst.url}/v1/chat/completions`, 'POST', chat('paced'))),
+      [a, a, a, a, b, b, b, b].map((inst) =>
+        call(`${inst.url}/v1/chat/completions`, 'POST', chat('paced')),
+      ),
     );
     clearInterval(watch);
     assert.deepEqual(

@@ -61,7 +61,13 @@ describe('priority scheduler (one instance)', () => {
     [slow, fast, stream] = await Promise.all([
       startMockEngine({ host: '127.0.0.1', port: 0, model: 'slow', responseDelayMs: 30_000 }),
       startMockEngine({ host: '127.0.0.1', port: 0, model: 'fast' }),
-      startMockEngine({ host: '127.0.0.1', port: 0, model: 'stream', tokens: 8, tokenDelayMs: 100 }),
+      startMockEngine({
+        host: '127.0.0.1',
+        port: 0,
+        model: 'stream',
+        tokens: 8,
+        tokenDelayMs: 100,
+      }),
     ]);
     gw = await startTestGateway([
       ...['--worker-urls', slow.url, fast.url, stream.url],
@@ -85,13 +91,16 @@ describe('priority scheduler (one instance)', () => {
       'x-smg-priority': ' Interactive ',
     });
     assert.equal(interactive.status, 200);
-    assert.ok(performance.now() - t0 < 5000, 'the interactive request did not wait for the bulk one');
+    assert.ok(
+      performance.now() - t0 < 5000,
+      'the interactive request did not wait for the bulk one',
+    );
     const b = await bulk;
     assert.equal(b.status, 503);
     assert.equal(b.headers.get('x-smg-error-code'), 'scheduler_preempted');
     assert.equal(b.headers.get('x-smg-preempted'), 'true');
     assert.equal(b.headers.get('retry-after'), '1');
-    assert.deepEqual((await b.json()) as ErrorBody, {
+    assert.deepEqual(await b.json(), {
       error: {
         type: 'Service Unavailable',
         code: 'scheduler_preempted',
@@ -149,7 +158,7 @@ describe('priority scheduler (one instance)', () => {
     );
     const timedOut = await queued;
     assert.equal(timedOut.status, 408);
-    assert.deepEqual((await timedOut.json()) as ErrorBody, {
+    assert.deepEqual(await timedOut.json(), {
       error: {
         type: 'Request Timeout',
         code: 'scheduler_queue_timeout',

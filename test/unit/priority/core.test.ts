@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createSchedulerCore, type PreemptRequest, type SchedOutcome } from '../../../src/priority/core';
+import {
+  createSchedulerCore,
+  type PreemptRequest,
+  type SchedOutcome,
+} from '../../../src/priority/core';
 import {
   DEFAULT_CLASS_CONFIG,
   prioritySettings,
@@ -49,7 +53,9 @@ function setup(
   });
   const results: string[] = [];
   const admit = (ticket: string, cls: PriorityClass, signal?: AbortSignal): void => {
-    void core.admit('p1', ticket, cls, signal).then((r: SchedOutcome) => results.push(`${ticket}:${r}`));
+    void core
+      .admit('p1', ticket, cls, signal)
+      .then((r: SchedOutcome) => results.push(`${ticket}:${r}`));
   };
   return { time, core, preempts, results, admit, setCapacity: (n: number) => (cap = n) };
 }
@@ -205,7 +211,9 @@ void describe('priority core: preemption', () => {
     s.admit('b2', 'bulk');
     s.admit('i1', 'interactive');
     await flush();
-    assert.deepEqual(s.preempts, [{ owner: 'p1', ticket: 'b2', victim: 'bulk', by: 'interactive' }]);
+    assert.deepEqual(s.preempts, [
+      { owner: 'p1', ticket: 'b2', victim: 'bulk', by: 'interactive' },
+    ]);
     // the owner preempts it (answers 503) and releases: the slot goes to the interactive waiter
     s.core.release('p1', 'b2');
     await flush();

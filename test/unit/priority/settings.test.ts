@@ -92,7 +92,12 @@ test('flags: SMG names and defaults; the scheduler off unless enabled', () => {
   assert.equal(c.priority?.tenantMetricTopN, 32);
   assert.deepEqual(c.priority?.classes, DEFAULT_CLASS_CONFIG);
   assert.throws(
-    () => parseLaunchArgs(['--priority-scheduler-enabled', '--priority-scheduler-config', '/nope.yaml']),
+    () =>
+      parseLaunchArgs([
+        '--priority-scheduler-enabled',
+        '--priority-scheduler-config',
+        '/nope.yaml',
+      ]),
     /--priority-scheduler-config: \/nope\.yaml: cannot read/,
   );
   assert.throws(
