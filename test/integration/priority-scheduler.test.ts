@@ -146,7 +146,10 @@ describe('priority scheduler (one instance)', () => {
     const queued = postJson(`${gw.url}/v1/chat/completions`, chat('fast'), {
       'x-smg-priority': 'bulk',
     });
-    await new Promise((r) => setImmediate(r));
+    await eventually(async () => {
+      const m = await (await fetch(`${gw.metricsUrl}/metrics`)).text();
+      return /smg_scheduler_queue_depth\{class="bulk"\} 1/.test(m);
+    }, 5000);
     const full = await postJson(`${gw.url}/v1/chat/completions`, chat('fast'), {
       'x-smg-priority': 'bulk',
     });
