@@ -6,7 +6,7 @@ import {
   PRIORITY_CLASSES,
   type PriorityClass,
 } from './classes';
-import type { SchedOutcome } from './core';
+import { holdsSlot, type SchedOutcome } from './core';
 import type { PreemptEvent } from './service';
 import type { PrioritySettings } from './settings';
 import { zeroes, type PerClass } from './slots';
@@ -110,16 +110,25 @@ export function createPriorityGate(o: GateOptions): PriorityGate {
     backend.release(ticket);
   }
 
-  backend.listen((e) => {
+  /** Tickets whose admission is under way, and preemptions asked before it came back. */
+  const admitting = new Set<string>();
+  const early = new Map<string, PreemptEvent>();
+  function preempt(e: PreemptEvent): void {
     const h = held.get(e.ticket);
-    if (!h) return; // it ended already; its release is on its way
+    if (!h) {
+      // granted, but the answer is still on its way: preempt it as soon as it is held
+      if (admitting.has(e.ticket)) early.set(e.ticket, e);
+      else backend.decline(e.ticket); // it ended already (a no-op), or it is not ours
+      return;
+    }
     if (h.req.preempt()) {
       metrics.preemption(e.victim, e.by);
       release(e.ticket, 'preempted');
     } else {
       backend.decline(e.ticket);
     }
-  });
+  }
+  backend.listen(preempt);
   metrics.sample(() => ({ inflight, queued, queueLimits: limits }));
 
   return {
@@ -127,7 +136,10 @@ export function createPriorityGate(o: GateOptions): PriorityGate {
     classify(header, tenant) {
       const p = parsePriority(header);
       if (p.unknown) metrics.unknownPriority(tenantLabel(tenant));
-      const max = settings.tenantPolicies[tenant] ?? settings.defaultMaxClass;
+      const policies = settings.tenantPolicies;
+      const max = Object.hasOwn(policies, tenant)
+        ? (policies[tenant] ?? settings.defaultMaxClass)
+        : settings.defaultMaxClass;
       const cls = minClass(p.cls, max);
       if (cls !== p.cls) metrics.clamp(tenantLabel(tenant), p.cls, cls);
       return cls;
@@ -137,8 +149,11 @@ export function createPriorityGate(o: GateOptions): PriorityGate {
       const ticket = String(next++);
       const start = o.now();
       bump(queued, cls, 1);
+      admitting.add(ticket);
       const outcome = await backend.admit(ticket, cls, signal);
+      admitting.delete(ticket);
       bump(queued, cls, -1);
+      if (!holdsSlot(outcome)) early.delete(ticket);
       const waited = (o.now() - start) / 1000;
       switch (outcome) {
         case 'admitted':
@@ -168,6 +183,11 @@ export function createPriorityGate(o: GateOptions): PriorityGate {
     hold(ticket, cls, req) {
       held.set(ticket, { cls, req });
       bump(inflight, cls, 1);
+      const e = early.get(ticket);
+      if (e) {
+        early.delete(ticket);
+        preempt(e);
+      }
     },
     release,
     close: () => backend.close(),

@@ -50,7 +50,9 @@ const TIMERS = {
  * process's share of the capacity (capacity ÷ live owners last seen); those requests end
  * there, and the heartbeat re-syncs the Redis side when it returns.
  */
-export function createRedisBackend(o: RedisBackendOptions): SchedulerBackend {
+export function createRedisBackend(
+  o: RedisBackendOptions,
+): SchedulerBackend & { readonly connected: () => boolean } {
   const base = `${o.keyPrefix ?? DEFAULT_KEY_PREFIX}:{ha}:sched:`;
   const keys = ['leases', 'counts', 'owners', 'waiters', 'q1', 'q2', 'q3', 'q4', 'seq'].map(
     (k) => base + k,
@@ -173,6 +175,7 @@ export function createRedisBackend(o: RedisBackendOptions): SchedulerBackend {
       const timer = setTimeout(() => giveUp('timeout'), (cfg[rank]?.queueTimeoutSecs ?? 60) * 1000);
       signal.addEventListener('abort', onAbort, { once: true });
       entries.set(ticket, { state: 'waiting', rank, local: false, settle });
+      if (signal.aborted) onAbort(); // the client left while the ACQUIRE was on its way
     });
   }
 
@@ -238,6 +241,7 @@ export function createRedisBackend(o: RedisBackendOptions): SchedulerBackend {
 
   return {
     admit,
+    connected: () => client.status === 'ready',
     release(ticket) {
       const e = entries.get(ticket);
       if (!e) return;
