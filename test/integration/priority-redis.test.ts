@@ -1,7 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { redisSkip, startRedisServer, type RedisServer } from '../helpers/redis-server';
+import {
+  redisSkip,
+  startRedisCluster,
+  startRedisServer,
+  type RedisCluster,
+  type RedisServer,
+} from '../helpers/redis-server';
 import { createRedisBackend } from '../../src/priority/redis-backend';
 import { prioritySettings, type ClassConfig } from '../../src/priority/settings';
 import type { SchedulerBackend } from '../../src/priority/gate';
@@ -168,5 +174,46 @@ describe('priority scheduler in Redis (Lua)', { skip: redisSkip() }, () => {
       8000,
     );
     c.disconnect();
+  });
+});
+
+/** The same scripts on a three-master Redis Cluster: one hash tag, pub/sub across nodes. */
+describe('priority scheduler in a Redis Cluster', { skip: redisSkip() }, () => {
+  let cluster: RedisCluster;
+  const open: SchedulerBackend[] = [];
+
+  before(async () => {
+    cluster = await startRedisCluster(3);
+  });
+  after(async () => {
+    await Promise.all(open.map((b) => b.close()));
+    await cluster?.stop();
+  });
+
+  test('shared slots and a preemption across owners', async () => {
+    const mk = (name: string) => {
+      const events: PreemptEvent[] = [];
+      const b = createRedisBackend({
+        url: cluster.url,
+        owner: name,
+        settings: SETTINGS,
+        capacity: () => 3,
+        logger: silentLogger(),
+      });
+      b.listen((e) => events.push(e));
+      open.push(b);
+      return { b, events };
+    };
+    const a = mk('ca');
+    const b = mk('cb');
+    await until('connected', () => a.b.connected() && b.b.connected());
+    const sig = () => new AbortController().signal;
+    assert.equal(await a.b.admit('1', 'bulk', sig()), 'admitted');
+    assert.equal(await a.b.admit('2', 'bulk', sig()), 'admitted');
+    assert.equal(await b.b.admit('1', 'system', sig()), 'admitted');
+    const waiting = b.b.admit('2', 'interactive', sig());
+    await until('a is asked', () => a.events.length === 1, 10_000);
+    a.b.release(a.events[0]?.ticket ?? '');
+    assert.equal(await waiting, 'waited');
   });
 });
