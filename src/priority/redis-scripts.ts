@@ -93,6 +93,7 @@ local function dispatchOne()
   return false
 end
 local function dispatch()
+  if redis.call('HLEN', KEYS[4]) == 0 then return end -- nobody waits: the common case
   while dispatchOne() do end
 end
 local function reap()
@@ -158,8 +159,10 @@ reap()
 dispatch()
 local t, r, qsize = ARGV[17], tonumber(ARGV[18]), tonumber(ARGV[19])
 local blocked = false
-for h = r, 4 do
-  if redis.call('ZCARD', KEYS[4 + h]) > 0 then blocked = true end
+if redis.call('HLEN', KEYS[4]) > 0 then
+  for h = r, 4 do
+    if redis.call('ZCARD', KEYS[4 + h]) > 0 then blocked = true end
+  end
 end
 if not blocked and avail(counts(), r) > 0 then
   grant(t, r)
