@@ -193,6 +193,7 @@ export function createRedisBackend(
       r = await run(ACQUIRE, [o.owner, ttlMs, full(ticket), rank + 1, cfg[rank]?.queueSize ?? 0]);
     } catch {
       entries.delete(ticket); // if it did run, the next heartbeat drops it
+      early.delete(ticket);
       return fallback(ticket, cls, signal);
     }
     if (degraded) {

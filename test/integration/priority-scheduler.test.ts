@@ -192,3 +192,23 @@ describe('priority scheduler (one instance)', () => {
     );
   });
 });
+
+test("reservations larger than the capacity: SMG's fallback to the legacy limiter", async () => {
+  const engine = await startMockEngine({ host: '127.0.0.1', port: 0 });
+  // SMG's defaults reserve 32 + 128 + 1 slots: more than 4
+  const gw = await startTestGateway([
+    ...['--worker-urls', engine.url, '--max-concurrent-requests', '4'],
+    ...['--rate-limit-tokens-per-second', '0', '--priority-scheduler-enabled'],
+  ]);
+  try {
+    const r = await postJson(`${gw.url}/v1/chat/completions`, chat('mock-model'), {
+      'x-smg-priority': 'bulk',
+    });
+    assert.equal(r.status, 200);
+    const metrics = await (await fetch(`${gw.metricsUrl}/metrics`)).text();
+    assert.match(metrics, /smg_http_rate_limit_total\{result="allowed"\} 1/);
+    assert.doesNotMatch(metrics, /smg_scheduler_admit_total/);
+  } finally {
+    await closeAll(gw, engine);
+  }
+});
