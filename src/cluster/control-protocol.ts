@@ -11,6 +11,9 @@ import type { SyncRequest, Versioned } from './replicated';
 import type { WasmCall } from '../plugins/wasm/api';
 import type { WasmArtifactWire } from '../plugins/wasm/wire';
 import type { WasmModuleRecord, WasmStatsDelta } from '../plugins/wasm/types';
+import { PRIORITY_CLASSES, type PriorityClass } from '../priority/classes';
+import type { SchedOutcome } from '../priority/core';
+import type { PreemptEvent } from '../priority/service';
 import {
   createRpcServer,
   type PayloadGuard,
@@ -35,6 +38,16 @@ export type ControlOps = {
   'admit-cancel': { payload: Ticket; result: null };
   /** Returns one token this process holds. */
   release: { payload: null; result: null };
+  /** Priority scheduler (no --redis-url): a slot for the request, or why not. */
+  'sched-admit': { payload: { ticket: string; cls: PriorityClass }; result: SchedOutcome };
+  /** The client of a queued (or just admitted) request left. */
+  'sched-cancel': { payload: Ticket; result: null };
+  /** The request ended: its slot returns. */
+  'sched-release': { payload: Ticket; result: null };
+  /** A preemption request came after the request's first byte: it keeps its slot. */
+  'sched-decline': { payload: Ticket; result: null };
+  /** Long poll: the next preemption requests for this process (empty after ~20 s). */
+  'sched-events': { payload: null; result: PreemptEvent[] };
   /** A /workers request, answered by the workers API in the primary. */
   workers: { payload: WorkersCall; result: Reply };
   /** A /v1/tokenizers request, answered by the tokenizer registry API. */
@@ -132,6 +145,16 @@ const GUARDS: PayloadGuards<ControlOps> = {
   admit: guardOf(TicketSchema),
   'admit-cancel': guardOf(TicketSchema),
   release: guardOf(T.Null()),
+  'sched-admit': guardOf(
+    T.Object({
+      ticket: T.String({ maxLength: 4096 }),
+      cls: T.Union(PRIORITY_CLASSES.map((c) => T.Literal(c))),
+    }),
+  ),
+  'sched-cancel': guardOf(TicketSchema),
+  'sched-release': guardOf(TicketSchema),
+  'sched-decline': guardOf(TicketSchema),
+  'sched-events': guardOf(T.Null()),
   workers: guardOf(WorkersCallSchema),
   tokenizers: guardOf(TokenizersCallSchema),
   'cb-outcomes': guardOf(OutcomeBatchSchema),

@@ -30,6 +30,7 @@ import { startIngressWasm } from '../plugins/wasm/ingress';
 import { haRoutes } from '../routes/ha';
 import { createGlobalLimiter } from '../ha/global-limit';
 import { createTenantLimiter } from '../ha/tenant-limits';
+import { startPriorityGate } from '../priority/ingress';
 import { tenantUsageStage } from '../routes/tenant-limit-guard';
 import { startIngressTokenizers } from '../tokenizer/ingress';
 import type { RpcClient } from './rpc';
@@ -204,6 +205,14 @@ export async function startIngress(opts: {
         ...(config.redisUrl !== undefined ? { redisUrl: config.redisUrl } : {}),
       })
     : undefined;
+  const priority = startPriorityGate({
+    config,
+    control: opts.control,
+    metrics: opts.metrics,
+    logger,
+    clock,
+    workers: () => router.workers(),
+  });
   const ctx: RouteContext = {
     router,
     loads,
@@ -233,6 +242,7 @@ export async function startIngress(opts: {
     ...(wasm ? { wasm } : {}),
     ...(globalLimit ? { globalLimit } : {}),
     ...(tenantLimit ? { tenantLimit } : {}),
+    ...(priority ? { priority } : {}),
     ...(config.pd && pdRouters
       ? {
           pd: {
@@ -326,6 +336,7 @@ export async function startIngress(opts: {
         .catch((err: unknown) => logger.warn({ err }, 'trace export failed'));
       await globalLimit?.close();
       await tenantLimit?.close();
+      await priority?.close();
     },
   };
 }

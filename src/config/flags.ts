@@ -9,6 +9,7 @@ import { TOKENIZER } from './flags-tokenizer';
 import { WASM_FLAGS } from './flags-wasm';
 import { PARSERS } from './flags-parsers';
 import { HA_FLAGS } from './flags-ha';
+import { PRIORITY_FLAGS } from './flags-priority';
 import { PD_SCHEMA, PREFIX_HASH_FLAGS } from './flags-pd';
 import { HARDENING_FLAGS } from './flags-hardening';
 import { KV_EVENTS_FLAGS } from './flags-kv-events';
@@ -153,6 +154,7 @@ export const LAUNCH_SCHEMA = {
   wasm: WASM_FLAGS,
   parsers: PARSERS,
   ...HA_FLAGS,
+  priority: PRIORITY_FLAGS,
   pd: PD_SCHEMA,
   prefixHash: PREFIX_HASH_FLAGS,
   hardening: HARDENING_FLAGS,

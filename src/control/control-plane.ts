@@ -31,6 +31,8 @@ import { startKvEvents, type KvEventsManager } from '../kv-events/manager';
 import { createDashboardSource, type DashboardSource } from '../dashboard/source';
 import { clusterView } from '../dashboard/cluster';
 import type { InstanceView } from '../dashboard/types';
+import { startPriorityService } from '../priority/start';
+import { schedHandlers } from '../priority/control-handlers';
 
 export interface ControlPlane {
   readonly registry: WorkerRegistry;
@@ -67,6 +69,7 @@ export type ControlPlaneConfig = Pick<
   | 'redisUrl'
   | 'kvEvents'
   | 'modelAliases'
+  | 'priority'
 >;
 
 /**
@@ -153,6 +156,11 @@ export function startControlPlane(opts: {
     });
   }
   const admission = new AdmissionService(config.admission, clock, metrics);
+  // the instance's priority scheduler; with --redis-url the ingress processes use Redis
+  const scheduler =
+    config.redisUrl === undefined
+      ? startPriorityService(config, () => registry.list(), clock, logger)
+      : undefined;
   const loadAware = (p: string | undefined): boolean => p === 'power_of_two' || p === 'least_load';
   const loadPoller = createLoadPoller(registry, engines);
   const stopLoadMonitor =
@@ -250,6 +258,7 @@ export function startControlPlane(opts: {
       snapshots
         ? snapshots.snapshot()
         : Promise.reject(new Error('the operator console is disabled')),
+    ...schedHandlers(scheduler?.service),
   });
 
   return {
@@ -261,6 +270,7 @@ export function startControlPlane(opts: {
     handle,
     peerGone: (peer) => {
       admission.peerGone(peer);
+      scheduler?.service.peerGone(peer);
       tokenizers.peerGone(peer);
     },
     close() {
@@ -270,6 +280,7 @@ export function startControlPlane(opts: {
       wasm?.close();
       stopLoadMonitor();
       admission.close();
+      scheduler?.close();
       clearInterval(sweeper);
       manager.close();
       kvEvents?.close();
@@ -281,8 +292,9 @@ export function startControlPlane(opts: {
 }
 
 const DONE = Promise.resolve(null);
-/** Ops answered outside controlHandlers (the WASM registry's, the console's). */
-type OwnOp = 'wasm' | 'sync:wasm' | 'wasm-artifact' | 'wasm-stats' | 'dashboard';
+/** Ops answered outside controlHandlers (the WASM registry's, the console's, the scheduler's). */
+type OwnOp = 'wasm' | 'sync:wasm' | 'wasm-artifact' | 'wasm-stats' | 'dashboard' | SchedOp;
+type SchedOp = 'sched-admit' | 'sched-cancel' | 'sched-release' | 'sched-decline' | 'sched-events';
 
 /** The primary's answer to every control op (payloads are already checked). */
 function controlHandlers(deps: {

@@ -102,6 +102,10 @@ export const ERROR_CODES = {
   admission_queue_full: { status: 429, shape: 'empty' },
   admission_queue_timeout: { status: 408, shape: 'empty' },
   admission_unavailable: { status: 500, shape: 'empty' },
+  // priority scheduler (§9.2); the preempted reply adds Retry-After: 1 and X-SMG-Preempted: true
+  scheduler_queue_full: { status: 429, shape: 'router' },
+  scheduler_queue_timeout: { status: 408, shape: 'router' },
+  scheduler_preempted: { status: 503, shape: 'router' },
   // workers API (§5.12)
   worker_not_found: { status: 404, shape: 'workers', wire: 'WORKER_NOT_FOUND' },
   invalid_worker_id: { status: 400, shape: 'workers', wire: 'BAD_REQUEST' },

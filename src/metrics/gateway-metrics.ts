@@ -1,4 +1,5 @@
 import { createPdMetrics, type PdMetrics } from './pd-metrics';
+import { createSchedulerMetrics, type SchedulerMetrics } from './scheduler-metrics';
 import type { Registry } from 'prom-client';
 import {
   createFamilies,
@@ -130,6 +131,8 @@ export interface GatewayMetrics {
   removeWorker(worker: string): void;
   /** PD metrics (smg_pd_*), registered on first use so regular mode exports none. */
   pd(): PdMetrics;
+  /** Priority-scheduler metrics (smg_scheduler_*), registered on first use. */
+  scheduler(): SchedulerMetrics;
 }
 
 /** A route's per-request series (see GatewayMetrics.routeSeries). */
@@ -162,6 +165,7 @@ export function createGatewayMetrics(
   const worker = workerPart(f);
   const router = routerPart(f, buckets);
   let pd: PdMetrics | undefined;
+  let scheduler: SchedulerMetrics | undefined;
   return {
     ...httpPart(f, buckets),
     ...router,
@@ -173,6 +177,7 @@ export function createGatewayMetrics(
       f.wasmDuration.observe(labels, seconds);
     },
     pd: () => (pd ??= createPdMetrics(registry, buckets)),
+    scheduler: () => (scheduler ??= createSchedulerMetrics(registry, buckets)),
     kvEvents: {
       incident: (worker, kind) => f.kvIncidents.inc({ worker, kind }),
       lag: (s) => f.kvLag.observe(s),

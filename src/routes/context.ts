@@ -16,6 +16,7 @@ import type { GlobalLimiter } from '../ha/global-limit';
 import type { TenantLimiter } from '../ha/tenant-limits';
 import type { PdDeps } from '../dispatch/pd/pipeline';
 import type { PromptTokens } from '../kv-events/prompt-tokens';
+import type { PriorityGate } from '../priority/gate';
 
 /** Everything a route handler may use; built once per ingress process. */
 export interface RouteContext {
@@ -49,6 +50,8 @@ export interface RouteContext {
   readonly wasm?: IngressWasm;
   /** The cluster-wide rate limit (with --redis-url). */
   readonly globalLimit?: GlobalLimiter;
+  /** The priority scheduler (--priority-scheduler-enabled), cluster-wide with --redis-url. */
+  readonly priority?: PriorityGate;
   /** Tenant budgets (--tenant-rate-limit-enabled), cluster-wide with --redis-url. */
   readonly tenantLimit?: TenantLimiter;
   /** A request's prompt → the engine's exact token ids (cache_aware only; kv-events/prompt-tokens.ts). */

@@ -5,6 +5,7 @@ import type { AdmissionResult } from '../resilience/admission';
 import { withWasm } from '../plugins/wasm/middleware';
 import { withGlobalLimit } from './global-limit-guard';
 import { withTenantLimit } from './tenant-limit-guard';
+import { withPriority } from './priority-guard';
 
 /** SMG's route groups (§3): public (no auth), protected (data plane), admin (control plane). */
 export type RouteGroup = 'public' | 'protected' | 'admin';
@@ -51,17 +52,26 @@ export function guard(ctx: RouteContext, group: RouteGroup, handler: Handler): H
     case 'public':
       return handler;
     case 'protected': {
-      const local = ctx.config.admission.maxConcurrent > 0 ? withAdmission(ctx, handler) : handler;
-      const admitted = ctx.globalLimit ? withGlobalLimit(ctx.globalLimit, local) : local;
+      // the priority scheduler (SMG §9.2) replaces the legacy limiter when it runs
+      const gate = ctx.priority;
+      const limited = (h: Handler): Handler =>
+        ctx.globalLimit ? withGlobalLimit(ctx.globalLimit, h) : h;
+      const local =
+        !gate && ctx.config.admission.maxConcurrent > 0 ? withAdmission(ctx, handler) : handler;
+      const admitted = limited(local);
+      const rateLimit = ctx.metrics.rateLimit.bind(ctx.metrics);
       const authed: Handler = (req, body, res) => {
         const outcome = ctx.auth.dataPlane(req.headers, req.remoteAddress);
         if (!outcome.ok) {
           res.send(outcome.reply.status, outcome.reply.headers, outcome.reply.body);
           return;
         }
+        const next = gate
+          ? limited(withPriority(gate, outcome.tenant, handler, rateLimit))
+          : admitted;
         const tenants = ctx.tenantLimit;
-        if (tenants) return withTenantLimit(tenants, outcome.tenant, admitted)(req, body, res);
-        return admitted(req, body, res);
+        if (tenants) return withTenantLimit(tenants, outcome.tenant, next)(req, body, res);
+        return next(req, body, res);
       };
       // SMG: the WASM middleware is the outermost layer of the protected routes
       return ctx.wasm ? withWasm(ctx.wasm, ctx.logger, authed) : authed;

@@ -118,13 +118,17 @@ export interface FreshResponse {
   readonly text: string;
 }
 
-export async function freshPost(url: string, body: unknown): Promise<FreshResponse> {
+export async function freshPost(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<FreshResponse> {
   const agent = new Agent({ connections: 1 });
   try {
     const r = await request(url, {
       method: 'POST',
       dispatcher: agent,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify(body),
     });
     const text = await r.body.text();

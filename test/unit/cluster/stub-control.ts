@@ -7,6 +7,7 @@ import { Replicated, syncHandler } from '../../../src/cluster/replicated';
 import type { TokenizerRecord } from '../../../src/tokenizer/replica';
 import type { Reply } from '../../../src/errors/gateway-error';
 import { wasmHandlers } from '../../../src/plugins/wasm/control';
+import { schedHandlers } from '../../../src/priority/control-handlers';
 
 export const TOKENIZERS: readonly TokenizerRecord[] = [
   { id: 't1', name: 'llama', source: '/t/llama.json', file: '/t/llama.json', vocab_size: 32000 },
@@ -57,5 +58,6 @@ export function stubHandlers(seen: string[] = []): ControlHandlers {
     'sync:tokenizers': syncHandler(tokenizers),
     dashboard: () => Promise.resolve('{"version":1}'),
     ...wasmHandlers(undefined),
+    ...schedHandlers(undefined),
   };
 }

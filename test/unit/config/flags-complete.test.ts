@@ -35,6 +35,9 @@ const TENANT_A = path.join(TLS_DIR, 'tenants-a.yaml');
 const TENANT_B = path.join(TLS_DIR, 'tenants-b.yaml');
 fs.writeFileSync(TENANT_A, 'default_policy:\n  requests_per_minute: 100\n');
 fs.writeFileSync(TENANT_B, 'default_policy:\n  requests_per_minute: 7\n');
+/** A priority-scheduler file (SMG's YAML). */
+const PRIORITY = path.join(TLS_DIR, 'priority.yaml');
+fs.writeFileSync(PRIORITY, 'tenant_policies:\n  anonymous: { max_class: bulk }\n');
 /** A secret file for the --*-file flags (flags-hardening.ts). */
 function secretFile(name: string, text: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collie-flags-'));
@@ -66,6 +69,9 @@ const CONTEXT: Readonly<Record<string, { args?: string[]; env?: Env }>> = {
   '--tenant-rate-limit-config': {
     args: ['--tenant-rate-limit-enabled', '--tenant-rate-limit-config', TENANT_A],
   },
+  '--priority-scheduler-default-max-class': { args: ['--priority-scheduler-enabled'] },
+  '--priority-scheduler-config': { args: ['--priority-scheduler-enabled'] },
+  '--priority-scheduler-tenant-metric-top-n': { args: ['--priority-scheduler-enabled'] },
   '--mesh-server-name': { args: ['--redis-url', 'redis://h:1'] },
   '--enable-mesh': { args: ['--redis-url', 'redis://h:1'] },
   '--prefill': { args: ['--pd-disaggregation'] },
@@ -91,6 +97,7 @@ const SAMPLES: Readonly<Record<string, string[]>> = {
   '--tls-key-path': [path.join(TLS_DIR, 'b.key')],
   '--otlp-traces-endpoint': ['127.0.0.1:4318'],
   '--tenant-rate-limit-config': [TENANT_B],
+  '--priority-scheduler-config': [PRIORITY],
   '--tool-call-parser': ['qwen'],
   '--reasoning-parser': ['qwen3'],
   '--prefill': ['http://p:1', '8998'],
