@@ -66,6 +66,9 @@ function checkMessages(v: Violations, messages: unknown[]): void {
 type Bound = [number, DebugText];
 const int = (n: number): Bound => [n, debugInt(n)];
 const f64 = (n: number): Bound => [n, debugF64(n)];
+// the bounds' texts are built once: every request passes through checkFields
+const [F_NEG2, F_0, F_1, F_2] = [f64(-2), f64(0), f64(1), f64(2)];
+const [I_0, I_1, I_10, I_20] = [int(0), int(1), int(10), int(20)];
 
 /** A range-validated f32 field (serde rounds the JSON number to f32 first). */
 function f32Range(v: Violations, body: JsonObject, key: string, min: Bound, max: Bound): void {
@@ -87,14 +90,14 @@ function checkStop(v: Violations, stop: unknown): void {
 
 function checkFields(v: Violations, body: JsonObject, n: Normalized): void {
   if (Array.isArray(body['messages'])) checkMessages(v, body['messages'] as unknown[]);
-  f32Range(v, body, 'frequency_penalty', f64(-2), f64(2));
-  intRange(v, 'max_tokens', n.maxTokens, int(1));
-  intRange(v, 'max_completion_tokens', n.maxCompletionTokens, int(1));
-  intRange(v, 'n', num(body, 'n'), int(1), int(10));
-  f32Range(v, body, 'presence_penalty', f64(-2), f64(2));
+  f32Range(v, body, 'frequency_penalty', F_NEG2, F_2);
+  intRange(v, 'max_tokens', n.maxTokens, I_1);
+  intRange(v, 'max_completion_tokens', n.maxCompletionTokens, I_1);
+  intRange(v, 'n', num(body, 'n'), I_1, I_10);
+  f32Range(v, body, 'presence_penalty', F_NEG2, F_2);
   if (present(body['stop'])) checkStop(v, body['stop']);
-  f32Range(v, body, 'temperature', f64(0), f64(2));
-  intRange(v, 'top_logprobs', num(body, 'top_logprobs'), int(0), int(20));
+  f32Range(v, body, 'temperature', F_0, F_2);
+  intRange(v, 'top_logprobs', num(body, 'top_logprobs'), I_0, I_20);
   const topP = num(body, 'top_p');
   if (topP !== undefined && !(Math.fround(topP) > 0 && Math.fround(topP) <= 1)) {
     v.code('top_p', 'top_p must be in (0, 1] - greater than 0.0 and at most 1.0', [
@@ -105,8 +108,8 @@ function checkFields(v: Violations, body: JsonObject, n: Normalized): void {
   if (topK !== undefined && topK !== -1 && topK < 1) {
     v.code('top_k', 'top_k must be -1 (disabled) or at least 1', [['value', debugInt(topK)]]);
   }
-  f32Range(v, body, 'min_p', f64(0), f64(1));
-  f32Range(v, body, 'repetition_penalty', f64(0), f64(2));
+  f32Range(v, body, 'min_p', F_0, F_1);
+  f32Range(v, body, 'repetition_penalty', F_0, F_2);
 }
 
 function checkStructuredOutput(body: JsonObject): void {
