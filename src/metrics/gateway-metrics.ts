@@ -166,6 +166,10 @@ export function createGatewayMetrics(
   const router = routerPart(f, buckets);
   let pd: PdMetrics | undefined;
   let scheduler: SchedulerMetrics | undefined;
+  const incidents = new BoundCache(
+    (worker: string) =>
+      new BoundCache((kind: string) => boundCounter(f.kvIncidents, { worker, kind })),
+  );
   return {
     ...httpPart(f, buckets),
     ...router,
@@ -179,7 +183,8 @@ export function createGatewayMetrics(
     pd: () => (pd ??= createPdMetrics(registry, buckets)),
     scheduler: () => (scheduler ??= createSchedulerMetrics(registry, buckets)),
     kvEvents: {
-      incident: (worker, kind) => f.kvIncidents.inc({ worker, kind }),
+      // per request for every prediction-routed request (worker "request"): bound series
+      incident: (worker, kind) => incidents.get(worker).get(kind)(),
       lag: (s) => f.kvLag.observe(s),
       live: (worker, ok) => f.kvLive.set({ worker }, ok ? 1 : 0),
       blocks: (worker, n) => f.kvBlocks.set({ worker }, n),
