@@ -1,8 +1,7 @@
 import { Pool } from 'undici';
 import type { EngineRequest, ExchangeHandler } from './exchange';
 import { dispatchLegacy } from './undici-handler';
-import { transportError } from './transport-errors';
-import type { GatewayError } from '../errors/gateway-error';
+import { BufferingCollector } from './buffering-collector';
 
 /** A control-plane call's answer: status and the whole body as text. */
 export interface EngineText {
@@ -82,7 +81,11 @@ class Client implements EngineClient {
 
   call(req: EngineCall): Promise<EngineText> {
     return new Promise((resolve, reject) => {
-      const collector = new TextCollector(resolve, reject, req.timeoutMs);
+      const collector = new BufferingCollector(
+        (status, _raw, body) => resolve({ status, text: body.toString('utf8') }),
+        reject,
+        req.timeoutMs,
+      );
       const headers =
         req.body !== undefined ? ['content-type', req.contentType ?? 'application/json'] : [];
       this.exchange(
@@ -95,60 +98,6 @@ class Client implements EngineClient {
         collector,
       );
     });
-  }
-}
-
-/** Buffers a control-plane answer under a timeout (not the hot path: a timer per call is fine). */
-class TextCollector implements ExchangeHandler {
-  private status = 0;
-  private readonly chunks: Buffer[] = [];
-  private abort: ((reason: Error) => void) | undefined;
-  private timedOut = false;
-  private done = false;
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(
-    private readonly resolve: (r: EngineText) => void,
-    private readonly reject: (e: GatewayError) => void,
-    timeoutMs: number,
-  ) {
-    this.timer = setTimeout(() => {
-      this.timedOut = true;
-      // a call still queued for a connection (capped pool) has no abort yet: fail it now;
-      // onStart aborts it if it is dispatched later
-      if (this.abort) this.abort(new Error('timeout'));
-      else this.onError(new Error('timeout'));
-    }, timeoutMs);
-  }
-
-  onStart(abort: (reason: Error) => void): void {
-    this.abort = abort;
-    if (this.timedOut) abort(new Error('timeout'));
-  }
-
-  onHead(status: number): void {
-    this.status = status;
-  }
-
-  onBody(chunk: Buffer): boolean {
-    this.chunks.push(chunk);
-    return true;
-  }
-
-  onEnd(): void {
-    if (this.finish())
-      this.resolve({ status: this.status, text: Buffer.concat(this.chunks).toString('utf8') });
-  }
-
-  onError(err: Error): void {
-    if (this.finish()) this.reject(transportError(err, this.timedOut));
-  }
-
-  private finish(): boolean {
-    if (this.done) return false;
-    this.done = true;
-    clearTimeout(this.timer);
-    return true;
   }
 }
 
