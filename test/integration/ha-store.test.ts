@@ -31,6 +31,28 @@ describe('cluster stores on Redis', { skip: redisSkip() }, () => {
     return c;
   };
 
+  /** An LWW registry of `{n}` entries on a fresh client, polling every 50 ms. */
+  const lwwSync = (
+    keys: ReturnType<typeof haKeys>,
+    node: string,
+    now: () => number,
+    apply: (e: LwwEntry<{ n: number }>) => void,
+  ) =>
+    startLwwSync<{ n: number }>({
+      client: client(),
+      hash: keys.workers,
+      version: keys.workersVersion,
+      node,
+      logger: silentLogger(),
+      pollMs: 50,
+      now,
+      adapter: {
+        apply,
+        local: () => [],
+        parseInput: (v) => (typeof v === 'object' && v !== null ? (v as { n: number }) : undefined),
+      },
+    });
+
   before(async () => {
     redis = await startRedisServer();
   });
@@ -42,24 +64,8 @@ describe('cluster stores on Redis', { skip: redisSkip() }, () => {
   test('last writer wins: an older entry written late never replaces a newer one', async () => {
     const keys = haKeys(freshPrefix());
     const seen = new Map<string, Array<LwwEntry<{ n: number }>>>();
-    const make = (node: string, now: () => number) => {
-      const c = client();
-      return startLwwSync<{ n: number }>({
-        client: c,
-        hash: keys.workers,
-        version: keys.workersVersion,
-        node,
-        logger: silentLogger(),
-        pollMs: 50,
-        now,
-        adapter: {
-          apply: (e) => seen.set(node, [...(seen.get(node) ?? []), e]),
-          local: () => [],
-          parseInput: (v) =>
-            typeof v === 'object' && v !== null ? (v as { n: number }) : undefined,
-        },
-      });
-    };
+    const make = (node: string, now: () => number) =>
+      lwwSync(keys, node, now, (e) => seen.set(node, [...(seen.get(node) ?? []), e]));
     await until('clients ready', () => clients.every((c) => c.status === 'ready'));
     const newer = make('b', () => 2000);
     const older = make('a', () => 1000);
@@ -87,24 +93,13 @@ describe('cluster stores on Redis', { skip: redisSkip() }, () => {
   test('two changes in the same millisecond: both instances settle on the one Redis kept', async () => {
     const keys = haKeys(freshPrefix());
     const value = new Map<string, number>();
-    const make = (node: string) => {
-      const c = client();
-      return startLwwSync<{ n: number }>({
-        client: c,
-        hash: keys.workers,
-        version: keys.workersVersion,
+    const make = (node: string) =>
+      lwwSync(
+        keys,
         node,
-        logger: silentLogger(),
-        pollMs: 50,
-        now: () => 5000,
-        adapter: {
-          apply: (e) => value.set(node, e.input?.n ?? -1),
-          local: () => [],
-          parseInput: (v) =>
-            typeof v === 'object' && v !== null ? (v as { n: number }) : undefined,
-        },
-      });
-    };
+        () => 5000,
+        (e) => value.set(node, e.input?.n ?? -1),
+      );
     const [wa, wb] = [make('wa'), make('wb')];
     await until('ready', () => clients.every((c) => c.status === 'ready'));
     // each applies its own change locally, as a /workers call does
