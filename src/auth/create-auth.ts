@@ -103,12 +103,12 @@ function controlPlaneHandler(
 ): ControlPlaneCheck {
   switch (mode) {
     case 'open':
-      return (headers, remote) => Promise.resolve(openAccess(headers, remote));
+      return (headers, remote) => Promise.resolve(openAccess(headers, { remoteAddress: remote }));
     case 'deny_all':
-      return (headers, remote) => Promise.resolve(denyAll(headers, remote));
+      return (headers, remote) => Promise.resolve(denyAll(headers, { remoteAddress: remote }));
     case 'shared_key': {
       const check = createSharedKeyCheck(cfg.apiKey as string);
-      return (headers, remote) => Promise.resolve(check(headers, remote));
+      return (headers, remote) => Promise.resolve(check(headers, { remoteAddress: remote }));
     }
     case 'control_plane': {
       const deps: ControlPlaneDeps = {

@@ -1,7 +1,7 @@
 import { bearerToken, KeyRing } from './keys';
 import { emptyUnauthorized } from './replies';
 import { peerTenant, sharedKeyTenant, tenantKeyTenant } from './tenant';
-import type { AuthConfig, AuthOutcome, ControlPlaneMode, Headers } from './types';
+import type { AuthConfig, AuthOutcome, ControlPlaneMode, Headers, Peer } from './types';
 
 /** What became of the JWT configuration at startup. */
 export type JwtState = 'not_configured' | 'ready' | 'failed';
@@ -23,7 +23,18 @@ export function selectMode(cfg: AuthConfig, jwt: JwtState): ControlPlaneMode {
   return 'open';
 }
 
-export type DataPlaneCheck = (headers: Headers, remoteAddress: string) => AuthOutcome;
+export type DataPlaneCheck = (headers: Headers, peer: Peer) => AuthOutcome;
+
+/** Allowed, as the peer's tenant: the address is read only if someone asks for the tenant. */
+function peerOutcome(peer: Peer): AuthOutcome {
+  let tenant: string | undefined;
+  return {
+    ok: true,
+    get tenant() {
+      return (tenant ??= peerTenant(peer.remoteAddress));
+    },
+  };
+}
 
 /**
  * SMG §2.1: enabled iff any shared or tenant key is configured; `Bearer <token>` whose
@@ -34,7 +45,7 @@ export function createDataPlaneCheck(cfg: AuthConfig): DataPlaneCheck {
   if (cfg.apiKey !== undefined) entries.push([cfg.apiKey, sharedKeyTenant(cfg.apiKey)]);
   for (const t of cfg.tenantApiKeys) entries.push([t.key, tenantKeyTenant(t.tenant)]);
   const ring = new KeyRing(entries, 'last');
-  if (ring.size === 0) return (_headers, remote) => ({ ok: true, tenant: peerTenant(remote) });
+  if (ring.size === 0) return (_headers, peer) => peerOutcome(peer);
   return (headers) => {
     const token = bearerToken(headers);
     const tenant = token === undefined ? undefined : ring.lookup(token);
@@ -61,7 +72,4 @@ export function createSharedKeyCheck(apiKey: string): DataPlaneCheck {
 export const denyAll: DataPlaneCheck = () => ({ ok: false, reply: emptyUnauthorized() });
 
 /** Rule 4: no keys at all. */
-export const openAccess: DataPlaneCheck = (_headers, remote) => ({
-  ok: true,
-  tenant: peerTenant(remote),
-});
+export const openAccess: DataPlaneCheck = (_headers, peer) => peerOutcome(peer);

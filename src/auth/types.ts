@@ -65,6 +65,14 @@ export interface AuditContext {
   requestId?: string;
 }
 
+/**
+ * The client's side of the connection. A request passes itself: its address is read from
+ * the socket only when a check needs it (a syscall most requests never make).
+ */
+export interface Peer {
+  readonly remoteAddress: string;
+}
+
 /** Request headers keyed by lower-case name. */
 export type Headers = ReadonlyMap<string, string>;
 
@@ -73,7 +81,7 @@ export interface Auth {
    * Protected (data-plane) routes. Synchronous and cheap: one SHA-256 of the presented
    * token and a constant-time scan of the precomputed key digests.
    */
-  dataPlane(headers: Headers, remoteAddress: string): AuthOutcome;
+  dataPlane(headers: Headers, peer: Peer): AuthOutcome;
   /** Admin and workers routes, per `controlPlaneMode`. Never rejects. */
   controlPlane(headers: Headers, remoteAddress: string, ctx?: AuditContext): Promise<AuthOutcome>;
   readonly controlPlaneMode: ControlPlaneMode;

@@ -61,7 +61,7 @@ export function guard(ctx: RouteContext, group: RouteGroup, handler: Handler): H
       const admitted = limited(local);
       const rateLimit = ctx.metrics.rateLimit.bind(ctx.metrics);
       const authed: Handler = (req, body, res) => {
-        const outcome = ctx.auth.dataPlane(req.headers, req.remoteAddress);
+        const outcome = ctx.auth.dataPlane(req.headers, req);
         if (!outcome.ok) {
           res.send(outcome.reply.status, outcome.reply.headers, outcome.reply.body);
           return;

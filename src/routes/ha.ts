@@ -14,7 +14,7 @@ function haHandler(ctx: RouteContext, op: HaOp, param?: string): Handler {
   const withBody = op === 'config-set' || op === 'rate-limit-set';
   const withLoads = op === 'workers' || op === 'worker';
   return async (req, raw, res) => {
-    const outcome = ctx.auth.dataPlane(req.headers, req.remoteAddress);
+    const outcome = ctx.auth.dataPlane(req.headers, req);
     if (!outcome.ok) {
       res.send(outcome.reply.status, outcome.reply.headers, outcome.reply.body);
       return;

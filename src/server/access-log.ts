@@ -11,8 +11,16 @@ export interface AccessEnd {
   readonly seconds: number;
 }
 
-/** Writes one access-log line per finished request (or none, when sampled out). */
-export type AccessLog = (req: IncomingRequest, end: AccessEnd) => void;
+/** One access-log line per finished request that was sampled in. */
+export interface AccessLog {
+  /**
+   * Decided when a request starts: will its line be written (sampled in, info enabled)?
+   * The server then keeps what the line needs past the response (the client's address).
+   */
+  take(): boolean;
+  /** Writes the line of a request `take()` accepted. */
+  write(req: IncomingRequest, end: AccessEnd): void;
+}
 
 export interface AccessLogOptions {
   readonly logger: Logger;
@@ -34,9 +42,9 @@ export function createAccessLog(opts: AccessLogOptions): AccessLog | undefined {
   const { logger, sampleRate } = opts;
   if (sampleRate <= 0) return undefined;
   const random = opts.random ?? Math.random;
-  return (req, end) => {
-    if (sampleRate < 1 && random() >= sampleRate) return;
-    if (!logger.isLevelEnabled('info')) return;
+  const take = (): boolean =>
+    (sampleRate >= 1 || random() < sampleRate) && logger.isLevelEnabled('info');
+  const write = (req: IncomingRequest, end: AccessEnd): void => {
     const n = req.notes;
     const tpot =
       n?.firstByteAt !== undefined &&
@@ -70,4 +78,5 @@ export function createAccessLog(opts: AccessLogOptions): AccessLog | undefined {
       'request',
     );
   };
+  return { take, write };
 }

@@ -2,6 +2,7 @@ import { loadUws, type HttpRequest, type HttpResponse, type ListenSocket } from 
 import type { Lookup, RouteTable } from './route-table';
 import type { IncomingRequest } from './types';
 import { UwsSink } from './uws-sink';
+import { Incoming } from './incoming';
 import type { CorsPolicy } from './cors';
 import { resolveRequestId } from './request-id';
 import { GatewayError, errorReply } from '../errors/gateway-error';
@@ -202,18 +203,20 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
         : new GatewayError('method_not_allowed', '', { headers: [['allow', found.allow]] }),
     );
     // logged before end(): uWS forbids touching res afterwards
-    accessLog?.(
-      {
-        method,
-        path,
-        query: '',
-        headers,
-        remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
-        requestId: resolveRequestId(headers, opts.requestIdHeaders, path),
-        params: {},
-      },
-      { ...REJECTED, status: r.status, errorCode: undefined },
-    );
+    if (accessLog?.take()) {
+      accessLog.write(
+        {
+          method,
+          path,
+          query: '',
+          headers,
+          remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
+          requestId: resolveRequestId(headers, opts.requestIdHeaders, path),
+          params: {},
+        },
+        { ...REJECTED, status: r.status, errorCode: undefined },
+      );
+    }
     res.cork(() => {
       res.writeStatus(`${r.status} ${reasonPhrase(r.status)}`);
       for (const [k, v] of r.headers) res.writeHeader(k, v);
@@ -222,9 +225,12 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
   }
 
   /** Refuses a request before its body is read (413, 503) and closes the connection. */
-  function refuse(sink: UwsSink, req: IncomingRequest, err: GatewayError): void {
+  function refuse(sink: UwsSink, req: Incoming, err: GatewayError): void {
+    const logged = accessLog?.take() === true;
+    if (logged) req.captureAddress();
     sendError(sink, err, req.requestId, true);
-    accessLog?.(req, { ...REJECTED, status: sink.status, errorCode: sink.errorCode });
+    if (logged)
+      accessLog?.write(req, { ...REJECTED, status: sink.status, errorCode: sink.errorCode });
   }
 
   /**
@@ -261,19 +267,12 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
     }
     const found = table.lookup(method, path);
     if (found.kind !== 'found') return routeMiss(res, method, path, headers, found);
-    const req: IncomingRequest = {
-      method,
-      path,
-      query: uwsReq.getQuery() ?? '',
-      headers,
-      remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
-      requestId: resolveRequestId(headers, opts.requestIdHeaders, path),
-      params: found.params,
-      notes: {},
-    };
-    const extra: Array<readonly [string, string]> = [['x-request-id', req.requestId]];
+    const requestId = resolveRequestId(headers, opts.requestIdHeaders, path);
+    const extra: Array<readonly [string, string]> = [['x-request-id', requestId]];
     if (origin !== '') extra.push(...(opts.cors?.responseHeaders(origin) ?? []));
     const sink = new UwsSink(res, extra, found.headOnly);
+    const query = uwsReq.getQuery() ?? '';
+    const req = new Incoming(method, path, query, headers, requestId, found.params, sink);
     const declared = Number(headers.get('content-length') ?? '0');
     if (declared > opts.maxPayloadSize) return refuse(sink, req, tooLarge());
     const hasBody = !BODYLESS.has(method) || declared > 0 || headers.has('transfer-encoding');
@@ -286,6 +285,9 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
     const handler = found.route.handler;
     let bytesIn = 0;
     let release = NOOP;
+    // the access log's line outlives the connection: read the address while it is there
+    const logged = accessLog?.take() === true;
+    if (logged) req.captureAddress();
     const complete = (): void => {
       finished();
       release();
@@ -294,7 +296,8 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
       const seconds = (performance.now() - started) / 1000;
       opts.observe?.(method, routePath, status, sink.errorCode, seconds);
       const bytesOut = sink.bytesOut;
-      accessLog?.(req, { status, errorCode: sink.errorCode, bytesIn, bytesOut, seconds });
+      if (logged)
+        accessLog?.write(req, { status, errorCode: sink.errorCode, bytesIn, bytesOut, seconds });
     };
     if (!hasBody) return serve(sink, req, EMPTY, handler, complete);
     readBody(res, sink, limits, pending, (err, body) => {

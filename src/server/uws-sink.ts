@@ -2,6 +2,7 @@ import type { HttpResponse } from './uws';
 import type { HeaderList, ResponseSink } from './types';
 import { STATUS_CODES } from 'node:http';
 import { reasonPhrase } from '../errors/codes';
+import type { AddressSource } from './incoming';
 
 const STATUS_LINES = new Map<number, string>();
 
@@ -22,7 +23,7 @@ const byteLength = (b: string | Uint8Array): number =>
  * ResponseSink over a uWS HttpResponse. uWS objects must not be touched after abort, and
  * writes made outside a uWS callback (after an await) must be corked; both rules live here.
  */
-export class UwsSink implements ResponseSink {
+export class UwsSink implements ResponseSink, AddressSource {
   aborted = false;
   headersSent = false;
   /** Status written (0 until then), for metrics. */
@@ -54,6 +55,14 @@ export class UwsSink implements ResponseSink {
 
   get done(): boolean {
     return this.aborted || this.ended;
+  }
+
+  get live(): boolean {
+    return !this.aborted && !this.ended;
+  }
+
+  readAddress(): string {
+    return Buffer.from(this.res.getRemoteAddressAsText()).toString();
   }
 
   onAbort(cb: () => void): void {

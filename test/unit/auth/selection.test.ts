@@ -40,12 +40,31 @@ function assertTenant(o: AuthOutcome, tenant: string): void {
 }
 
 describe('rule 4: no keys configured', () => {
+  test("the peer's address is read only when the tenant is asked for", async () => {
+    const auth = await make({});
+    let reads = 0;
+    const peer = {
+      get remoteAddress() {
+        reads++;
+        return PEER;
+      },
+    };
+    const o = auth.dataPlane(hdrs(), peer);
+    assert.equal(reads, 0, 'allowing the request needs no address');
+    assertTenant(o, `ip:${PEER}`);
+    assertTenant(o, `ip:${PEER}`);
+    assert.equal(reads, 1);
+  });
+
   test('everything is open; tenant is ip:<peer> or anonymous', async () => {
     const auth = await make({});
     assert.equal(auth.controlPlaneMode, 'open');
-    assertTenant(auth.dataPlane(hdrs(), PEER), `ip:${PEER}`);
-    assertTenant(auth.dataPlane(hdrs({ 'x-api-key': 'whatever' }), PEER), `ip:${PEER}`);
-    assertTenant(auth.dataPlane(bearer('anything'), ''), 'anonymous');
+    assertTenant(auth.dataPlane(hdrs(), { remoteAddress: PEER }), `ip:${PEER}`);
+    assertTenant(
+      auth.dataPlane(hdrs({ 'x-api-key': 'whatever' }), { remoteAddress: PEER }),
+      `ip:${PEER}`,
+    );
+    assertTenant(auth.dataPlane(bearer('anything'), { remoteAddress: '' }), 'anonymous');
     assertTenant(await auth.controlPlane(hdrs(), PEER), `ip:${PEER}`);
   });
 });
@@ -54,12 +73,16 @@ describe('rule 2: shared key only', () => {
   test('data plane: only Bearer <shared>; 401 is empty with no challenge', async () => {
     const auth = await make({ apiKey: SHARED });
     assert.equal(auth.controlPlaneMode, 'shared_key');
-    assertTenant(auth.dataPlane(bearer(SHARED), PEER), sharedKeyTenant(SHARED));
-    assertEmpty401(auth.dataPlane(hdrs(), PEER));
-    assertEmpty401(auth.dataPlane(bearer('wrong'), PEER));
-    assertEmpty401(auth.dataPlane(hdrs({ authorization: `bearer ${SHARED}` }), PEER));
-    assertEmpty401(auth.dataPlane(hdrs({ authorization: `BEARER ${SHARED}` }), PEER));
-    assertEmpty401(auth.dataPlane(hdrs({ 'x-api-key': SHARED }), PEER));
+    assertTenant(auth.dataPlane(bearer(SHARED), { remoteAddress: PEER }), sharedKeyTenant(SHARED));
+    assertEmpty401(auth.dataPlane(hdrs(), { remoteAddress: PEER }));
+    assertEmpty401(auth.dataPlane(bearer('wrong'), { remoteAddress: PEER }));
+    assertEmpty401(
+      auth.dataPlane(hdrs({ authorization: `bearer ${SHARED}` }), { remoteAddress: PEER }),
+    );
+    assertEmpty401(
+      auth.dataPlane(hdrs({ authorization: `BEARER ${SHARED}` }), { remoteAddress: PEER }),
+    );
+    assertEmpty401(auth.dataPlane(hdrs({ 'x-api-key': SHARED }), { remoteAddress: PEER }));
   });
 
   test('admin: the same check, data-plane style 401', async () => {
@@ -82,23 +105,23 @@ describe('rule 2 with tenant keys', () => {
   test('tenant key passes the data plane but gets 401 on admin routes', async () => {
     const auth = await make({ apiKey: SHARED, tenantApiKeys: [TENANT] });
     assert.equal(auth.controlPlaneMode, 'shared_key');
-    assertTenant(auth.dataPlane(bearer(TENANT.key), PEER), 'auth:team-red');
-    assertTenant(auth.dataPlane(bearer(SHARED), PEER), sharedKeyTenant(SHARED));
+    assertTenant(auth.dataPlane(bearer(TENANT.key), { remoteAddress: PEER }), 'auth:team-red');
+    assertTenant(auth.dataPlane(bearer(SHARED), { remoteAddress: PEER }), sharedKeyTenant(SHARED));
     assertEmpty401(await auth.controlPlane(bearer(TENANT.key), PEER));
     assert.ok((await auth.controlPlane(bearer(SHARED), PEER)).ok);
   });
 
   test('a tenant key equal to the shared key resolves to the tenant (SMG map insert)', async () => {
     const auth = await make({ apiKey: SHARED, tenantApiKeys: [{ tenant: 't', key: SHARED }] });
-    assertTenant(auth.dataPlane(bearer(SHARED), PEER), 'auth:t');
+    assertTenant(auth.dataPlane(bearer(SHARED), { remoteAddress: PEER }), 'auth:t');
   });
 
   test('distinct tenant keys resolve to distinct tenants', async () => {
     const auth = await make({
       tenantApiKeys: [TENANT, { tenant: 'team-blue', key: 'blue-secret' }],
     });
-    assertTenant(auth.dataPlane(bearer('blue-secret'), PEER), 'auth:team-blue');
-    assertTenant(auth.dataPlane(bearer(TENANT.key), PEER), 'auth:team-red');
+    assertTenant(auth.dataPlane(bearer('blue-secret'), { remoteAddress: PEER }), 'auth:team-blue');
+    assertTenant(auth.dataPlane(bearer(TENANT.key), { remoteAddress: PEER }), 'auth:team-red');
   });
 });
 
@@ -106,8 +129,8 @@ describe('rule 3: tenant keys only', () => {
   test('admin routes are denied outright, even with a valid tenant key', async () => {
     const auth = await make({ tenantApiKeys: [TENANT] });
     assert.equal(auth.controlPlaneMode, 'deny_all');
-    assertTenant(auth.dataPlane(bearer(TENANT.key), PEER), 'auth:team-red');
-    assertEmpty401(auth.dataPlane(hdrs(), PEER));
+    assertTenant(auth.dataPlane(bearer(TENANT.key), { remoteAddress: PEER }), 'auth:team-red');
+    assertEmpty401(auth.dataPlane(hdrs(), { remoteAddress: PEER }));
     assertEmpty401(await auth.controlPlane(bearer(TENANT.key), PEER));
     assertEmpty401(await auth.controlPlane(hdrs(), PEER));
   });
@@ -178,10 +201,10 @@ describe('rule 1: control-plane API keys', () => {
 
   test('the data plane keeps its own keys: cp keys are not data-plane keys', async () => {
     const auth = await make(cfg);
-    assertTenant(auth.dataPlane(bearer(SHARED), PEER), sharedKeyTenant(SHARED));
-    assertEmpty401(auth.dataPlane(bearer(ADMIN.key), PEER));
+    assertTenant(auth.dataPlane(bearer(SHARED), { remoteAddress: PEER }), sharedKeyTenant(SHARED));
+    assertEmpty401(auth.dataPlane(bearer(ADMIN.key), { remoteAddress: PEER }));
     const cpOnly = await make({ controlPlaneApiKeys: [ADMIN] });
-    assertTenant(cpOnly.dataPlane(hdrs(), PEER), `ip:${PEER}`);
+    assertTenant(cpOnly.dataPlane(hdrs(), { remoteAddress: PEER }), `ip:${PEER}`);
   });
 
   test('replies are fresh objects each time', async () => {
