@@ -26,15 +26,16 @@ export function selectMode(cfg: AuthConfig, jwt: JwtState): ControlPlaneMode {
 export type DataPlaneCheck = (headers: Headers, peer: Peer) => AuthOutcome;
 
 /** Allowed, as the peer's tenant: the address is read only if someone asks for the tenant. */
-function peerOutcome(peer: Peer): AuthOutcome {
-  let tenant: string | undefined;
-  return {
-    ok: true,
-    get tenant() {
-      return (tenant ??= peerTenant(peer.remoteAddress));
-    },
-  };
+class PeerOutcome {
+  readonly ok = true;
+  private cached: string | undefined;
+  constructor(private readonly peer: Peer) {}
+  get tenant(): string {
+    return (this.cached ??= peerTenant(this.peer.remoteAddress));
+  }
 }
+
+const peerOutcome = (peer: Peer): AuthOutcome => new PeerOutcome(peer);
 
 /**
  * SMG §2.1: enabled iff any shared or tenant key is configured; `Bearer <token>` whose

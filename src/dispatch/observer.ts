@@ -114,7 +114,10 @@ export function createMetricsObserver(d: MetricsObserverDeps): DispatchObserver 
       seriesOf(x).ttft(seconds);
     },
     answered(x, sel, body) {
-      const reported = sel.routing ? reportedCachedTokens(body) : undefined;
+      // the notes observer scanned this answer's usage just before (attemptHooks' order)
+      const reported = sel.routing
+        ? (x.req.notes?.cachedTokens ?? reportedCachedTokens(body))
+        : undefined;
       if (sel.routing && reported !== undefined) {
         const r = sel.routing;
         const bs = r.blockTokens ?? d.blockSize;

@@ -7,7 +7,7 @@ import type { Rng } from '../util/rng';
 import { GatewayError } from '../errors/gateway-error';
 import {
   RETRYABLE_STATUSES,
-  runWithRetries,
+  backoffMs,
   normalizeMaxAttempts,
   type BackoffConfig,
 } from '../resilience';
@@ -15,10 +15,10 @@ import type { EngineClient } from './engine-client';
 import type { BufferedReply } from './exchange';
 import { forwardedHeaders } from './headers';
 import type { DispatchObserver } from './observer';
-import { relay, type RelayHooks, type RelayOutcome } from './relay';
+import { startRelay, type RelayHooks, type RelayOutcome } from './relay';
 import { RequestScope, sleepInScope } from './scope';
 import type { Deadlines } from './deadlines';
-import { stageHooks, type DispatchExchange, type DispatchResult, type StagePlan } from './stages';
+import type { DispatchExchange, DispatchResult, StagePlan } from './stages';
 
 /** What the pipeline needs from the rest of the process (all injectable for tests). */
 export interface PipelineDeps {
@@ -58,8 +58,7 @@ export type Step =
   | { readonly kind: 'done'; readonly status: number }
   | { readonly kind: 'retry'; readonly value: Last; readonly workerId?: string };
 
-const NONE: Last = { kind: 'none' };
-const DONE = { kind: 'done', value: NONE } as const;
+const NO_EXCLUSIONS: ReadonlySet<string> = new Set();
 
 /** Routing transparency: which worker, and for cache_aware why and how much prefix matched. */
 function routingHeaders(sel: Selection, blockSize: number): Array<readonly [string, string]> {
@@ -94,30 +93,65 @@ export async function runPipeline(
   const { x, sink, stages } = input;
   const scope = RequestScope.forRequest(sink, deps.deadlines, x.startedMs, deps.timeoutMs);
   deps.observer.started(x);
-  const p: Progress = { attempts: 0, exhausted: false, status: 0 };
-  let error: GatewayError | undefined;
+  const p = new Progress();
   try {
     for (const s of stages.beforeRouting) s.beforeRouting?.(x);
-    await attempts(deps, input, scope, p, attemptFn);
+    // the retry loop, here rather than behind a generic helper: one async frame per request
+    const max = normalizeMaxAttempts(deps.retry.maxAttempts);
+    let excluded: Set<string> | undefined;
+    for (let k = 0; ; k++) {
+      if (k > 0) deps.observer.retrying(x, k);
+      p.attempts = k + 1;
+      const isLast = k + 1 >= max;
+      const step = await attemptFn(deps, input, scope, excluded ?? NO_EXCLUSIONS, isLast);
+      if (step.kind === 'done') {
+        p.status = step.status;
+        // the last attempt relayed a retryable answer: the budget is spent all the same
+        p.exhausted = isLast && max > 1 && RETRYABLE_STATUSES.has(step.status);
+        return;
+      }
+      if (step.workerId !== undefined) (excluded ??= new Set()).add(step.workerId);
+      if (isLast) {
+        p.exhausted = true;
+        return finishWith(input, step.value, p);
+      }
+      if (!scope.aborted) {
+        const delay = backoffMs(k, deps.retry, deps.rng);
+        deps.observer.backoff(x, k + 1, delay);
+        try {
+          await (deps.sleep ? deps.sleep(delay, scope) : sleepInScope(scope, delay));
+        } catch (err) {
+          if (!scope.aborted) throw err;
+        }
+      }
+      if (scope.aborted) {
+        if (scope.reason === 'deadline') {
+          throw new GatewayError('call_upstream_timeout', 'Upstream request timed out');
+        }
+        return; // the client left: nothing to write
+      }
+    }
   } catch (err) {
-    error =
+    const error =
       err instanceof GatewayError
         ? err
         : new GatewayError('internal_error', 'Internal error', { cause: err });
+    p.error = error;
     p.status = error.status;
     throw err;
   } finally {
     scope.dispose();
-    const result: DispatchResult = { ...p, ...(error ? { error } : {}) };
-    for (const s of stages.onComplete) s.onComplete?.(x, result);
-    deps.observer.finished(x, result, (deps.now() - x.startedMs) / 1000);
+    for (const s of stages.onComplete) s.onComplete?.(x, p);
+    deps.observer.finished(x, p, (deps.now() - x.startedMs) / 1000);
   }
 }
 
-interface Progress {
-  attempts: number;
-  exhausted: boolean;
-  status: number;
+/** How the request went so far; handed to onComplete stages and the observer at the end. */
+class Progress implements DispatchResult {
+  attempts = 0;
+  exhausted = false;
+  status = 0;
+  error?: GatewayError;
 }
 
 /**
@@ -132,43 +166,6 @@ export type AttemptFn = (
   excluded: ReadonlySet<string>,
   isLast: boolean,
 ) => Promise<Step>;
-
-async function attempts(
-  deps: PipelineDeps,
-  input: DispatchInput,
-  scope: RequestScope,
-  p: Progress,
-  attemptFn: AttemptFn,
-): Promise<void> {
-  const max = normalizeMaxAttempts(deps.retry.maxAttempts);
-  const r = await runWithRetries<Last>({
-    maxAttempts: max,
-    backoff: deps.retry,
-    rng: deps.rng,
-    signal: scope,
-    sleep: (ms) => (deps.sleep ? deps.sleep(ms, scope) : sleepInScope(scope, ms)),
-    onBackoff: (ms, next) => deps.observer.backoff(input.x, next, ms),
-    attempt: (k, excluded) => {
-      if (k > 0) deps.observer.retrying(input.x, k);
-      p.attempts = k + 1;
-      const isLast = k + 1 >= max;
-      return attemptFn(deps, input, scope, excluded, isLast).then((step) => {
-        if (step.kind === 'retry') return step;
-        p.status = step.status;
-        // the last attempt relayed a retryable answer: the budget is spent all the same
-        p.exhausted = isLast && max > 1 && RETRYABLE_STATUSES.has(step.status);
-        return DONE;
-      });
-    },
-  });
-  if (r.exhausted) {
-    p.exhausted = true;
-    return finishWith(input, r.value, p);
-  }
-  if (r.aborted && scope.reason === 'deadline') {
-    throw new GatewayError('call_upstream_timeout', 'Upstream request timed out');
-  }
-}
 
 /** No attempt left: send the held answer or raise the last error. */
 function finishWith(input: DispatchInput, last: Last, p: Progress): void {
@@ -206,74 +203,107 @@ function attempt(
     ? ((d.totalBlocks - d.matchedBlocks) * (d.blockTokens ?? deps.blockSize)) / deps.blockSize
     : 0;
   const lease = deps.acquire(worker.id, Math.ceil(uncached));
-  const done = (): void => {
-    lease();
-    sel.release();
-  };
-  let outcome: Promise<RelayOutcome>;
-  try {
-    for (const s of input.stages.afterSelection) s.afterSelection?.(x, sel);
-    outcome = relay({
-      client: deps.client(worker),
-      request: {
-        method: 'POST',
-        path: x.upstreamPath,
-        headers: forwardedHeaders(x.req.headers, x.traceparent),
-        body: x.body,
-      },
-      clientAuthorization: x.req.headers.get('authorization'),
-      sink: input.sink,
-      scope,
-      stream: x.stream,
-      hold: isLast ? undefined : RETRYABLE_STATUSES,
-      extraHeaders: routingHeaders(sel, deps.blockSize),
-      hooks: stageHooks(input.stages, x, sel, attemptHooks(deps, x, sel, lease)),
-    });
-  } catch (err) {
-    done();
-    return Promise.reject(asError(err));
-  }
-  return outcome.then(
-    (o) => {
-      done();
-      return classify(deps, x, worker, o);
-    },
-    (err: unknown) => {
-      done();
-      throw err;
-    },
-  );
+  return new Promise<Step>((resolve, reject) => {
+    const a = new Attempt(deps, input, sel, lease, resolve, reject);
+    try {
+      for (const s of input.stages.afterSelection) s.afterSelection?.(x, sel);
+      startRelay(
+        {
+          client: deps.client(worker),
+          request: {
+            method: 'POST',
+            path: x.upstreamPath,
+            headers: forwardedHeaders(x.req.headers, x.traceparent),
+            body: x.body,
+          },
+          clientAuthorization: x.req.headers.get('authorization'),
+          sink: input.sink,
+          scope,
+          stream: x.stream,
+          hold: isLast ? undefined : RETRYABLE_STATUSES,
+          extraHeaders: routingHeaders(sel, deps.blockSize),
+          hooks: a,
+        },
+        a,
+      );
+    } catch (err) {
+      a.release();
+      reject(asError(err));
+    }
+  });
 }
 
-function attemptHooks(
-  deps: PipelineDeps,
-  x: DispatchExchange,
-  sel: Selection,
-  lease: LoadLease,
-): RelayHooks {
-  const { observer } = deps;
-  const hooks: RelayHooks = {
-    onStatus: (status) => observer.attemptEnded(x, sel.worker, status),
-    onFirstByte: () => {
-      lease.prefilled(); // the engine has prefilled this prompt: no longer queued work
-      observer.firstByte(x, (deps.now() - x.startedMs) / 1000);
-    },
-  };
-  const body = observer.body?.bind(observer);
-  if (sel.routing || body) {
-    hooks.onAnswer = (reply: BufferedReply) => {
-      if (sel.routing) observer.answered(x, sel, reply.body);
-      body?.(x, reply.body);
-      return reply;
-    };
+/**
+ * One attempt in flight: its relay hooks (observer reports, then the route's stages) and
+ * its end (lease released, outcome classified). Methods, not per-request closures.
+ */
+class Attempt implements RelayHooks {
+  private released = false;
+
+  constructor(
+    private readonly deps: PipelineDeps,
+    private readonly input: DispatchInput,
+    private readonly sel: Selection,
+    private readonly lease: LoadLease,
+    private readonly resolve: (s: Step) => void,
+    private readonly reject: (err: unknown) => void,
+  ) {}
+
+  onStatus(status: number): void {
+    this.deps.observer.attemptEnded(this.input.x, this.sel.worker, status);
   }
-  if (body) {
-    hooks.onChunk = (chunk) => {
-      body(x, chunk);
-      return chunk;
-    };
+
+  onFirstByte(): void {
+    this.lease.prefilled(); // the engine has prefilled this prompt: no longer queued work
+    const { x } = this.input;
+    this.deps.observer.firstByte(x, (this.deps.now() - x.startedMs) / 1000);
   }
-  return hooks;
+
+  onAnswer(reply: BufferedReply): BufferedReply {
+    const { observer } = this.deps;
+    const { x, stages } = this.input;
+    const { sel } = this;
+    observer.body?.(x, reply.body); // first: the notes it fills (usage) are what `answered` reads
+    if (sel.routing) observer.answered(x, sel, reply.body);
+    let r = reply;
+    for (const s of stages.onAnswer) r = s.onAnswer?.(x, sel, r) ?? r;
+    return r;
+  }
+
+  onChunk(chunk: Buffer): Buffer {
+    const { x, stages } = this.input;
+    this.deps.observer.body?.(x, chunk);
+    let c = chunk;
+    for (const s of stages.onChunk) c = s.onChunk?.(x, this.sel, c) ?? c;
+    return c;
+  }
+
+  onStreamEnd(): Buffer | undefined {
+    const { x, stages } = this.input;
+    let out: Buffer | undefined;
+    for (const s of stages.onStreamEnd) {
+      const b = s.onStreamEnd?.(x, this.sel);
+      if (b !== undefined && b.length > 0) out = out ? Buffer.concat([out, b]) : b;
+    }
+    return out;
+  }
+
+  /** The relay's outcome (its completion callback). */
+  settled(o: RelayOutcome): void {
+    this.release();
+    try {
+      this.resolve(classify(this.deps, this.input.x, this.sel.worker, o));
+    } catch (err) {
+      this.reject(err);
+    }
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.lease();
+    this.sel.release();
+  }
 }
 
 function classify(deps: PipelineDeps, x: DispatchExchange, worker: Worker, o: RelayOutcome): Step {

@@ -55,11 +55,19 @@ const NO_HOOKS: RelayHooks = {};
  * an error event; before that, it is an outcome the pipeline may retry.
  */
 export function relay(r: RelayRequest): Promise<RelayOutcome> {
-  return new Promise((resolve) => {
-    const h = new Relay(r, resolve);
-    if (r.scope.aborted) return h.abortedBeforeStart();
-    r.client.exchange(r.request, h, r.clientAuthorization);
-  });
+  return new Promise((resolve) => startRelay(r, { settled: resolve }));
+}
+
+/** Told once how a relayed exchange ended. */
+export interface RelayListener {
+  settled(o: RelayOutcome): void;
+}
+
+/** `relay` without the promise: `done.settled` is called once with the outcome. */
+export function startRelay(r: RelayRequest, done: RelayListener): void {
+  const h = new Relay(r, done);
+  if (r.scope.aborted) return h.abortedBeforeStart();
+  r.client.exchange(r.request, h, r.clientAuthorization);
 }
 
 class Relay implements ExchangeHandler {
@@ -77,7 +85,7 @@ class Relay implements ExchangeHandler {
 
   constructor(
     private readonly r: RelayRequest,
-    private readonly resolve: (o: RelayOutcome) => void,
+    private readonly done: RelayListener,
   ) {
     this.hooks = r.hooks ?? NO_HOOKS;
     this.off = r.scope.onAbort((reason) => this.abortUpstream?.(new Error(reason)));
@@ -175,7 +183,7 @@ class Relay implements ExchangeHandler {
     if (this.settled) return;
     this.settled = true;
     this.off();
-    this.resolve(o);
+    this.done.settled(o);
   }
 }
 

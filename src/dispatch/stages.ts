@@ -2,7 +2,6 @@ import type { IncomingRequest } from '../server/types';
 import type { Endpoint } from '../metrics';
 import type { Selection } from '../core/router';
 import type { BufferedReply } from './exchange';
-import type { RelayHooks } from './relay';
 import type { GatewayError } from '../errors/gateway-error';
 
 /** One routed request as the pipeline and its stages see it. */
@@ -76,42 +75,4 @@ export function planStages(stages: readonly Stage[]): StagePlan {
     onStreamEnd: stages.filter((s) => s.onStreamEnd !== undefined),
     onComplete: stages.filter((s) => s.onComplete !== undefined),
   };
-}
-
-/** The relay hooks of one attempt: stage hooks bound to it, or none at all. */
-export function stageHooks(
-  plan: StagePlan,
-  x: DispatchExchange,
-  sel: Selection,
-  base: RelayHooks,
-): RelayHooks {
-  if (plan.onAnswer.length === 0 && plan.onChunk.length === 0 && plan.onStreamEnd.length === 0) {
-    return base;
-  }
-  const hooks: RelayHooks = { ...base };
-  if (plan.onAnswer.length > 0) {
-    hooks.onAnswer = (reply) => {
-      let r = base.onAnswer ? base.onAnswer(reply) : reply;
-      for (const s of plan.onAnswer) r = s.onAnswer?.(x, sel, r) ?? r;
-      return r;
-    };
-  }
-  if (plan.onChunk.length > 0) {
-    hooks.onChunk = (chunk) => {
-      let c = base.onChunk ? base.onChunk(chunk) : chunk;
-      for (const s of plan.onChunk) c = s.onChunk?.(x, sel, c) ?? c;
-      return c;
-    };
-  }
-  if (plan.onStreamEnd.length > 0) {
-    hooks.onStreamEnd = () => {
-      const parts: Buffer[] = [];
-      for (const s of plan.onStreamEnd) {
-        const b = s.onStreamEnd?.(x, sel);
-        if (b !== undefined && b.length > 0) parts.push(b);
-      }
-      return parts.length === 1 ? parts[0] : parts.length > 0 ? Buffer.concat(parts) : undefined;
-    };
-  }
-  return hooks;
 }

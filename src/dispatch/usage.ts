@@ -7,38 +7,55 @@ import type { RequestNotes } from '../server/types';
  * cache_read_input_tokens). In a stream the last report wins (usage comes in the final
  * chunk; SGLang repeats cumulative counts in every chunk).
  */
-const KEYS: ReadonlyArray<readonly [Buffer, 'promptTokens' | 'completionTokens' | 'cachedTokens']> =
+const KEYS: ReadonlyArray<readonly [string, 'promptTokens' | 'completionTokens' | 'cachedTokens']> =
   [
-    [Buffer.from('"prompt_tokens"'), 'promptTokens'],
-    [Buffer.from('"completion_tokens"'), 'completionTokens'],
-    [Buffer.from('"cached_tokens"'), 'cachedTokens'],
-    [Buffer.from('"input_tokens"'), 'promptTokens'],
-    [Buffer.from('"output_tokens"'), 'completionTokens'],
-    [Buffer.from('"cache_read_input_tokens"'), 'cachedTokens'],
+    ['"prompt_tokens"', 'promptTokens'],
+    ['"completion_tokens"', 'completionTokens'],
+    ['"cached_tokens"', 'cachedTokens'],
+    ['"input_tokens"', 'promptTokens'],
+    ['"output_tokens"', 'completionTokens'],
+    ['"cache_read_input_tokens"', 'cachedTokens'],
   ];
 const MARK = Buffer.from('_tokens"');
+/** The longest key ends in MARK: its start is at most this far before MARK. */
+const LONGEST_PREFIX = Math.max(...KEYS.map(([k]) => k.length)) - MARK.length;
+/** Up to this size a JS loop finds MARK sooner than a native Buffer.indexOf call returns. */
+const JS_SCAN_MAX = 2048;
 
-/** The number after `"key":` at `at`, or undefined (null, not a number). */
-function numberAfter(buf: Buffer, from: number): number | undefined {
+/** Where `_tokens"` first occurs in `buf`, or -1. */
+function markAt(buf: Buffer): number {
+  if (buf.length > JS_SCAN_MAX) return buf.indexOf(MARK);
+  const last = buf.length - MARK.length;
+  outer: for (let i = 0; i <= last; i++) {
+    if (buf[i] !== 0x5f) continue; // '_'
+    for (let j = 1; j < MARK.length; j++) if (buf[i + j] !== MARK[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/** The number after `"key":` at `from` in `text`, or undefined (null, not a number). */
+function numberAfter(text: string, from: number): number | undefined {
   let i = from;
-  while (
-    i < buf.length &&
-    (buf[i] === 0x20 || buf[i] === 0x3a || buf[i] === 0x0a || buf[i] === 0x09)
-  )
-    i++;
+  for (let c = text.charCodeAt(i); c === 0x20 || c === 0x3a || c === 0x0a || c === 0x09;) {
+    c = text.charCodeAt(++i);
+  }
   let end = i;
-  while (end < buf.length && (buf[end] as number) >= 0x30 && (buf[end] as number) <= 0x39) end++;
+  for (let c = text.charCodeAt(end); c >= 0x30 && c <= 0x39;) c = text.charCodeAt(++end);
   if (end === i || end - i > 15) return undefined;
-  return Number(buf.toString('latin1', i, end));
+  return Number(text.slice(i, end));
 }
 
 /** Records the token counts `chunk` reports into `notes` (last occurrence wins). */
 export function scanUsage(chunk: Buffer, notes: RequestNotes): void {
-  if (chunk.indexOf(MARK) < 0) return; // most stream chunks: one native search, done
+  const at = markAt(chunk); // most stream chunks: no usage, done
+  if (at < 0) return;
+  // one string of the part that can hold usage keys; searched without crossing into C++
+  const text = chunk.toString('latin1', Math.max(0, at - LONGEST_PREFIX));
   for (const [key, field] of KEYS) {
-    const at = chunk.lastIndexOf(key);
-    if (at < 0) continue;
-    const n = numberAfter(chunk, at + key.length);
+    const k = text.lastIndexOf(key);
+    if (k < 0) continue;
+    const n = numberAfter(text, k + key.length);
     if (n !== undefined) notes[field] = n;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Per-request retries (SMG `routers/common/retry.rs`, spec §5.3.5): which statuses retry, the
- * backoff between attempts, and a generic loop that re-runs worker selection per attempt.
+ * backoff between attempts. The retry loop itself is the dispatch pipeline's
+ * (src/dispatch/pipeline.ts).
  */
 import type { Rng } from '../util/rng';
 
@@ -63,88 +64,4 @@ export function backoffMs(attemptIndex: number, cfg: BackoffConfig, rng: Rng): n
   const scale = Math.fround(-jitter + 2 * jitter * rng());
   const jitterMs = Math.max(roundHalfAwayFromZero(Math.fround(base * scale)), -base);
   return Math.max(0, base + jitterMs);
-}
-
-/**
- * One attempt's outcome. Return 'done' for anything that must reach the client as-is — a success,
- * a non-retryable status, and *any* response whose first byte was already sent (that is how the
- * caller guarantees no retry after the head went out). Return 'retry' for a retryable response
- * that has not been relayed; `value` is what the client gets if no attempt is left.
- */
-export type AttemptResult<T> =
-  | { readonly kind: 'done'; readonly value: T }
-  | {
-      readonly kind: 'retry';
-      /** Worker that produced the failure; later attempts are asked to avoid it. */
-      readonly workerId?: string;
-      readonly value: T;
-    };
-
-/** An AbortSignal, or anything else that knows whether the request was aborted. */
-export interface AbortLike {
-  readonly aborted: boolean;
-}
-
-export interface RetryOptions<T> {
-  /** Total attempts (already normalised or not: it goes through normalizeMaxAttempts). */
-  readonly maxAttempts: number;
-  readonly backoff: BackoffConfig;
-  readonly rng: Rng;
-  /** Wait `ms`; should reject (or resolve early) when `signal` aborts. */
-  sleep(ms: number, signal?: AbortLike): Promise<void>;
-  /**
-   * Run attempt `k` (0-based). `excluded` holds the ids of workers that already failed this
-   * request; it is live (grows between attempts), so read it during selection and don't keep it.
-   * Exclusion is a preference: when it would leave no candidate, select among all workers
-   * (SMG re-selects without exclusion, and a 503 no_available_workers is itself retried).
-   * A thrown error propagates unchanged.
-   */
-  attempt(k: number, excluded: ReadonlySet<string>): Promise<AttemptResult<T>>;
-  /** Client gone (or deadline): stop before the next attempt and return the last value. */
-  readonly signal?: AbortLike;
-  /** Called before each sleep (for `smg_worker_retry_backoff_seconds{attempt}`). */
-  onBackoff?(delayMs: number, nextAttempt: number): void;
-}
-
-export interface RetryResult<T> {
-  readonly value: T;
-  /** Attempts that ran (≥ 1). */
-  readonly attempts: number;
-  /** The last attempt asked for a retry and none was left (SMG's retries-exhausted metric). */
-  readonly exhausted: boolean;
-  /** Stopped early because `signal` aborted; `value` is the last attempt's. */
-  readonly aborted: boolean;
-}
-
-/** A function, not an inline check: TS would keep `aborted` narrowed to false across awaits. */
-function isAborted(signal: AbortLike | undefined): boolean {
-  return signal?.aborted === true;
-}
-
-/**
- * Attempt, back off, re-attempt. The first attempt always runs (abort is checked between
- * attempts), so there is always a value to return.
- */
-export async function runWithRetries<T>(opts: RetryOptions<T>): Promise<RetryResult<T>> {
-  const max = normalizeMaxAttempts(opts.maxAttempts);
-  const excluded = new Set<string>();
-  const { signal } = opts;
-  for (let k = 0; ; k++) {
-    const r = await opts.attempt(k, excluded);
-    const attempts = k + 1;
-    if (r.kind === 'done') return { value: r.value, attempts, exhausted: false, aborted: false };
-    if (r.workerId !== undefined) excluded.add(r.workerId);
-    if (attempts >= max) return { value: r.value, attempts, exhausted: true, aborted: false };
-    const stopped = { value: r.value, attempts, exhausted: false, aborted: true };
-    if (isAborted(signal)) return stopped;
-    const delay = backoffMs(k, opts.backoff, opts.rng);
-    opts.onBackoff?.(delay, k + 1);
-    try {
-      await opts.sleep(delay, signal);
-    } catch (err) {
-      if (isAborted(signal)) return stopped;
-      throw err;
-    }
-    if (isAborted(signal)) return stopped;
-  }
 }
