@@ -7,32 +7,20 @@ import type { RequestNotes } from '../server/types';
  * cache_read_input_tokens). In a stream the last report wins (usage comes in the final
  * chunk; SGLang repeats cumulative counts in every chunk).
  */
-const KEYS: ReadonlyArray<readonly [string, 'promptTokens' | 'completionTokens' | 'cachedTokens']> =
-  [
-    ['"prompt_tokens"', 'promptTokens'],
-    ['"completion_tokens"', 'completionTokens'],
-    ['"cached_tokens"', 'cachedTokens'],
-    ['"input_tokens"', 'promptTokens'],
-    ['"output_tokens"', 'completionTokens'],
-    ['"cache_read_input_tokens"', 'cachedTokens'],
-  ];
-const MARK = Buffer.from('_tokens"');
-/** The longest key ends in MARK: its start is at most this far before MARK. */
-const LONGEST_PREFIX = Math.max(...KEYS.map(([k]) => k.length)) - MARK.length;
-/** Up to this size a JS loop finds MARK sooner than a native Buffer.indexOf call returns. */
-const JS_SCAN_MAX = 2048;
-
-/** Where `_tokens"` first occurs in `buf`, or -1. */
-function markAt(buf: Buffer): number {
-  if (buf.length > JS_SCAN_MAX) return buf.indexOf(MARK);
-  const last = buf.length - MARK.length;
-  outer: for (let i = 0; i <= last; i++) {
-    if (buf[i] !== 0x5f) continue; // '_'
-    for (let j = 1; j < MARK.length; j++) if (buf[i + j] !== MARK[j]) continue outer;
-    return i;
-  }
-  return -1;
-}
+type Field = 'promptTokens' | 'completionTokens' | 'cachedTokens';
+/** Key names by what precedes `_tokens"`. */
+const FIELDS: ReadonlyMap<string, Field> = new Map([
+  ['prompt', 'promptTokens'],
+  ['completion', 'completionTokens'],
+  ['cached', 'cachedTokens'],
+  ['input', 'promptTokens'],
+  ['output', 'completionTokens'],
+  ['cache_read_input', 'cachedTokens'],
+]);
+const MARK_TEXT = '_tokens"';
+const MARK = Buffer.from(MARK_TEXT);
+/** The longest key name before MARK, plus its opening quote. */
+const LONGEST_PREFIX = Math.max(...[...FIELDS.keys()].map((k) => k.length)) + 1;
 
 /** The number after `"key":` at `from` in `text`, or undefined (null, not a number). */
 function numberAfter(text: string, from: number): number | undefined {
@@ -46,16 +34,30 @@ function numberAfter(text: string, from: number): number | undefined {
   return Number(text.slice(i, end));
 }
 
-/** Records the token counts `chunk` reports into `notes` (last occurrence wins). */
+/** The key name ending at `markAt` (between its opening quote and MARK), or undefined. */
+function keyBefore(text: string, markAt: number): string | undefined {
+  const stop = Math.max(0, markAt - LONGEST_PREFIX);
+  for (let q = markAt - 1; q >= stop; q--) {
+    if (text.charCodeAt(q) === 0x22) return text.slice(q + 1, markAt); // '"'
+  }
+  return undefined;
+}
+
+/**
+ * Records the token counts `chunk` reports into `notes` (last occurrence wins). One native
+ * search answers most stream chunks (no usage); otherwise each `_tokens"` from the first on
+ * is looked at once, in a string of the rest of the chunk.
+ */
 export function scanUsage(chunk: Buffer, notes: RequestNotes): void {
-  const at = markAt(chunk); // most stream chunks: no usage, done
-  if (at < 0) return;
-  // one string of the part that can hold usage keys; searched without crossing into C++
-  const text = chunk.toString('latin1', Math.max(0, at - LONGEST_PREFIX));
-  for (const [key, field] of KEYS) {
-    const k = text.lastIndexOf(key);
-    if (k < 0) continue;
-    const n = numberAfter(text, k + key.length);
+  const first = chunk.indexOf(MARK);
+  if (first < 0) return;
+  const from = Math.max(0, first - LONGEST_PREFIX);
+  const text = chunk.toString('latin1', from);
+  for (let at = first - from; at >= 0; at = text.indexOf(MARK_TEXT, at + MARK_TEXT.length)) {
+    const key = keyBefore(text, at);
+    const field = key === undefined ? undefined : FIELDS.get(key);
+    if (field === undefined) continue;
+    const n = numberAfter(text, at + MARK_TEXT.length);
     if (n !== undefined) notes[field] = n;
   }
 }

@@ -3,7 +3,7 @@ import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import type { TSchema } from '@sinclair/typebox';
 import { GatewayError } from '../errors/gateway-error';
 import type { IncomingRequest } from '../server/types';
-import { jsonDepthExceeded } from './json-depth';
+import { jsonDepthExceeded, nestsDeeperThan } from './json-depth';
 
 /**
  * SMG has two JSON extractors with different rejections (§1.2, §1.3):
@@ -40,6 +40,13 @@ export function shapeError(kind: Extractor, detail: string): GatewayError {
     : new GatewayError('json_data_error', text);
 }
 
+/** The recursion-limit error of a body nested too deep, or undefined. */
+function tooDeepError(kind: Extractor, body: Buffer): GatewayError | undefined {
+  const at = jsonDepthExceeded(body);
+  if (!at) return undefined;
+  return syntaxError(kind, `recursion limit exceeded at line ${at.line} column ${at.column}`);
+}
+
 /** Content-type check, strict UTF-8 decode, JSON.parse, "must be an object". */
 export function parseJsonObject(req: IncomingRequest, body: Buffer, kind: Extractor): JsonObject {
   if (!isJsonContentType(req.headers.get('content-type'))) {
@@ -57,18 +64,16 @@ export function parseJsonObject(req: IncomingRequest, body: Buffer, kind: Extrac
     throw syntaxError(kind, 'request body is not valid UTF-8');
   }
   if (text.trim() === '') throw syntaxError(kind, 'EOF while parsing a value at line 1 column 0');
-  const tooDeep = jsonDepthExceeded(body);
-  if (tooDeep) {
-    throw syntaxError(
-      kind,
-      `recursion limit exceeded at line ${tooDeep.line} column ${tooDeep.column}`,
-    );
-  }
+  // Nesting past serde's limit is refused, whatever else is wrong with the text. The bytes
+  // are scanned for its position only when the body failed to parse or parsed too deep.
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw syntaxError(kind, (err as Error).message);
+    throw tooDeepError(kind, body) ?? syntaxError(kind, (err as Error).message);
+  }
+  if (nestsDeeperThan(parsed)) {
+    throw tooDeepError(kind, body) ?? syntaxError(kind, 'recursion limit exceeded');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw shapeError(kind, 'invalid type: expected a JSON object');

@@ -30,6 +30,29 @@ export function jsonDepthExceeded(
   return undefined;
 }
 
+/**
+ * Whether a parsed value nests deeper than `limit` (an object or array is one level): the
+ * same answer as {@link jsonDepthExceeded} on the text it was parsed from, found by visiting
+ * only the containers (a chat body has a few dozen; its text has thousands of bytes).
+ */
+export function nestsDeeperThan(value: unknown, limit = MAX_JSON_DEPTH): boolean {
+  return deeper(value, limit);
+}
+
+function deeper(v: unknown, left: number): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  if (left === 0) return true;
+  if (Array.isArray(v)) {
+    for (const e of v) if (typeof e === 'object' && e !== null && deeper(e, left - 1)) return true;
+    return false;
+  }
+  for (const k in v) {
+    const e = (v as Record<string, unknown>)[k];
+    if (typeof e === 'object' && e !== null && deeper(e, left - 1)) return true;
+  }
+  return false;
+}
+
 /** serde counts columns in bytes, 1-based, from the last newline. */
 function position(body: Uint8Array, at: number): { line: number; column: number } {
   let line = 1;

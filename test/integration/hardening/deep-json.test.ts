@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeAll, startEngines, startTestGateway, type TestGateway } from '../../helpers/gateway';
 import type { MockEngine } from '../../../src/mock-engine';
-import { jsonDepthExceeded } from '../../../src/routes/json-depth';
+import { jsonDepthExceeded, nestsDeeperThan } from '../../../src/routes/json-depth';
 
 const DEPTH = 100_000;
 const deep = '['.repeat(DEPTH) + ']'.repeat(DEPTH);
@@ -84,5 +84,42 @@ describe('jsonDepthExceeded', () => {
   });
   test('lines and columns count from the last newline', () => {
     assert.deepEqual(jsonDepthExceeded(Buffer.from('{\n "a": [['), 2), { line: 2, column: 8 });
+  });
+});
+
+describe('nestsDeeperThan (the check on parsed bodies)', () => {
+  /** A random JSON value whose nesting reaches about `depth`. */
+  function randomValue(rng: () => number, depth: number): unknown {
+    if (depth <= 0 || rng() < 0.1) return rng() < 0.5 ? 'x[{' : 1;
+    const n = 1 + Math.floor(rng() * 3);
+    const kids = Array.from({ length: n }, (_, i) =>
+      randomValue(rng, i === 0 ? depth - 1 : Math.floor(rng() * depth)),
+    );
+    if (rng() < 0.5) return kids;
+    return Object.fromEntries(kids.map((k, i) => [`k${i}`, k]));
+  }
+
+  test('agrees with the byte scan at every limit', () => {
+    let seed = 7;
+    const rng = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 300; i++) {
+      const v = { root: randomValue(rng, Math.floor(rng() * 12)) };
+      const bytes = Buffer.from(JSON.stringify(v));
+      for (let limit = 1; limit <= 12; limit++) {
+        assert.equal(
+          nestsDeeperThan(v, limit),
+          jsonDepthExceeded(bytes, limit) !== undefined,
+          `${bytes.toString()} at limit ${limit}`,
+        );
+      }
+    }
+  });
+
+  test('scalars and empty containers', () => {
+    assert.equal(nestsDeeperThan(5, 0), false);
+    assert.equal(nestsDeeperThan({}, 0), true);
+    assert.equal(nestsDeeperThan({}, 1), false);
+    assert.equal(nestsDeeperThan([[]], 1), true);
+    assert.equal(nestsDeeperThan([[]], 2), false);
   });
 });

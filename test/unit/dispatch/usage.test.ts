@@ -40,6 +40,9 @@ test('no usage, null counts, and counts too long to be counts leave notes alone'
   assert.deepEqual(scan('{"usage":{"prompt_tokens":1234567890123456}}'), {});
   assert.deepEqual(scan(''), {});
   assert.deepEqual(scan('_tokens"'), {});
+  // usage-like text inside a string value is escaped JSON: not a report
+  assert.deepEqual(scan(JSON.stringify({ content: '{"prompt_tokens":5}' })), {});
+  assert.deepEqual(scan('{"total_tokens":9,"x_prompt_tokens":4}'), {});
 });
 
 test('the last report in a chunk wins; later chunks overwrite earlier ones', () => {
