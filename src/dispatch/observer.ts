@@ -114,9 +114,11 @@ export function createMetricsObserver(d: MetricsObserverDeps): DispatchObserver 
       seriesOf(x).ttft(seconds);
     },
     answered(x, sel, body) {
-      // the notes observer scanned this answer's usage just before (attemptHooks' order)
+      const n = x.req.notes;
       const reported = sel.routing
-        ? (x.req.notes?.cachedTokens ?? reportedCachedTokens(body))
+        ? n
+          ? n.cachedTokens // the notes observer scanned this answer's usage just before
+          : reportedCachedTokens(body)
         : undefined;
       if (sel.routing && reported !== undefined) {
         const r = sel.routing;
