@@ -17,23 +17,43 @@ export interface Deadlines {
   tick(): void;
   /** Pending entries (tests). */
   readonly size: number;
+  /** Slots holding pending entries (tests: cancelled deadlines leave none behind). */
+  readonly slots: number;
   close(): void;
+}
+
+/** The entries due in one slot; dropped from the map as soon as it is empty. */
+class Bucket extends Set<Entry> {
+  constructor(
+    readonly slot: number,
+    private readonly owner: Map<number, Bucket>,
+  ) {
+    super();
+  }
+
+  remove(e: Entry): void {
+    this.delete(e);
+    // a cancelled request leaves no empty slot behind: the map holds live deadlines only
+    if (this.size === 0 && this.owner.get(this.slot) === this) this.owner.delete(this.slot);
+  }
 }
 
 class Entry implements DeadlineHandle {
   constructor(
     readonly cb: () => void,
-    public bucket: Set<Entry> | undefined,
+    public bucket: Bucket | undefined,
   ) {}
 
   cancel(): void {
-    this.bucket?.delete(this);
+    const b = this.bucket;
+    if (b === undefined) return;
     this.bucket = undefined;
+    b.remove(this);
   }
 }
 
 export function createDeadlines(clock: Clock, resolutionMs = 50): Deadlines {
-  const buckets = new Map<number, Set<Entry>>();
+  const buckets = new Map<number, Bucket>();
   let timer: NodeJS.Timeout | undefined;
 
   function fire(): void {
@@ -57,7 +77,7 @@ export function createDeadlines(clock: Clock, resolutionMs = 50): Deadlines {
       // ceil: a deadline never fires early
       const slot = Math.ceil(atMs / resolutionMs);
       let set = buckets.get(slot);
-      if (!set) buckets.set(slot, (set = new Set()));
+      if (!set) buckets.set(slot, (set = new Bucket(slot, buckets)));
       const e = new Entry(cb, set);
       set.add(e);
       if (!timer) {
@@ -67,6 +87,9 @@ export function createDeadlines(clock: Clock, resolutionMs = 50): Deadlines {
       return e;
     },
     tick: fire,
+    get slots() {
+      return buckets.size;
+    },
     get size() {
       let n = 0;
       for (const set of buckets.values()) n += set.size;

@@ -86,6 +86,7 @@ const NO_DEADLINES: Deadlines = {
   at: () => ({ cancel: () => undefined }),
   tick: () => undefined,
   size: 0,
+  slots: 0,
   close: () => undefined,
 };
 
@@ -268,9 +269,8 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
     const found = table.lookup(method, path);
     if (found.kind !== 'found') return routeMiss(res, method, path, headers, found);
     const requestId = resolveRequestId(headers, opts.requestIdHeaders, path);
-    const extra: Array<readonly [string, string]> = [['x-request-id', requestId]];
-    if (origin !== '') extra.push(...(opts.cors?.responseHeaders(origin) ?? []));
-    const sink = new UwsSink(res, extra, found.headOnly);
+    const cors = origin !== '' ? opts.cors?.responseHeaders(origin) : undefined;
+    const sink = new UwsSink(res, requestId, cors, found.headOnly);
     const query = uwsReq.getQuery() ?? '';
     const req = new Incoming(method, path, query, headers, requestId, found.params, sink);
     const declared = Number(headers.get('content-length') ?? '0');

@@ -41,7 +41,10 @@ export class UwsSink implements ResponseSink, AddressSource {
 
   constructor(
     private readonly res: HttpResponse,
-    private readonly extraHeaders: ReadonlyArray<readonly [string, string]>,
+    /** Echoed as x-request-id on every response. */
+    private readonly requestId: string,
+    /** Headers every response of this request carries besides (CORS), if any. */
+    private readonly extraHeaders: ReadonlyArray<readonly [string, string]> | undefined,
     private readonly headOnly: boolean,
   ) {
     res.onAborted(() => {
@@ -72,7 +75,8 @@ export class UwsSink implements ResponseSink, AddressSource {
 
   private head(status: number, headers: HeaderList): void {
     this.res.writeStatus(statusLine(status));
-    for (const [k, v] of this.extraHeaders) this.res.writeHeader(k, v);
+    this.res.writeHeader('x-request-id', this.requestId);
+    if (this.extraHeaders) for (const [k, v] of this.extraHeaders) this.res.writeHeader(k, v);
     for (const [k, v] of headers) {
       this.res.writeHeader(k, v);
       if (k === 'x-smg-error-code') this.errorCode = v;

@@ -33,4 +33,20 @@ describe('deadline wheel', () => {
     assert.equal(d.size, 0);
     d.close();
   });
+
+  test('a cancelled deadline leaves no slot behind (requests that finish in time)', () => {
+    const clock = fakeClock();
+    const d = createDeadlines(clock, 5);
+    const handles = Array.from({ length: 1000 }, (_, i) =>
+      d.at(1_000_000 + i * 5, () => undefined),
+    );
+    const kept = d.at(2_000_000, () => undefined);
+    assert.equal(d.slots, 1001);
+    for (const h of handles) h.cancel();
+    assert.equal(d.slots, 1, 'only the live deadline keeps a slot');
+    assert.equal(d.size, 1);
+    kept.cancel();
+    assert.equal(d.slots, 0);
+    d.close();
+  });
 });
