@@ -44,15 +44,37 @@ export function createNotesObserver(now: () => number): DispatchObserver {
 /** Several observers as one, called in order (the notes observer first: others read notes). */
 export function combineObservers(...all: readonly DispatchObserver[]): DispatchObserver {
   const bodies = all.filter((o) => o.body !== undefined);
-  return {
-    started: (x) => all.forEach((o) => o.started(x)),
-    selected: (x, sel) => all.forEach((o) => o.selected(x, sel)),
-    attemptEnded: (x, w, status, error) => all.forEach((o) => o.attemptEnded(x, w, status, error)),
-    firstByte: (x, s) => all.forEach((o) => o.firstByte(x, s)),
-    answered: (x, sel, body) => all.forEach((o) => o.answered(x, sel, body)),
-    ...(bodies.length > 0 ? { body: (x, c) => bodies.forEach((o) => o.body?.(x, c)) } : {}),
-    retrying: (x, k) => all.forEach((o) => o.retrying(x, k)),
-    backoff: (x, k, ms) => all.forEach((o) => o.backoff(x, k, ms)),
-    finished: (x, r, s) => all.forEach((o) => o.finished(x, r, s)),
+  // plain loops: these run on every request (and `body` on every streamed chunk)
+  const combined: DispatchObserver = {
+    started(x) {
+      for (const o of all) o.started(x);
+    },
+    selected(x, sel) {
+      for (const o of all) o.selected(x, sel);
+    },
+    attemptEnded(x, w, status, error) {
+      for (const o of all) o.attemptEnded(x, w, status, error);
+    },
+    firstByte(x, s) {
+      for (const o of all) o.firstByte(x, s);
+    },
+    answered(x, sel, body) {
+      for (const o of all) o.answered(x, sel, body);
+    },
+    retrying(x, k) {
+      for (const o of all) o.retrying(x, k);
+    },
+    backoff(x, k, ms) {
+      for (const o of all) o.backoff(x, k, ms);
+    },
+    finished(x, r, s) {
+      for (const o of all) o.finished(x, r, s);
+    },
   };
+  if (bodies.length > 0) {
+    combined.body = (x, c) => {
+      for (const o of bodies) o.body?.(x, c);
+    };
+  }
+  return combined;
 }

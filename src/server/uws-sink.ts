@@ -117,13 +117,19 @@ export class UwsSink implements ResponseSink, AddressSource {
 
   write(chunk: Uint8Array | string): boolean {
     if (this.done) return true;
-    let ok = true;
     this.bytesOut += byteLength(chunk);
-    this.res.cork(() => {
-      ok = this.res.write(chunk);
-    });
-    return ok;
+    this.pendingChunk = chunk;
+    this.res.cork(this.corkedWrite);
+    this.pendingChunk = '';
+    return this.lastWriteOk;
   }
+
+  /** One corked write per chunk without a closure per chunk (streams call this a lot). */
+  private pendingChunk: Uint8Array | string = '';
+  private lastWriteOk = true;
+  private readonly corkedWrite = (): void => {
+    this.lastWriteOk = this.res.write(this.pendingChunk);
+  };
 
   waitDrain(): Promise<void> {
     if (this.done) return Promise.resolve();
