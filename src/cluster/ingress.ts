@@ -4,6 +4,7 @@ import type { Logger } from '../util/logger';
 import { systemClock, type Clock } from '../util/clock';
 import { mathRng, type Rng } from '../util/rng';
 import { createLoadTracker, type LoadTracker } from '../core/load-tracker';
+import { LOAD_READING_POLICIES } from '../policies/factory';
 import { createRouter, type Router, type RouterDeps } from '../core/router';
 import { createDeadlines, createEngineClients, createMetricsObserver } from '../dispatch';
 import { createTracing } from '../tracing/tracer';
@@ -93,14 +94,21 @@ export async function startIngress(opts: {
   const { config, bus, logger } = opts;
   const clock = opts.clock ?? systemClock;
   const native = loadNative();
-  const loads = createLoadTracker({ bus });
+  const pdPolicies = pdPolicyNames(config);
+  // each load report is an IPC write that wakes the primary and every other process: as
+  // fresh as routing needs (5 ms), or at a display pace when no policy here reads loads
+  const routingReadsLoads = [config.policy, ...pdPolicies].some((p) =>
+    LOAD_READING_POLICIES.has(p),
+  );
+  const loads = createLoadTracker(
+    routingReadsLoads ? { bus } : { bus, publishIntervalMs: 25, maxStaleMs: 100 },
+  );
   const tokenizers = startIngressTokenizers({
     config: config.tokenizer,
     processes: config.ingressProcesses,
     call: (op, payload, timeoutMs) => opts.control.call(op, payload, timeoutMs),
     logger,
   });
-  const pdPolicies = pdPolicyNames(config);
   const prefix =
     config.policy === 'cache_aware' || pdPolicies.includes('cache_aware')
       ? createSharedPrefixRouting({

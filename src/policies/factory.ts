@@ -10,6 +10,19 @@ import { createRandomPolicy } from './random';
 import { createRoundRobinPolicy } from './round-robin';
 import type { PolicyFactory } from './types';
 
+/**
+ * Policies whose picks read the gateway's in-flight loads (every process's, shared over the
+ * state bus). The others route without them; for those, load reports only feed the
+ * dashboard, metrics and the rare fallback pick, and can travel less often.
+ */
+export const LOAD_READING_POLICIES: ReadonlySet<string> = new Set([
+  'cache_aware',
+  'power_of_two',
+  'least_load',
+  'prefix_hash',
+  'manual',
+]);
+
 /** One policy instance per model; `opts` matter only to manual. */
 export const createPolicy: PolicyFactory = (name, deps, opts) => {
   switch (name) {
