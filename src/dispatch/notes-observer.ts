@@ -1,6 +1,9 @@
 import type { DispatchObserver } from './observer';
 import { scanUsage } from './usage';
 
+/** Streamed chunks kept for the usage scan at the end (usage may trail the last content). */
+const STREAM_TAIL_CHUNKS = 4;
+
 /**
  * The observer that writes what the pipeline learns into the request's notes (worker,
  * decision reason, attempts, TTFT, stream timing, the engine's token usage) for the access
@@ -29,14 +32,25 @@ export function createNotesObserver(now: () => number): DispatchObserver {
     body(x, chunk) {
       const n = x.req.notes;
       if (!n) return;
-      if (n.firstByteAt !== undefined) n.lastByteAt = now();
-      scanUsage(chunk, n);
+      if (n.firstByteAt === undefined) return scanUsage(chunk, n); // a whole buffered answer
+      // a streamed chunk: kept by reference (no copy, no scan, no clock read per chunk)
+      const tail = (n.streamTail ??= []);
+      tail.push(chunk);
+      if (tail.length > STREAM_TAIL_CHUNKS) tail.shift();
     },
     retrying() {},
     backoff() {},
     finished(x, result) {
       const n = x.req.notes;
-      if (n) n.attempts = result.attempts;
+      if (!n) return;
+      n.attempts = result.attempts;
+      const tail = n.streamTail;
+      if (tail) {
+        // the stream ended just now: its last byte's time, and the usage it reported last
+        n.lastByteAt = now();
+        delete n.streamTail;
+        scanUsage(tail.length === 1 ? (tail[0] as Buffer) : Buffer.concat(tail), n);
+      }
     },
   };
 }

@@ -30,6 +30,11 @@ export interface RequestNotes {
   /** Monotonic ms of the first and the last streamed byte from the engine. */
   firstByteAt?: number;
   lastByteAt?: number;
+  /**
+   * The notes observer's own: the last chunks of a streamed answer, read for usage once the
+   * stream ended (usage comes last, or is repeated cumulatively), not on every chunk.
+   */
+  streamTail?: Buffer[];
   /** Token counts from the engine's usage (or SGLang meta_info), when it reported them. */
   promptTokens?: number;
   completionTokens?: number;
