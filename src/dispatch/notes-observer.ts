@@ -48,7 +48,7 @@ export function createNotesObserver(now: () => number): DispatchObserver {
       if (tail) {
         // the stream ended just now: its last byte's time, and the usage it reported last
         n.lastByteAt = now();
-        delete n.streamTail;
+        n.streamTail = undefined; // not `delete`: the notes keep their shape
         scanUsage(tail.length === 1 ? (tail[0] as Buffer) : Buffer.concat(tail), n);
       }
     },

@@ -34,7 +34,7 @@ export interface RequestNotes {
    * The notes observer's own: the last chunks of a streamed answer, read for usage once the
    * stream ended (usage comes last, or is repeated cumulatively), not on every chunk.
    */
-  streamTail?: Buffer[];
+  streamTail?: Buffer[] | undefined;
   /** Token counts from the engine's usage (or SGLang meta_info), when it reported them. */
   promptTokens?: number;
   completionTokens?: number;
