@@ -26,7 +26,13 @@ export async function startSingleProcess(
   config: GatewayConfig,
   logger: Logger,
 ): Promise<Gateway & { ingress: Ingress; control: ControlPlane }> {
-  const port = await claimPort(config.host, config.port);
+  // Port 0 without a mesh to advertise it: uWS binds a free port itself (exclusively). A port
+  // claimed here and listened on only after startup (registry sync, up to 10 s) could be taken
+  // meanwhile as the source port of an outgoing connection.
+  const port =
+    config.port === 0 && config.redisUrl === undefined
+      ? 0
+      : await claimPort(config.host, config.port);
   const mesh = await startClusterMesh(config, port, logger);
   const metrics = await setupMetrics(config, 'single');
   const hub = createMemoryHub();
