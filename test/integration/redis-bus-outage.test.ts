@@ -143,7 +143,9 @@ describe('redis state bus: Redis outage', { skip: redisSkip() }, () => {
     await until('b got what a published while down', () =>
       gotB.some((m) => m.t === 'loads' && m.from === 'a'),
     );
-    assert.deepEqual(registryVersions(gotB), [7]);
+    // a's snapshot may reach b twice (a's replay after reconnecting and b's resync race);
+    // versioned snapshots make a repeat a no-op, so only which versions arrived matters
+    assert.deepEqual([...new Set(registryVersions(gotB))], [7]);
     assert.deepEqual(
       events.filter((e) => e.startsWith('a:')),
       ['a:degraded', 'a:recovered'],
