@@ -78,17 +78,6 @@ class Relay implements ExchangeHandler {
   private chunks: Buffer[] = [];
   private size = 0;
   private settled = false;
-  /** Streamed output not yet handed to the sink: the head, then chunks (see `flush`). */
-  private head: Array<readonly [string, string]> | undefined;
-  private out: Array<Buffer | string> = [];
-  private flushQueued = false;
-  /** The sink reported a slow client; the next chunk pauses the engine until it drains. */
-  private backedUp = false;
-  private paused = false;
-  private readonly flushTask = (): void => {
-    this.flushQueued = false;
-    this.flush();
-  };
   private abortUpstream: ((reason: Error) => void) | undefined;
   private resume: (() => void) | undefined;
   private readonly off: () => void;
@@ -125,8 +114,7 @@ class Relay implements ExchangeHandler {
       const headers = responseHeaders(raw, true);
       headers.push(['content-type', 'text/event-stream']);
       if (this.r.extraHeaders) headers.push(...this.r.extraHeaders);
-      this.head = headers;
-      this.queueFlush();
+      this.r.sink.writeHead(status, headers);
     }
   }
 
@@ -141,62 +129,16 @@ class Relay implements ExchangeHandler {
       this.hooks.onFirstByte?.();
     }
     const out = this.hooks.onChunk ? this.hooks.onChunk(chunk) : chunk;
-    if (out.length > 0) {
-      this.out.push(out);
-      this.queueFlush();
-    }
-    if (!this.backedUp) return true;
-    this.paused = true; // resumed when the sink drains (waitForDrain)
+    if (out.length === 0 || this.r.sink.write(out)) return true;
+    void this.r.sink.waitDrain().then(() => this.resume?.());
     return false;
-  }
-
-  /**
-   * Streamed output goes to the sink at the end of the current task, not chunk by chunk:
-   * every chunk one read of the engine's socket delivered (and the head, when it came in
-   * the same read) leaves in one corked write, one send to the client. A proxy that keeps
-   * up sees one chunk per read and sends as before; one that fell behind (a busy process,
-   * a burst from the engine) sends what it holds at once instead of a syscall per token.
-   * Nothing waits on a timer: the task that received the bytes also sends them.
-   */
-  private queueFlush(): void {
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    queueMicrotask(this.flushTask);
-  }
-
-  /** Hands the pending head and chunks to the sink (and ends the stream when `last`). */
-  private flush(last?: Buffer): void {
-    const { sink } = this.r;
-    const head = this.head;
-    const out = this.out;
-    if (head === undefined && out.length === 0 && last === undefined) return;
-    this.head = undefined;
-    if (out.length > 0) this.out = [];
-    const write = (): void => {
-      if (head !== undefined) sink.writeHead(this.status, head);
-      let ok = true;
-      for (const c of out) ok = sink.write(c) && ok;
-      if (last !== undefined) sink.end(last.length > 0 ? last : undefined);
-      else if (!ok && !this.backedUp) this.waitForDrain();
-    };
-    if (sink.cork) sink.cork(write);
-    else write();
-  }
-
-  private waitForDrain(): void {
-    this.backedUp = true;
-    void this.r.sink.waitDrain().then(() => {
-      this.backedUp = false;
-      if (!this.paused) return;
-      this.paused = false;
-      this.resume?.();
-    });
   }
 
   onEnd(): void {
     const { sink } = this.r;
     if (this.streaming) {
-      this.flush(this.hooks.onStreamEnd?.() ?? EMPTY);
+      const tail = this.hooks.onStreamEnd?.();
+      sink.end(tail !== undefined && tail.length > 0 ? tail : undefined);
       return this.finish({ kind: 'relayed', status: this.status });
     }
     const body =
@@ -228,8 +170,8 @@ class Relay implements ExchangeHandler {
       e.code === 'call_upstream_timeout' ? e.code : 'call_upstream_body_error',
       `Upstream stream ended abnormally: ${e.message}`,
     );
-    this.out.push(sseErrorEvent(streamErr));
-    this.flush(EMPTY);
+    sink.write(sseErrorEvent(streamErr));
+    sink.end();
     this.finish({ kind: 'relayed', status: this.status });
   }
 
@@ -246,4 +188,3 @@ class Relay implements ExchangeHandler {
 }
 
 const ABORTED: RelayOutcome = { kind: 'aborted' };
-const EMPTY = Buffer.alloc(0);
