@@ -83,6 +83,10 @@ export function preemptibleSink(real: ResponseSink): {
     end(chunk) {
       if (go()) real.end(chunk);
     },
+    cork(fn) {
+      if (real.cork) real.cork(fn);
+      else fn();
+    },
   };
   return {
     sink,

@@ -62,6 +62,11 @@ export interface ResponseSink {
   /** Resolves when buffered output has drained (or the client went away). */
   waitDrain(): Promise<void>;
   end(chunk?: Uint8Array | string): void;
+  /**
+   * Runs `fn` with this response's output held back, sent in one piece when `fn` returns
+   * (several writes, one send). Optional: a sink without it sends each write as it comes.
+   */
+  cork?(fn: () => void): void;
 }
 
 /** A route handler. The body has been read (and size-limited) before it runs. */

@@ -131,6 +131,12 @@ export class UwsSink implements ResponseSink, AddressSource {
     this.lastWriteOk = this.res.write(this.pendingChunk);
   };
 
+  cork(fn: () => void): void {
+    // once done, every write in `fn` is a no-op and the uWS response is off-limits
+    if (this.done) fn();
+    else this.res.cork(fn);
+  }
+
   waitDrain(): Promise<void> {
     if (this.done) return Promise.resolve();
     // registered on first need: most responses never back up

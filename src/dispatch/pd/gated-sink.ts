@@ -89,6 +89,11 @@ export class GatedSink implements ResponseSink {
     this.op(chunk === undefined ? { k: 'end' } : { k: 'end', chunk });
   }
 
+  cork(fn: () => void): void {
+    if (this.queue === undefined && this.real.cork) this.real.cork(fn);
+    else fn(); // still queued: nothing reaches the client yet
+  }
+
   private op(o: Op): void {
     if (this.queue !== undefined) this.queue.push(o);
     else this.apply(o);

@@ -83,6 +83,10 @@ class OnResponseSink implements ResponseSink {
   end(chunk?: Uint8Array | string): void {
     this.inner.end(chunk);
   }
+  cork(fn: () => void): void {
+    if (this.inner.cork) this.inner.cork(fn);
+    else fn();
+  }
 
   /** Resolves once a buffered response went out. */
   flushed(): Promise<void> {
