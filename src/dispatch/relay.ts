@@ -49,9 +49,9 @@ export interface RelayRequest {
 const NO_HOOKS: RelayHooks = {};
 
 /**
- * Relays one exchange to the client. A streamed 2xx goes out chunk by chunk with
- * backpressure: when the client's socket is backed up, reading the engine pauses until the
- * sink drains. After SSE headers went out, a failure (or the deadline) ends the stream with
+ * Relays one exchange to the client. A streamed 2xx goes out as it arrives (what one
+ * event-loop turn brought, in one write) with backpressure: when the client's socket is
+ * backed up, reading the engine pauses until the sink drains. After SSE headers went out, a failure (or the deadline) ends the stream with
  * an error event; before that, it is an outcome the pipeline may retry.
  */
 export function relay(r: RelayRequest): Promise<RelayOutcome> {

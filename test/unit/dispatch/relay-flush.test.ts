@@ -139,13 +139,19 @@ test('an engine failure mid-stream: pending chunks, then the error event, then t
   assert.deepEqual(await d.outcome, { kind: 'relayed', status: 200 });
 });
 
-test('a slow client pauses the engine at the next chunk and resumes it once drained', async () => {
+/** A stream whose first chunk the client refused (the write happened, the sink said slow). */
+async function refusedFirstChunk(): Promise<{ sink: LogSink; d: Driven }> {
   const sink = new LogSink();
   const d = drive(sink);
   d.h.onHead(200, sse, () => d.resumed++);
   sink.slow = true;
   assert.equal(d.h.onBody(Buffer.from('a')), true, 'not known yet: the write has not happened');
   await tick();
+  return { sink, d };
+}
+
+test('a slow client pauses the engine at the next chunk and resumes it once drained', async () => {
+  const { sink, d } = await refusedFirstChunk();
   assert.equal(d.h.onBody(Buffer.from('b')), false, 'the sink said slow: pause reading');
   await tick();
   assert.equal(d.resumed, 0);
@@ -163,12 +169,7 @@ test('a slow client pauses the engine at the next chunk and resumes it once drai
 });
 
 test('a drain with no paused read resumes nothing', async () => {
-  const sink = new LogSink();
-  const d = drive(sink);
-  d.h.onHead(200, sse, () => d.resumed++);
-  sink.slow = true;
-  d.h.onBody(Buffer.from('a'));
-  await tick();
+  const { sink, d } = await refusedFirstChunk();
   sink.drained();
   await tick();
   assert.equal(d.resumed, 0);
