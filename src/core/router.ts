@@ -62,7 +62,7 @@ export interface Selection {
   /** Releases the admission (probe slot); idempotent. */
   readonly release: () => void;
   /** Why the policy chose this worker (cache_aware); absent for a fallback pick. */
-  readonly routing?: RoutingDecision;
+  readonly routing?: RoutingDecision | undefined;
 }
 
 const NOOP = (): void => undefined;
@@ -178,7 +178,8 @@ export function createRouter(deps: RouterDeps): Router {
     if (opts.exclude?.has(w.id)) return undefined;
     const release = opts.admit ? opts.admit(w) : NOOP;
     if (!release) return undefined;
-    return routing ? { worker: w, release, routing } : { worker: w, release };
+    // one object shape whether or not the policy explained its pick
+    return { worker: w, release, routing };
   }
 
   /**

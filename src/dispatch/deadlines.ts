@@ -22,23 +22,44 @@ export interface Deadlines {
   close(): void;
 }
 
-/** The entries due in one slot; dropped from the map as soon as it is empty. */
-class Bucket extends Set<Entry> {
+/**
+ * The entries due in one slot, as an intrusive doubly linked list (add and cancel are a few
+ * pointer writes: no hashing, no table growing and shrinking per request); dropped from the
+ * map as soon as it is empty.
+ */
+class Bucket {
+  head: Entry | undefined = undefined;
+  tail: Entry | undefined = undefined;
+  size = 0;
   constructor(
     readonly slot: number,
     private readonly owner: Map<number, Bucket>,
-  ) {
-    super();
+  ) {}
+
+  /** Appends: entries fire in the order they were added. */
+  add(e: Entry): void {
+    e.prev = this.tail;
+    if (this.tail) this.tail.next = e;
+    else this.head = e;
+    this.tail = e;
+    this.size++;
   }
 
   remove(e: Entry): void {
-    this.delete(e);
+    if (e.prev) e.prev.next = e.next;
+    else this.head = e.next;
+    if (e.next) e.next.prev = e.prev;
+    else this.tail = e.prev;
+    e.prev = e.next = undefined;
+    this.size--;
     // a cancelled request leaves no empty slot behind: the map holds live deadlines only
     if (this.size === 0 && this.owner.get(this.slot) === this) this.owner.delete(this.slot);
   }
 }
 
 class Entry implements DeadlineHandle {
+  prev: Entry | undefined = undefined;
+  next: Entry | undefined = undefined;
   constructor(
     readonly cb: () => void,
     public bucket: Bucket | undefined,
@@ -58,10 +79,12 @@ export function createDeadlines(clock: Clock, resolutionMs = 50): Deadlines {
 
   function fire(): void {
     const now = Math.floor(clock.monotonic() / resolutionMs);
-    for (const [slot, set] of buckets) {
+    for (const [slot, b] of buckets) {
       if (slot > now) continue;
       buckets.delete(slot);
-      for (const e of set) {
+      // one entry at a time: a callback may cancel (unlink) entries still waiting here
+      for (let e = b.head; e !== undefined; e = b.head) {
+        b.remove(e);
         e.bucket = undefined;
         e.cb();
       }
@@ -76,10 +99,10 @@ export function createDeadlines(clock: Clock, resolutionMs = 50): Deadlines {
     at(atMs, cb) {
       // ceil: a deadline never fires early
       const slot = Math.ceil(atMs / resolutionMs);
-      let set = buckets.get(slot);
-      if (!set) buckets.set(slot, (set = new Bucket(slot, buckets)));
-      const e = new Entry(cb, set);
-      set.add(e);
+      let b = buckets.get(slot);
+      if (!b) buckets.set(slot, (b = new Bucket(slot, buckets)));
+      const e = new Entry(cb, b);
+      b.add(e);
       if (!timer) {
         timer = setInterval(fire, resolutionMs);
         timer.unref();
@@ -92,7 +115,7 @@ export function createDeadlines(clock: Clock, resolutionMs = 50): Deadlines {
     },
     get size() {
       let n = 0;
-      for (const set of buckets.values()) n += set.size;
+      for (const b of buckets.values()) n += b.size;
       return n;
     },
     close() {

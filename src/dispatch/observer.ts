@@ -72,9 +72,14 @@ function errorType(err: GatewayError | undefined): RouterErrorType {
 
 export function createMetricsObserver(d: MetricsObserverDeps): DispatchObserver {
   const { metrics } = d;
-  // endpoint → model → bound series: found with two Map reads, no key string per request
+  // endpoint → model → bound series: found with two Map reads, no key string per request;
+  // the last one found is kept (a request looks its series up at every hook)
   const series = new Map<string, Map<string, RouteSeries>>();
+  let lastEndpoint = '';
+  let lastModel = '';
+  let last: RouteSeries | undefined;
   const seriesOf = (x: DispatchExchange): RouteSeries => {
+    if (last !== undefined && x.endpoint === lastEndpoint && x.model === lastModel) return last;
     let byModel = series.get(x.endpoint);
     if (!byModel) series.set(x.endpoint, (byModel = new Map<string, RouteSeries>()));
     let s = byModel.get(x.model);
@@ -83,6 +88,9 @@ export function createMetricsObserver(d: MetricsObserverDeps): DispatchObserver 
         x.model,
         (s = metrics.routeSeries({ model: x.model, endpoint: x.endpoint }, d.policy)),
       );
+    lastEndpoint = x.endpoint;
+    lastModel = x.model;
+    last = s;
     return s;
   };
   return {

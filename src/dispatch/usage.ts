@@ -7,57 +7,62 @@ import type { RequestNotes } from '../server/types';
  * cache_read_input_tokens). In a stream the last report wins (usage comes in the final
  * chunk; SGLang repeats cumulative counts in every chunk).
  */
-type Field = 'promptTokens' | 'completionTokens' | 'cachedTokens';
-/** Key names by what precedes `_tokens"`. */
-const FIELDS: ReadonlyMap<string, Field> = new Map([
-  ['prompt', 'promptTokens'],
-  ['completion', 'completionTokens'],
-  ['cached', 'cachedTokens'],
-  ['input', 'promptTokens'],
-  ['output', 'completionTokens'],
-  ['cache_read_input', 'cachedTokens'],
-]);
-const MARK_TEXT = '_tokens"';
-const MARK = Buffer.from(MARK_TEXT);
-/** The longest key name before MARK, plus its opening quote. */
-const LONGEST_PREFIX = Math.max(...[...FIELDS.keys()].map((k) => k.length)) + 1;
+/** Which count a key reports. */
+const PROMPT = 0;
+const COMPLETION = 1;
+const CACHED = 2;
+/** Key names (what precedes `_tokens"`, as bytes) and the count each one reports. */
+const KEYS: ReadonlyArray<readonly [Buffer, number]> = [
+  [Buffer.from('prompt'), PROMPT],
+  [Buffer.from('completion'), COMPLETION],
+  [Buffer.from('cached'), CACHED],
+  [Buffer.from('input'), PROMPT],
+  [Buffer.from('output'), COMPLETION],
+  [Buffer.from('cache_read_input'), CACHED],
+];
+const MARK = Buffer.from('_tokens"');
+const QUOTE = 0x22;
 
-/** The number after `"key":` at `from` in `text`, or undefined (null, not a number). */
-function numberAfter(text: string, from: number): number | undefined {
-  let i = from;
-  for (let c = text.charCodeAt(i); c === 0x20 || c === 0x3a || c === 0x0a || c === 0x09;) {
-    c = text.charCodeAt(++i);
-  }
-  let end = i;
-  for (let c = text.charCodeAt(end); c >= 0x30 && c <= 0x39;) c = text.charCodeAt(++end);
-  if (end === i || end - i > 15) return undefined;
-  return Number(text.slice(i, end));
+/** Is the key ending at `end` exactly `name` (with its opening quote before it)? */
+function keyIs(chunk: Buffer, end: number, name: Buffer): boolean {
+  const start = end - name.length;
+  if (start < 1 || chunk[start - 1] !== QUOTE) return false;
+  for (let i = 0; i < name.length; i++) if (chunk[start + i] !== name[i]) return false;
+  return true;
 }
 
-/** The key name ending at `markAt` (between its opening quote and MARK), or undefined. */
-function keyBefore(text: string, markAt: number): string | undefined {
-  const stop = Math.max(0, markAt - LONGEST_PREFIX);
-  for (let q = markAt - 1; q >= stop; q--) {
-    if (text.charCodeAt(q) === 0x22) return text.slice(q + 1, markAt); // '"'
+/** The count after `"key":` at `from`, or -1 (null, a string, not a count). */
+function countAt(chunk: Buffer, from: number): number {
+  let i = from;
+  for (let c = chunk[i]; c === 0x20 || c === 0x3a || c === 0x0a || c === 0x09; c = chunk[i]) i++;
+  let n = 0;
+  let digits = 0;
+  for (let c = chunk[i]; c !== undefined && c >= 0x30 && c <= 0x39; c = chunk[++i]) {
+    n = n * 10 + (c - 0x30);
+    digits++;
   }
-  return undefined;
+  return digits === 0 || digits > 15 ? -1 : n;
 }
 
 /**
  * Records the token counts `chunk` reports into `notes` (last occurrence wins). One native
- * search answers most stream chunks (no usage); otherwise each `_tokens"` from the first on
- * is looked at once, in a string of the rest of the chunk.
+ * search answers most stream chunks (no usage); each `_tokens"` found is read in place, in
+ * the bytes (no string is made of the chunk).
  */
 export function scanUsage(chunk: Buffer, notes: RequestNotes): void {
-  const first = chunk.indexOf(MARK);
-  if (first < 0) return;
-  const from = Math.max(0, first - LONGEST_PREFIX);
-  const text = chunk.toString('latin1', from);
-  for (let at = first - from; at >= 0; at = text.indexOf(MARK_TEXT, at + MARK_TEXT.length)) {
-    const key = keyBefore(text, at);
-    const field = key === undefined ? undefined : FIELDS.get(key);
-    if (field === undefined) continue;
-    const n = numberAfter(text, at + MARK_TEXT.length);
-    if (n !== undefined) notes[field] = n;
+  for (let at = chunk.indexOf(MARK); at >= 0; at = chunk.indexOf(MARK, at + MARK.length)) {
+    let field = -1;
+    for (const [name, f] of KEYS) {
+      if (keyIs(chunk, at, name)) {
+        field = f;
+        break;
+      }
+    }
+    if (field < 0) continue;
+    const n = countAt(chunk, at + MARK.length);
+    if (n < 0) continue;
+    if (field === PROMPT) notes.promptTokens = n;
+    else if (field === COMPLETION) notes.completionTokens = n;
+    else notes.cachedTokens = n;
   }
 }

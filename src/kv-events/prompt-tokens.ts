@@ -76,9 +76,18 @@ function resolve(
 }
 
 export function createPromptTokens(deps: PromptTokensDeps): PromptTokens {
+  // one label string per (kind, reason), not a fresh one per request (it keys a metric series)
+  const labels = new Map<PromptKind, Map<PromptReason, PromptFallbackLabel>>();
+  const labelOf = (kind: PromptKind, reason: PromptReason): PromptFallbackLabel => {
+    let byReason = labels.get(kind);
+    if (!byReason) labels.set(kind, (byReason = new Map<PromptReason, PromptFallbackLabel>()));
+    let label = byReason.get(reason);
+    if (label === undefined) byReason.set(reason, (label = `${kind}_${reason}`));
+    return label;
+  };
   return (kind, body, model) => {
     const miss = (reason: PromptReason): undefined => {
-      deps.onFallback?.(`${kind}_${reason}`);
+      deps.onFallback?.(labelOf(kind, reason));
       return undefined;
     };
     const r = resolve(deps, kind, body, model);

@@ -111,7 +111,8 @@ export interface GatewayMetrics {
 
   cbState(worker: string, state: CbState): void;
   cbTransition(worker: string, from: CbState, to: CbState): void;
-  cbOutcome(worker: string, outcome: CbOutcome): void;
+  /** `n` outcomes at once (default 1). */
+  cbOutcome(worker: string, outcome: CbOutcome, n?: number): void;
   cbConsecutive(worker: string, failures: number, successes: number): void;
 
   /**

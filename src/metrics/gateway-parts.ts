@@ -203,7 +203,7 @@ export function breakerPart(
   return {
     cbState: (worker, state) => f.cbState.set({ worker }, CB_STATE_VALUE[state]),
     cbTransition: (worker, from, to) => f.cbTransitions.inc({ worker, from, to }),
-    cbOutcome: (worker, outcome) => f.cbOutcomes.inc({ worker, outcome }),
+    cbOutcome: (worker, outcome, n = 1) => f.cbOutcomes.inc({ worker, outcome }, n),
     cbConsecutive(worker, failures, successes) {
       f.cbFailures.set({ worker }, failures);
       f.cbSuccesses.set({ worker }, successes);

@@ -173,9 +173,16 @@ export function createCacheAwarePolicy(
       prefix.recordLookup(model, c.worker.id);
     }
     if (!c) return c;
-    const decision = exact
-      ? { ...c.decision, source: 'events' as const, blockTokens: exact.blockTokens }
-      : { ...c.decision, source: 'prediction' as const };
+    // every decision has the same fields in the same order (one object shape: the pipeline
+    // and observers read them on every request)
+    const d = c.decision;
+    const decision: RoutingDecision = {
+      reason: d.reason,
+      matchedBlocks: d.matchedBlocks,
+      totalBlocks: d.totalBlocks,
+      source: exact ? 'events' : 'prediction',
+      blockTokens: exact ? exact.blockTokens : undefined,
+    };
     return { worker: c.worker, decision };
   };
 

@@ -33,7 +33,7 @@ export interface RoutingDecision {
   /** Whether the match came from engine KV events (exact) or collie's prediction. */
   readonly source?: 'events' | 'prediction';
   /** Tokens per block of this decision when not the gateway's --block-size (the engine's page). */
-  readonly blockTokens?: number;
+  readonly blockTokens?: number | undefined;
 }
 
 /** What a policy may know about a request. */

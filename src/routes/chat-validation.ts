@@ -16,10 +16,11 @@ import {
   type DebugText,
 } from './validator-text';
 
-const num = (body: JsonObject, key: string): number | undefined => {
-  const v = body[key];
-  return typeof v === 'number' ? v : undefined;
-};
+/*
+ * Fields are read with literal keys at each call site (body['top_p']), not through a helper
+ * taking the key: a shared keyed load sees every field name and goes megamorphic.
+ */
+const numeric = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 const present = (v: unknown): boolean => v !== undefined && v !== null;
 const isObj = (v: unknown): v is JsonObject =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -33,8 +34,8 @@ interface Normalized {
 }
 
 function normalize(body: JsonObject): Normalized {
-  let maxTokens = num(body, 'max_tokens');
-  let maxCompletionTokens = num(body, 'max_completion_tokens');
+  let maxTokens = numeric(body['max_tokens']);
+  let maxCompletionTokens = numeric(body['max_completion_tokens']);
   if (maxCompletionTokens === undefined && maxTokens !== undefined) {
     maxCompletionTokens = maxTokens;
     maxTokens = undefined;
@@ -71,8 +72,8 @@ const [F_NEG2, F_0, F_1, F_2] = [f64(-2), f64(0), f64(1), f64(2)];
 const [I_0, I_1, I_10, I_20] = [int(0), int(1), int(10), int(20)];
 
 /** A range-validated f32 field (serde rounds the JSON number to f32 first). */
-function f32Range(v: Violations, body: JsonObject, key: string, min: Bound, max: Bound): void {
-  const x = num(body, key);
+function f32Range(v: Violations, key: string, value: unknown, min: Bound, max: Bound): void {
+  const x = numeric(value);
   if (x !== undefined) v.range(key, Math.fround(x), { min, max }, debugF32);
 }
 
@@ -90,26 +91,26 @@ function checkStop(v: Violations, stop: unknown): void {
 
 function checkFields(v: Violations, body: JsonObject, n: Normalized): void {
   if (Array.isArray(body['messages'])) checkMessages(v, body['messages'] as unknown[]);
-  f32Range(v, body, 'frequency_penalty', F_NEG2, F_2);
+  f32Range(v, 'frequency_penalty', body['frequency_penalty'], F_NEG2, F_2);
   intRange(v, 'max_tokens', n.maxTokens, I_1);
   intRange(v, 'max_completion_tokens', n.maxCompletionTokens, I_1);
-  intRange(v, 'n', num(body, 'n'), I_1, I_10);
-  f32Range(v, body, 'presence_penalty', F_NEG2, F_2);
+  intRange(v, 'n', numeric(body['n']), I_1, I_10);
+  f32Range(v, 'presence_penalty', body['presence_penalty'], F_NEG2, F_2);
   if (present(body['stop'])) checkStop(v, body['stop']);
-  f32Range(v, body, 'temperature', F_0, F_2);
-  intRange(v, 'top_logprobs', num(body, 'top_logprobs'), I_0, I_20);
-  const topP = num(body, 'top_p');
+  f32Range(v, 'temperature', body['temperature'], F_0, F_2);
+  intRange(v, 'top_logprobs', numeric(body['top_logprobs']), I_0, I_20);
+  const topP = numeric(body['top_p']);
   if (topP !== undefined && !(Math.fround(topP) > 0 && Math.fround(topP) <= 1)) {
     v.code('top_p', 'top_p must be in (0, 1] - greater than 0.0 and at most 1.0', [
       ['value', debugF32(topP)],
     ]);
   }
-  const topK = num(body, 'top_k');
+  const topK = numeric(body['top_k']);
   if (topK !== undefined && topK !== -1 && topK < 1) {
     v.code('top_k', 'top_k must be -1 (disabled) or at least 1', [['value', debugInt(topK)]]);
   }
-  f32Range(v, body, 'min_p', F_0, F_1);
-  f32Range(v, body, 'repetition_penalty', F_0, F_2);
+  f32Range(v, 'min_p', body['min_p'], F_0, F_1);
+  f32Range(v, 'repetition_penalty', body['repetition_penalty'], F_0, F_2);
 }
 
 function checkStructuredOutput(body: JsonObject): void {
@@ -199,7 +200,7 @@ function checkCross(body: JsonObject, n: Normalized): void {
   if (present(body['stream_options']) && body['stream'] !== true) {
     schemaFailure("The 'stream_options' parameter is only allowed when 'stream' is enabled");
   }
-  const minTokens = num(body, 'min_tokens');
+  const minTokens = numeric(body['min_tokens']);
   if (minTokens !== undefined && n.maxCompletionTokens !== undefined) {
     if (minTokens > n.maxCompletionTokens) {
       schemaFailure('min_tokens cannot exceed max_tokens/max_completion_tokens');

@@ -89,9 +89,22 @@ const ROUTING_FIELDS = [
  */
 function routingFields(body: JsonObject): JsonObject {
   const out: JsonObject = {};
-  for (const k of ROUTING_FIELDS) if (k in body) out[k] = body[k];
+  // the body's own keys (usually a handful) against a set, rather than a probe of the body
+  // per field; a body with many keys gets the probes (bounded work whatever it holds)
+  let seen = 0;
+  for (const k in body) {
+    if (++seen > ROUTING_FIELDS.length * 2) return probedFields(body);
+    if (ROUTING_FIELD_SET.has(k)) out[k] = body[k];
+  }
   return out;
 }
+
+function probedFields(body: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const k of ROUTING_FIELDS) if (Object.hasOwn(body, k)) out[k] = body[k];
+  return out;
+}
+const ROUTING_FIELD_SET: ReadonlySet<string> = new Set(ROUTING_FIELDS);
 
 export function modelOf(spec: InferenceSpec, body: JsonObject): string {
   if (spec.anyModel) return 'unknown';

@@ -1,10 +1,10 @@
 import { loadUws, type HttpRequest, type HttpResponse, type ListenSocket } from './uws';
-import type { Lookup, RouteTable } from './route-table';
+import type { Lookup, Route, RouteTable } from './route-table';
 import type { IncomingRequest } from './types';
 import { UwsSink } from './uws-sink';
 import { Incoming } from './incoming';
 import type { CorsPolicy } from './cors';
-import { resolveRequestId } from './request-id';
+import { requestIdPrefix, resolveRequestId } from './request-id';
 import { GatewayError, errorReply } from '../errors/gateway-error';
 import { reasonPhrase } from '../errors/codes';
 import type { Logger } from '../util/logger';
@@ -58,6 +58,14 @@ export interface HttpServer {
 }
 
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Generated request ids' prefix per route (computed once, not per request). */
+const ID_PREFIXES = new WeakMap<Route, string>();
+function idPrefix(route: Route): string {
+  let p = ID_PREFIXES.get(route);
+  if (p === undefined) ID_PREFIXES.set(route, (p = requestIdPrefix(route.path)));
+  return p;
+}
 
 function readHeaders(req: HttpRequest): Map<string, string> {
   const headers = new Map<string, string>();
@@ -268,7 +276,7 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
     }
     const found = table.lookup(method, path);
     if (found.kind !== 'found') return routeMiss(res, method, path, headers, found);
-    const requestId = resolveRequestId(headers, opts.requestIdHeaders, path);
+    const requestId = resolveRequestId(headers, opts.requestIdHeaders, path, idPrefix(found.route));
     const cors = origin !== '' ? opts.cors?.responseHeaders(origin) : undefined;
     const sink = new UwsSink(res, requestId, cors, found.headOnly);
     const query = uwsReq.getQuery() ?? '';

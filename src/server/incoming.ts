@@ -8,6 +8,25 @@ export interface AddressSource {
 }
 
 /**
+ * A request's notes with every field present from the start: one object shape for every
+ * request, whichever fields get filled and in what order (the hooks that read them on
+ * every request stay monomorphic).
+ */
+class Notes implements RequestNotes {
+  model: string | undefined = undefined;
+  worker: string | undefined = undefined;
+  reason: string | undefined = undefined;
+  attempts: number | undefined = undefined;
+  ttftMs: number | undefined = undefined;
+  firstByteAt: number | undefined = undefined;
+  lastByteAt: number | undefined = undefined;
+  streamTail: Buffer[] | undefined = undefined;
+  promptTokens: number | undefined = undefined;
+  completionTokens: number | undefined = undefined;
+  cachedTokens: number | undefined = undefined;
+}
+
+/**
  * A request as the server hands it to handlers. The client's address costs a syscall, and
  * most requests never need it (open auth without tenant limits, the access log off or
  * sampled out), so it is read on first use; `captureAddress()` reads it while the
@@ -15,7 +34,7 @@ export interface AddressSource {
  * log). Read after the response without a capture, it is ''.
  */
 export class Incoming implements IncomingRequest {
-  readonly notes: RequestNotes = {};
+  readonly notes: RequestNotes = new Notes();
   private address: string | undefined;
 
   constructor(

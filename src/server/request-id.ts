@@ -1,7 +1,7 @@
-import { randomAlnum } from '../util/uuid';
+import { randomAlnumAfter } from '../util/uuid';
 
 /** SMG's generated-id prefixes by path suffix (§0.1). */
-function prefixFor(path: string): string {
+export function requestIdPrefix(path: string): string {
   if (path.endsWith('/chat/completions')) return 'chatcmpl-';
   if (path.endsWith('/completions')) return 'cmpl-';
   if (path.endsWith('/generate')) return 'gnt-';
@@ -15,10 +15,12 @@ export function resolveRequestId(
   headers: ReadonlyMap<string, string>,
   names: readonly string[],
   path: string,
+  /** `requestIdPrefix(path)`, when the caller has it already. */
+  prefix?: string,
 ): string {
   for (const n of names) {
     const v = headers.get(n);
     if (v !== undefined && v.trim() !== '') return v;
   }
-  return prefixFor(path) + randomAlnum(24);
+  return randomAlnumAfter(prefix ?? requestIdPrefix(path), 24);
 }

@@ -20,25 +20,25 @@ export interface IncomingRequest {
  * log: filled while the request runs, read once when it ended. Times are monotonic ms.
  */
 export interface RequestNotes {
-  model?: string;
+  model?: string | undefined;
   /** URL of the worker of the last attempt. */
-  worker?: string;
+  worker?: string | undefined;
   /** cache_aware decision reason of the last attempt. */
-  reason?: string;
-  attempts?: number;
-  ttftMs?: number;
+  reason?: string | undefined;
+  attempts?: number | undefined;
+  ttftMs?: number | undefined;
   /** Monotonic ms of the first and the last streamed byte from the engine. */
-  firstByteAt?: number;
-  lastByteAt?: number;
+  firstByteAt?: number | undefined;
+  lastByteAt?: number | undefined;
   /**
    * The notes observer's own: the last chunks of a streamed answer, read for usage once the
    * stream ended (usage comes last, or is repeated cumulatively), not on every chunk.
    */
   streamTail?: Buffer[] | undefined;
   /** Token counts from the engine's usage (or SGLang meta_info), when it reported them. */
-  promptTokens?: number;
-  completionTokens?: number;
-  cachedTokens?: number;
+  promptTokens?: number | undefined;
+  completionTokens?: number | undefined;
+  cachedTokens?: number | undefined;
 }
 
 export type HeaderList = Iterable<readonly [string, string]>;

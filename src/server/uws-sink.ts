@@ -16,6 +16,14 @@ export function statusLine(status: number): string {
   return line;
 }
 
+const NO_HEADERS: HeaderList = [];
+
+/** The sink whose corked callback is running (see UwsSink.corked). */
+let corking: UwsSink | undefined;
+const corkedSend = (): void => corking?.sendNow();
+const corkedHead = (): void => corking?.headNow();
+const corkedWrite = (): void => corking?.writeNow();
+
 const byteLength = (b: string | Uint8Array): number =>
   typeof b === 'string' ? Buffer.byteLength(b) : b.byteLength;
 
@@ -99,37 +107,73 @@ export class UwsSink implements ResponseSink, AddressSource {
     if (this.done) return;
     this.ended = true;
     this.abortCbs = [];
+    this.pendingStatus = status;
+    this.pendingHeaders = headers;
+    this.pendingBody = body;
+    this.pendingClose = closeConnection;
+    this.corked(corkedSend);
+    this.pendingHeaders = NO_HEADERS;
+    this.pendingBody = '';
+  }
+
+  /*
+   * What send / writeHead / write hand to their corked callback. The callbacks are
+   * module-level functions reading the sink in `corking` (set around the synchronous cork
+   * call), so no closure is allocated per response or per chunk.
+   */
+  private pendingStatus = 0;
+  private pendingHeaders: HeaderList = NO_HEADERS;
+  private pendingBody: string | Uint8Array = '';
+  private pendingClose = false;
+  private lastWriteOk = true;
+
+  private corked(fn: () => void): void {
+    const prev = corking;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- read by the module-level callbacks
+    corking = this;
+    try {
+      this.res.cork(fn);
+    } finally {
+      corking = prev;
+    }
+  }
+
+  /** The body of `corkedSend`: head, then the whole body. */
+  sendNow(): void {
+    const body = this.pendingBody;
     const len = byteLength(body);
-    this.res.cork(() => {
-      this.head(status, headers);
-      if (this.headOnly) this.res.endWithoutBody(len, closeConnection);
-      else {
-        this.bytesOut += len;
-        this.res.end(body, closeConnection);
-      }
-    });
+    this.head(this.pendingStatus, this.pendingHeaders);
+    if (this.headOnly) this.res.endWithoutBody(len, this.pendingClose);
+    else {
+      this.bytesOut += len;
+      this.res.end(body, this.pendingClose);
+    }
+  }
+
+  headNow(): void {
+    this.head(this.pendingStatus, this.pendingHeaders);
+  }
+
+  writeNow(): void {
+    this.lastWriteOk = this.res.write(this.pendingBody);
   }
 
   writeHead(status: number, headers: HeaderList): void {
     if (this.done || this.headersSent) return;
-    this.res.cork(() => this.head(status, headers));
+    this.pendingStatus = status;
+    this.pendingHeaders = headers;
+    this.corked(corkedHead);
+    this.pendingHeaders = NO_HEADERS;
   }
 
   write(chunk: Uint8Array | string): boolean {
     if (this.done) return true;
     this.bytesOut += byteLength(chunk);
-    this.pendingChunk = chunk;
-    this.res.cork(this.corkedWrite);
-    this.pendingChunk = '';
+    this.pendingBody = chunk;
+    this.corked(corkedWrite);
+    this.pendingBody = '';
     return this.lastWriteOk;
   }
-
-  /** One corked write per chunk without a closure per chunk (streams call this a lot). */
-  private pendingChunk: Uint8Array | string = '';
-  private lastWriteOk = true;
-  private readonly corkedWrite = (): void => {
-    this.lastWriteOk = this.res.write(this.pendingChunk);
-  };
 
   cork(fn: () => void): void {
     // once done, every write in `fn` is a no-op and the uWS response is off-limits

@@ -18,6 +18,29 @@ const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const pool = Buffer.alloc(4096);
 let poolPos = pool.length;
 
+const ALNUM_CODES = Buffer.from(ALNUM, 'latin1');
+const scratch = Buffer.alloc(256);
+
+/**
+ * `prefix` (ASCII) followed by `n` random characters from [A-Za-z0-9], built in a byte buffer
+ * and decoded once: a flat string (a prefix + random concatenation would be a cons string
+ * that every native consumer, uWS's writeHeader first, flattens again).
+ */
+export function randomAlnumAfter(prefix: string, n: number): string {
+  const len = prefix.length + n;
+  if (len > scratch.length || n > pool.length) return prefix + randomAlnum(n);
+  if (poolPos + n > pool.length) {
+    randomFillSync(pool);
+    poolPos = 0;
+  }
+  const at = scratch.write(prefix, 0, 'latin1');
+  for (let i = 0; i < n; i++) {
+    scratch[at + i] = ALNUM_CODES[(pool[poolPos + i] as number) % 62] as number;
+  }
+  poolPos += n;
+  return scratch.toString('latin1', 0, at + n);
+}
+
 /** `n` random characters from [A-Za-z0-9] (request ids). */
 export function randomAlnum(n: number): string {
   if (n > pool.length) return randomAlnum(pool.length) + randomAlnum(n - pool.length);
