@@ -51,6 +51,7 @@ const KNOWN_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 
  * (bounds the label's cardinality). uWS reports methods in lower case, hence the upcase.
  */
 export function methodLabel(method: string): string {
+  if (KNOWN_METHODS.has(method)) return method; // the server hands methods upper-cased
   const upper = method.toUpperCase();
   return KNOWN_METHODS.has(upper) ? upper : 'OTHER';
 }
