@@ -182,7 +182,10 @@ export function createLoadTracker(opts: {
         bump(id, -1);
         markDirty(id);
       };
-      return Object.assign(release, { prefilled });
+      // a property set on the function, not Object.assign (a generic copy per request)
+      const lease = release as LoadLease;
+      lease.prefilled = prefilled;
+      return lease;
     },
     onChange(listener) {
       listeners.push(listener);

@@ -25,8 +25,13 @@ export class RequestScope {
     }
     this.listeners.push(cb);
     return () => {
-      const i = this.listeners.indexOf(cb);
-      if (i >= 0) this.listeners.splice(i, 1);
+      const ls = this.listeners;
+      // usually the last one added (the attempt's relay): pop, no search and splice
+      if (ls[ls.length - 1] === cb) ls.pop();
+      else {
+        const i = ls.indexOf(cb);
+        if (i >= 0) ls.splice(i, 1);
+      }
     };
   }
 

@@ -7,7 +7,10 @@ import type { Counter, Histogram, LabelValues } from 'prom-client';
  * layout is prom-client 15's (`hashMap[hash] = {value, labels}` for counters,
  * `{labels, bucketValues, sum, count}` for histograms); test/unit/metrics/bound.test.ts pins
  * it by comparing bound and plain series, and a binding that cannot find its entry falls back
- * to the plain call. An entry replaced behind our back (remove/reset) is found again.
+ * to the plain call. An entry replaced behind our back (remove/reset/zero) is found again:
+ * those methods bump the metric's generation (wrapped once per metric), and a binding looks
+ * its entry up again when the generation moved — one number compared per update instead of
+ * a lookup in the metric's table.
  */
 
 interface CounterEntry {
@@ -42,21 +45,46 @@ function findKey<E extends { labels?: Record<string, unknown> }>(
   return undefined;
 }
 
+/** How many times a metric's table may have lost or replaced entries (remove/reset/zero). */
+interface Generation {
+  n: number;
+}
+const GENERATIONS = new WeakMap<object, Generation>();
+
+function generationOf(metric: object): Generation {
+  let g = GENERATIONS.get(metric);
+  if (g) return g;
+  const gen: Generation = { n: 0 };
+  const m = metric as Record<string, unknown>;
+  for (const name of ['remove', 'reset', 'zero']) {
+    const original = m[name];
+    if (typeof original !== 'function') continue;
+    m[name] = function (this: unknown, ...args: unknown[]): unknown {
+      gen.n++;
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    };
+  }
+  GENERATIONS.set(metric, (g = gen));
+  return g;
+}
+
 /** A counter series for one label set: `inc(v = 1)`. */
 export function boundCounter<T extends string>(
   c: Counter<T>,
   labels: LabelValues<T>,
 ): (v?: number) => void {
   const table = c as unknown as Table<CounterEntry & { labels?: Record<string, unknown> }>;
-  let key: string | undefined;
+  const gen = generationOf(c);
+  let seen = -1;
   let entry: CounterEntry | undefined;
   const bind = (): void => {
     c.inc(labels, 0);
-    key = findKey(table, labels);
+    seen = gen.n;
+    const key = findKey(table, labels);
     entry = key !== undefined ? table.hashMap?.[key] : undefined;
   };
   return (v = 1) => {
-    if (entry === undefined || key === undefined || table.hashMap?.[key] !== entry) bind();
+    if (entry === undefined || seen !== gen.n) bind();
     if (entry) entry.value += v;
     else c.inc(labels, v);
   };
@@ -69,17 +97,19 @@ export function boundHistogram<T extends string>(
   buckets: readonly number[],
 ): (v: number) => void {
   const table = h as unknown as Table<HistogramEntry & { labels?: Record<string, unknown> }>;
-  let key: string | undefined;
+  const gen = generationOf(h);
+  let seen = -1;
   let entry: HistogramEntry | undefined;
   const bind = (): void => {
     if (findKey(table, labels) === undefined) h.zero(labels);
-    key = findKey(table, labels);
+    seen = gen.n; // after zero(), which counts as a change
+    const key = findKey(table, labels);
     entry = key !== undefined ? table.hashMap?.[key] : undefined;
   };
   // bucketValues is keyed by the bound's string form: convert once, not per observation
   const keys = buckets.map(String);
   return (v) => {
-    if (entry === undefined || key === undefined || table.hashMap?.[key] !== entry) bind();
+    if (entry === undefined || seen !== gen.n) bind();
     if (!entry || !Number.isFinite(v)) {
       h.observe(labels, v);
       return;

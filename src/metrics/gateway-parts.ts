@@ -47,15 +47,38 @@ export function httpPart(
           ),
       ),
   );
+  // the last series used, kept: consecutive requests mostly hit the same route and status
+  let lastPath = '';
+  let lastMethod = '';
+  let lastRoute: { req: () => void; dur: (v: number) => void } | undefined;
+  let lastStatusPath = '';
+  let lastStatus = 0;
+  let lastCode = '';
+  let lastResponse: (() => void) | undefined;
   return {
     httpRequest(method, path, status, errorCode, seconds) {
-      const r = byRoute.get(path).get(methodLabel(method));
+      let r = lastRoute;
+      if (r === undefined || path !== lastPath || method !== lastMethod) {
+        r = lastRoute = byRoute.get(path).get(methodLabel(method));
+        lastPath = path;
+        lastMethod = method;
+      }
       r.req();
       r.dur(seconds);
-      byStatus
-        .get(path)
-        .get(status)
-        .get(errorCode ?? '')();
+      const code = errorCode ?? '';
+      let res = lastResponse;
+      if (
+        res === undefined ||
+        status !== lastStatus ||
+        path !== lastStatusPath ||
+        code !== lastCode
+      ) {
+        res = lastResponse = byStatus.get(path).get(status).get(code);
+        lastStatusPath = path;
+        lastStatus = status;
+        lastCode = code;
+      }
+      res();
     },
     connectionsActive: (delta) => f.connectionsActive.inc(delta),
     rateLimit: (result) => f.rateLimit.inc({ result }),
