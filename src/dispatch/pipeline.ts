@@ -60,20 +60,29 @@ export type Step =
 
 const NO_EXCLUSIONS: ReadonlySet<string> = new Set();
 
+/** A worker's transparency header alone (no decision to explain), built once per worker. */
+const WORKER_ONLY = new WeakMap<Worker, ReadonlyArray<readonly [string, string]>>();
+
 /** Routing transparency: which worker, and for cache_aware why and how much prefix matched. */
-function routingHeaders(sel: Selection, blockSize: number): Array<readonly [string, string]> {
-  const out: Array<readonly [string, string]> = [['x-collie-worker', sel.worker.id]];
+function routingHeaders(
+  sel: Selection,
+  blockSize: number,
+): ReadonlyArray<readonly [string, string]> {
   const d = sel.routing;
-  if (d) {
-    // "hit; source=events" when engine KV events decided; the bare reason when predicted
-    out.push([
-      'x-collie-route-reason',
-      d.source === 'events' ? `${d.reason}; source=events` : d.reason,
-    ]);
-    if (d.source) out.push(['x-collie-route-source', d.source]);
-    const bs = d.blockTokens ?? blockSize;
-    out.push(['x-collie-prefix-match', `${d.matchedBlocks * bs}/${d.totalBlocks * bs}`]);
+  if (!d) {
+    let h = WORKER_ONLY.get(sel.worker);
+    if (!h) WORKER_ONLY.set(sel.worker, (h = [['x-collie-worker', sel.worker.id]]));
+    return h;
   }
+  const out: Array<readonly [string, string]> = [['x-collie-worker', sel.worker.id]];
+  // "hit; source=events" when engine KV events decided; the bare reason when predicted
+  out.push([
+    'x-collie-route-reason',
+    d.source === 'events' ? `${d.reason}; source=events` : d.reason,
+  ]);
+  if (d.source) out.push(['x-collie-route-source', d.source]);
+  const bs = d.blockTokens ?? blockSize;
+  out.push(['x-collie-prefix-match', `${d.matchedBlocks * bs}/${d.totalBlocks * bs}`]);
   return out;
 }
 

@@ -124,7 +124,7 @@ class Relay implements ExchangeHandler {
       this.streaming = true;
       const headers = responseHeaders(raw, true);
       headers.push(['content-type', 'text/event-stream']);
-      if (this.r.extraHeaders) headers.push(...this.r.extraHeaders);
+      if (this.r.extraHeaders) for (const h of this.r.extraHeaders) headers.push(h);
       this.head = headers;
       this.queueFlush();
     }
@@ -217,7 +217,7 @@ class Relay implements ExchangeHandler {
         return this.finish({ kind: 'failed', error: e });
       }
     }
-    if (this.r.extraHeaders) reply.headers.push(...this.r.extraHeaders);
+    if (this.r.extraHeaders) for (const h of this.r.extraHeaders) reply.headers.push(h);
     sink.send(reply.status, reply.headers, reply.body);
     this.finish({ kind: 'relayed', status: reply.status });
   }
