@@ -58,6 +58,7 @@ export function createLoadTracker(opts: {
   const listeners: Array<(id: string, load: number) => void> = [];
   let timer: NodeJS.Timeout | undefined;
   let timerDue = Infinity;
+  let timerSetAt = 0;
 
   function bump(id: string, delta: number): void {
     if (delta === 0) return;
@@ -95,12 +96,19 @@ export function createLoadTracker(opts: {
 
   function markDirty(id: string): void {
     dirty.add(id);
-    const delay = isSignificant(id) ? interval : maxStale;
-    const due = performance.now() + delay;
-    if (due >= timerDue) return;
+    // A pending publish already due within `interval` cannot be brought forward; nor can an
+    // insignificant change bring forward any pending one (it would be due `maxStale` from
+    // now, later than the pending one). Only the rest reads the clock.
+    if (timer !== undefined && timerDue - timerSetAt <= interval) return;
+    const significant = isSignificant(id);
+    if (timer !== undefined && !significant) return;
+    const delay = significant ? interval : maxStale;
+    const now = performance.now();
+    if (now + delay >= timerDue) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(flush, delay);
-    timerDue = due;
+    timerDue = now + delay;
+    timerSetAt = now;
   }
 
   function addPending(id: string, delta: number): void {

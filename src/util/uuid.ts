@@ -19,7 +19,12 @@ const pool = Buffer.alloc(4096);
 let poolPos = pool.length;
 
 const ALNUM_CODES = Buffer.from(ALNUM, 'latin1');
+/** Random characters already mapped to [A-Za-z0-9], refilled with `pool`'s bytes. */
+const charPool = Buffer.alloc(4096);
+let charPos = charPool.length;
+/** The id being built: the last prefix stays in place for the next id with the same one. */
 const scratch = Buffer.alloc(256);
+let scratchPrefix = '';
 
 /**
  * `prefix` (ASCII) followed by `n` random characters from [A-Za-z0-9], built in a byte buffer
@@ -27,17 +32,21 @@ const scratch = Buffer.alloc(256);
  * that every native consumer, uWS's writeHeader first, flattens again).
  */
 export function randomAlnumAfter(prefix: string, n: number): string {
-  const len = prefix.length + n;
-  if (len > scratch.length || n > pool.length) return prefix + randomAlnum(n);
-  if (poolPos + n > pool.length) {
-    randomFillSync(pool);
-    poolPos = 0;
+  const at = prefix.length;
+  if (at + n > scratch.length || n > charPool.length) return prefix + randomAlnum(n);
+  if (charPos + n > charPool.length) {
+    randomFillSync(charPool);
+    for (let i = 0; i < charPool.length; i++) {
+      charPool[i] = ALNUM_CODES[(charPool[i] as number) % 62] as number;
+    }
+    charPos = 0;
   }
-  const at = scratch.write(prefix, 0, 'latin1');
-  for (let i = 0; i < n; i++) {
-    scratch[at + i] = ALNUM_CODES[(pool[poolPos + i] as number) % 62] as number;
+  if (prefix !== scratchPrefix) {
+    scratch.write(prefix, 0, 'latin1');
+    scratchPrefix = prefix;
   }
-  poolPos += n;
+  charPool.copy(scratch, at, charPos, charPos + n);
+  charPos += n;
   return scratch.toString('latin1', 0, at + n);
 }
 
