@@ -30,6 +30,8 @@ export interface EngineOptions {
   readonly processes?: number;
   readonly name?: string;
   readonly port?: number;
+  /** CPUs to run on (see SpawnOptions.cpus); absent: unpinned. */
+  readonly cpus?: string | undefined;
   /** Copy the engine's output to our stderr. Default false. */
   readonly echo?: boolean;
   readonly readyTimeoutMs?: number;
@@ -54,6 +56,7 @@ export async function startEngine(group: ProcessGroup, o: EngineOptions): Promis
         ];
   const child = group.spawn(o.name ?? `engine-${o.kind}`, process.execPath, args, {
     echo: o.echo ?? false,
+    cpus: o.cpus,
   });
   const url = `http://127.0.0.1:${port}`;
   if (o.kind !== 'collie') await waitForOutput(child, READY_MARKER, timeout(o));
@@ -64,6 +67,8 @@ export async function startEngine(group: ProcessGroup, o: EngineOptions): Promis
 
 export interface FloorOptions {
   readonly upstreamUrl: string;
+  /** CPUs to run on (see SpawnOptions.cpus); absent: unpinned. */
+  readonly cpus?: string | undefined;
   readonly processes: number;
   readonly echo?: boolean;
   readonly readyTimeoutMs?: number;
@@ -79,6 +84,7 @@ export async function startFloor(group: ProcessGroup, o: FloorOptions): Promise<
   ];
   const child = group.spawn(`floor-w${o.processes}`, process.execPath, args, {
     echo: o.echo ?? false,
+    cpus: o.cpus,
   });
   await waitForOutput(child, READY_MARKER, timeout(o));
   return { child, port, url: `http://127.0.0.1:${port}` };
@@ -86,6 +92,8 @@ export async function startFloor(group: ProcessGroup, o: FloorOptions): Promise<
 
 export interface GatewayOptions {
   readonly workerUrls: readonly string[];
+  /** CPUs to run on (see SpawnOptions.cpus); absent: unpinned. */
+  readonly cpus?: string | undefined;
   /** --workers: ingress processes. */
   readonly workers: number;
   readonly policy?: string;
@@ -112,6 +120,7 @@ export async function startGateway(group: ProcessGroup, o: GatewayOptions): Prom
   ];
   const child = group.spawn(o.name ?? `collie-w${o.workers}`, process.execPath, args, {
     echo: o.echo ?? false,
+    cpus: o.cpus,
   });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/readiness`, { child, ...timeout(o) });

@@ -72,6 +72,8 @@ http {
 }
 
 export interface StartNginxOptions {
+  /** CPUs to run on (see SpawnOptions.cpus); absent: unpinned. */
+  readonly cpus?: string | undefined;
   readonly nginxPath: string;
   readonly workerProcesses: number;
   readonly upstreamHost: string;
@@ -112,7 +114,7 @@ export async function startNginx(group: ProcessGroup, o: StartNginxOptions): Pro
   fs.writeFileSync(configPath, config);
   // -e: the error log before the config is read (else nginx tries /var/log/nginx/error.log).
   const args = ['-p', `${o.dir}/`, '-c', configPath, '-e', path.join(o.dir, 'error.log')];
-  const child = group.spawn(`nginx-w${o.workerProcesses}`, o.nginxPath, args);
+  const child = group.spawn(`nginx-w${o.workerProcesses}`, o.nginxPath, args, { cpus: o.cpus });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/`, {
     accept: anyStatus,

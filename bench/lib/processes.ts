@@ -25,6 +25,11 @@ export interface SpawnOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Copy the child's output to our stderr, each line prefixed with `[name] `. Default false. */
   readonly echo?: boolean;
+  /**
+   * Run on these CPUs only (`taskset -c <cpus>`, a list such as "0" or "1-3"); what the child
+   * forks inherits the mask. Absent: wherever the scheduler puts it.
+   */
+  readonly cpus?: string | undefined;
 }
 
 /** Characters of stdout and of stderr kept per child (older output is dropped). */
@@ -101,7 +106,10 @@ function spawnManaged(
   args: readonly string[],
   opts: SpawnOptions,
 ): ManagedChild {
-  const proc = spawn(command, args, {
+  // taskset execs the command: the pid, signals and exit status are the command's own
+  const [cmd, argv] =
+    opts.cpus !== undefined ? ['taskset', ['-c', opts.cpus, command, ...args]] : [command, args];
+  const proc = spawn(cmd, argv, {
     cwd: opts.cwd,
     env: opts.env ?? process.env,
     detached: true,

@@ -145,6 +145,8 @@ export interface WrkRunOptions {
   readonly durationS: number;
   /** wrk --timeout in whole seconds: a request slower than this counts as a timeout error. */
   readonly timeoutS: number;
+  /** CPUs to run on (see SpawnOptions.cpus); absent: unpinned. */
+  readonly cpus?: string | undefined;
 }
 
 export interface WrkRun {
@@ -159,7 +161,7 @@ export async function runWrk(group: ProcessGroup, opts: WrkRunOptions): Promise<
     ...['-d', `${opts.durationS}s`, '--timeout', `${opts.timeoutS}s`, '--latency'],
     ...['-s', opts.scriptPath, opts.url],
   ];
-  const child = group.spawn('wrk', opts.wrkPath, args);
+  const child = group.spawn('wrk', opts.wrkPath, args, { cpus: opts.cpus });
   const limitMs = (opts.durationS + opts.timeoutS + 15) * 1000;
   const info = await raceTimeout(child.exited, limitMs);
   if (info === TIMED_OUT) {

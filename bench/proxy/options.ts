@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ENGINE_KINDS, type EngineKind } from '../lib/collie';
 import { repoRoot } from '../lib/paths';
 import { int, list, oneOf, oneOfList, positiveNumber, UsageError } from './option-values';
+import { pinningProblem } from './pinning';
 
 export { UsageError } from './option-values';
 
@@ -54,6 +55,8 @@ export interface ProxyBenchOptions {
   readonly wrkTimeoutS: number;
   readonly outDir: string;
   readonly verbose: boolean;
+  /** Proxies on CPUs of their own, engine and wrk on the rest (see pinning.ts). */
+  readonly pin: boolean;
 }
 
 export const USAGE = `Usage: npm run bench:proxy -- [options]
@@ -90,6 +93,9 @@ collie ÷ nginx ratios against the issue's targets, medians over --repeat interl
   --wrk-timeout <s>          wrk --timeout                                       BENCH_WRK_TIMEOUT (5)
   --out <dir>                directory for the JSON results                      BENCH_OUT (bench/results)
   --verbose                  copy engine/proxy output to stderr                  BENCH_VERBOSE=1
+  --pin                      proxies on CPUs of their own (0…P−1), engine and    BENCH_PIN=1
+                             wrk on the others (taskset); needs more CPUs than
+                             the widest --workers
   --help
 `;
 
@@ -117,9 +123,10 @@ const OPTION_SPEC = {
   'wrk-timeout': STRING,
   out: STRING,
   verbose: { type: 'boolean' },
+  pin: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
-type StringFlag = Exclude<keyof typeof OPTION_SPEC, 'verbose' | 'help'>;
+type StringFlag = Exclude<keyof typeof OPTION_SPEC, 'verbose' | 'pin' | 'help'>;
 type Getter = (flag: StringFlag, envName: string, fallback: string) => string;
 type Values = ReturnType<typeof parseFlags>;
 
@@ -153,6 +160,7 @@ export function parseProxyBenchOptions(
     ...streamOptions(get),
     outDir: path.resolve(repoRoot, get('out', 'BENCH_OUT', path.join('bench', 'results'))),
     verbose: values.verbose === true || env['BENCH_VERBOSE'] === '1',
+    pin: values.pin === true || env['BENCH_PIN'] === '1',
   };
   checkConsistency(options);
   return options;
@@ -217,6 +225,8 @@ function parseFlags(argv: readonly string[]) {
 }
 
 function checkConsistency(o: ProxyBenchOptions): void {
+  const pinned = pinningProblem(o);
+  if (pinned !== undefined) throw new UsageError(pinned);
   if (o.connections < o.threads) {
     throw new UsageError(`--connections (${o.connections}) must be ≥ --threads (${o.threads})`);
   }

@@ -5,6 +5,7 @@ import { AUTO_RATE_FRACTION, type RunRecord } from './runner';
 import type { SlowStreamRecord } from './slow-streams';
 import type { Summary } from './summary';
 import { streamWorkload, WORKLOAD, type StreamWorkload } from './workload';
+import { pinning } from './pinning';
 
 /** How the numbers are obtained; written into the JSON and printed under the tables. */
 export function methodNotes(o: ProxyBenchOptions, clockTicks: number): Record<string, string> {
@@ -18,6 +19,11 @@ export function methodNotes(o: ProxyBenchOptions, clockTicks: number): Record<st
       `${o.connections} -t ${o.threads}, ${o.durationS} s per run after a ${o.warmupS} s ` +
       `unmeasured warmup run. Percentiles above 99 come from the script's done() ` +
       `(latency:percentile), the rest from wrk's Latency Distribution.`,
+    placement: o.pin
+      ? `--pin: each proxy on CPUs of its own (${pinning(o).proxy(1) ?? ''} for one process), ` +
+        `the engine and wrk on ${pinning(o).load ?? ''} (taskset), so the proxy never shares a ` +
+        `core or its caches with the load side.`
+      : 'unpinned: proxy, engine and wrk share every CPU (the scheduler places them).',
     repeats:
       `Each configuration runs ${o.repeat} times; rounds are interleaved (every configuration ` +
       `once per round). Reported figures are per-metric medians over the runs; error counts ` +

@@ -1,6 +1,7 @@
 import { cpuDelta, snapshotTreeCpu, type CpuDelta } from '../lib/proc-cpu';
 import type { ProcessGroup } from '../lib/processes';
 import { runWrk, type SocketErrors, type WrkRunOptions } from '../lib/wrk';
+import { pinning } from './pinning';
 import { writeWrkScript } from '../lib/wrk-script';
 import type { ProxyBenchOptions, WrkPhase } from './options';
 import { measureSlowStreams, type SlowStreamRecord } from './slow-streams';
@@ -146,6 +147,7 @@ async function measure(
     connections: plan.c,
     durationS: plan.durationS,
     timeoutS: o.wrkTimeoutS,
+    cpus: pinning(o).load,
   };
   if (o.warmupS > 0) await runWrk(ctx.group, { ...wrk, durationS: o.warmupS });
   const isProxy = target.kind !== 'direct';

@@ -12,6 +12,7 @@ import { startNginx } from '../lib/nginx';
 import type { ProcessGroup } from '../lib/processes';
 import type { ProxyBenchOptions, TargetKind } from './options';
 import { streamWorkload, WORKLOAD } from './workload';
+import { pinning } from './pinning';
 
 /** One thing the load is pointed at: the engine itself, or a proxy in front of it. */
 export interface Target {
@@ -58,6 +59,7 @@ export async function startTargets(
   tools: TargetTools,
 ): Promise<StartedTargets> {
   const engine = await startEngine(group, {
+    cpus: pinning(o).load,
     kind: o.engine,
     model: WORKLOAD.model,
     processes: o.engineProcesses,
@@ -109,6 +111,7 @@ async function startProxy(
   switch (kind) {
     case 'floor': {
       const floor = await startFloor(group, {
+        cpus: pinning(o).proxy(processes),
         upstreamUrl: engine.url,
         processes,
         echo: o.verbose,
@@ -120,6 +123,7 @@ async function startProxy(
     case 'collie-ca': {
       const policy = kind === 'collie' ? 'round_robin' : 'cache_aware';
       const gw = await startGateway(group, {
+        cpus: pinning(o).proxy(processes),
         name: id,
         workerUrls: [engine.url],
         workers: processes,
@@ -146,6 +150,7 @@ async function startNginxTarget(
   const want = openFilesWanted(o);
   const hard = openFileLimits()?.hard ?? want;
   const nginx = await startNginx(group, {
+    cpus: pinning(o).proxy(base.processes),
     nginxPath: tools.nginxPath,
     workerProcesses: base.processes,
     upstreamHost: '127.0.0.1',
