@@ -92,6 +92,8 @@ export async function startFloor(group: ProcessGroup, o: FloorOptions): Promise<
 
 export interface GatewayOptions {
   readonly workerUrls: readonly string[];
+  /** bin/collie.js of another build (comparing builds); default this checkout's. */
+  readonly collieBin?: string;
   /** CPUs to run on (see SpawnOptions.cpus); absent: unpinned. */
   readonly cpus?: string | undefined;
   /** --workers: ingress processes. */
@@ -110,7 +112,7 @@ export interface GatewayOptions {
 export async function startGateway(group: ProcessGroup, o: GatewayOptions): Promise<RunningServer> {
   const port = o.port ?? (await getFreePort());
   const args = [
-    ...[collieBin, 'launch', '--host', '127.0.0.1', '--port', String(port)],
+    ...[o.collieBin ?? collieBin, 'launch', '--host', '127.0.0.1', '--port', String(port)],
     ...(o.workerUrls.length > 0 ? ['--worker-urls', ...o.workerUrls] : []),
     ...['--workers', String(o.workers)],
     ...['--policy', o.policy ?? 'round_robin', '--log-level', o.logLevel ?? 'warn'],

@@ -1,0 +1,176 @@
+/**
+ * CPU per request of two proxies measured at the same moment, on the same core: the answer to a
+ * shared VM whose speed drifts between (and during) the runs of an alternating bench. Both
+ * proxies run pinned to CPU 0 (one process each), the engine and one wrk per proxy on the other
+ * CPUs; each pair of runs is simultaneous, so whatever the machine does it does to both. Reports
+ * B ÷ A per pair and the median over the pairs (JSON in bench/results/). Non-streaming chat, the
+ * bench:proxy workload.
+ *
+ *   npm run bench:proxy-pair -- [--a floor|collie|collie-ca|<dir>] [--b …] [--pairs 5]
+ *                               [--duration 8] [--warmup 3] [--connections 32]
+ *
+ * A target is floor (bench/lib/floor-relay.ts), collie (round_robin) or collie-ca (cache_aware)
+ * from this checkout, or `<dir>:<policy>`: another build's directory (a copy of dist/, bin/,
+ * build/ and package.json, e.g. the previous commit's) with a policy, to compare two builds.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { findBinary } from './lib/binaries';
+import { startEngine, startFloor, startGateway, type RunningServer } from './lib/collie';
+import { repoRoot } from './lib/paths';
+import { cpuDelta, snapshotTreeCpu } from './lib/proc-cpu';
+import { createProcessGroup, installExitHandlers, type ProcessGroup } from './lib/processes';
+import { runWrk } from './lib/wrk';
+import { writeWrkScript } from './lib/wrk-script';
+import { WORKLOAD } from './proxy/workload';
+
+interface PairOptions {
+  readonly a: string;
+  readonly b: string;
+  readonly pairs: number;
+  readonly durationS: number;
+  readonly warmupS: number;
+  readonly connections: number;
+}
+
+function options(): PairOptions {
+  const { values } = parseArgs({
+    options: {
+      a: { type: 'string', default: 'floor' },
+      b: { type: 'string', default: 'collie' },
+      pairs: { type: 'string', default: '5' },
+      duration: { type: 'string', default: '8' },
+      warmup: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '32' },
+    },
+    strict: true,
+  });
+  const int = (v: string, name: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
+    return n;
+  };
+  return {
+    a: values.a,
+    b: values.b,
+    pairs: int(values.pairs, 'pairs'),
+    durationS: int(values.duration, 'duration'),
+    warmupS: int(values.warmup, 'warmup'),
+    connections: int(values.connections, 'connections'),
+  };
+}
+
+/** Starts one target on CPU 0 in front of `engine`. */
+async function startTarget(
+  group: ProcessGroup,
+  spec: string,
+  engine: RunningServer,
+): Promise<RunningServer> {
+  if (spec === 'floor')
+    return startFloor(group, { upstreamUrl: engine.url, processes: 1, cpus: '0' });
+  const [dir, policy] = spec.includes(':') ? spec.split(':') : [repoRoot, spec];
+  const policyName =
+    policy === 'collie-ca' || policy === 'cache_aware' ? 'cache_aware' : 'round_robin';
+  const bin = path.resolve(dir ?? repoRoot, 'bin', 'collie.js');
+  if (!fs.existsSync(bin)) throw new Error(`no collie build at ${bin}`);
+  return startGateway(group, {
+    workerUrls: [engine.url],
+    workers: 1,
+    policy: policyName,
+    cpus: '0',
+    collieBin: bin,
+    name: `${spec}`,
+  });
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
+async function run(o: PairOptions, group: ProcessGroup): Promise<void> {
+  const wrkPath = findBinary('wrk');
+  if (wrkPath === undefined) throw new Error('bench:proxy-pair needs wrk (apt-get install -y wrk)');
+  const cpus = os.cpus().length;
+  if (cpus < 2) throw new Error('bench:proxy-pair needs 2 CPUs (proxies on 0, load on the rest)');
+  const load = cpus === 2 ? '1' : `1-${cpus - 1}`;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'proxy-pair-'));
+  group.onCleanup(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const script = writeWrkScript(tmp, 'chat.lua', WORKLOAD);
+  const engine = await startEngine(group, { kind: 'uws', model: WORKLOAD.model, cpus: load });
+  const a = await startTarget(group, o.a, engine);
+  const b = await startTarget(group, o.b, engine);
+  const wrk = (t: RunningServer, durationS: number) =>
+    runWrk(group, {
+      wrkPath,
+      url: t.url + WORKLOAD.path,
+      scriptPath: script,
+      threads: 1,
+      connections: o.connections,
+      durationS,
+      timeoutS: 5,
+      cpus: load,
+    });
+  const pairs: Array<{ aUsPerReq: number; bUsPerReq: number; ratio: number }> = [];
+  for (let i = 0; i < o.pairs; i++) {
+    await Promise.all([wrk(a, o.warmupS), wrk(b, o.warmupS)]);
+    const [a0, b0] = [snapshotTreeCpu(a.child.pid), snapshotTreeCpu(b.child.pid)];
+    const [ra, rb] = await Promise.all([wrk(a, o.durationS), wrk(b, o.durationS)]);
+    const ca = cpuDelta(a0, snapshotTreeCpu(a.child.pid)).seconds;
+    const cb = cpuDelta(b0, snapshotTreeCpu(b.child.pid)).seconds;
+    const aUs = (ca * 1e6) / ra.result.requests;
+    const bUs = (cb * 1e6) / rb.result.requests;
+    pairs.push({ aUsPerReq: aUs, bUsPerReq: bUs, ratio: bUs / aUs });
+    process.stdout.write(
+      `[${i + 1}/${o.pairs}] ${o.a} ${aUs.toFixed(1)} µs/req · ${o.b} ${bUs.toFixed(1)} µs/req · ${o.b} ÷ ${o.a} ${(bUs / aUs).toFixed(3)}\n`,
+    );
+  }
+  const result = {
+    bench: 'proxy-pair',
+    at: new Date().toISOString(),
+    a: o.a,
+    b: o.b,
+    options: o,
+    method:
+      'Both targets pinned to CPU 0 (one process each), the engine and one wrk per target on ' +
+      `CPUs ${load}; each pair's runs are simultaneous (after a simultaneous warmup). CPU per ` +
+      'request = utime + stime of the target’s process tree over its run ÷ requests completed.',
+    pairs,
+    medianRatio: median(pairs.map((p) => p.ratio)),
+  };
+  process.stdout.write(`median ${o.b} ÷ ${o.a}: ${result.medianRatio.toFixed(3)}\n`);
+  const out = path.join(
+    repoRoot,
+    'bench',
+    'results',
+    `proxy-pair-${result.at.replace(/[:.]/g, '-')}.json`,
+  );
+  fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
+  process.stdout.write(`wrote ${path.relative(repoRoot, out)}\n`);
+}
+
+function main(): void {
+  const o = options();
+  const group = createProcessGroup();
+  const exit = installExitHandlers(group);
+  void run(o, group).then(
+    async () => {
+      await group.stopAll(2000);
+      group.runCleanupSteps();
+      process.exit(0);
+    },
+    async (err: unknown) => {
+      if (exit.signalled()) return;
+      process.stderr.write(
+        `bench:proxy-pair failed: ${err instanceof Error ? err.message : String(err)}\n`,
+      );
+      await group.stopAll(2000);
+      process.exit(1);
+    },
+  );
+}
+
+main();
