@@ -19,7 +19,7 @@ const pool = Buffer.alloc(4096);
 let poolPos = pool.length;
 
 const ALNUM_CODES = Buffer.from(ALNUM, 'latin1');
-/** Random characters already mapped to [A-Za-z0-9], refilled with `pool`'s bytes. */
+/** Random characters already mapped to [A-Za-z0-9], refilled from the CSPRNG 4 KiB at a time. */
 const charPool = Buffer.alloc(4096);
 let charPos = charPool.length;
 /** The id being built: the last prefix stays in place for the next id with the same one. */
