@@ -6,7 +6,7 @@
  * B ÷ A per pair and the median over the pairs (JSON in bench/results/). Non-streaming chat, the
  * bench:proxy workload.
  *
- *   npm run bench:proxy-pair -- [--a floor|collie|collie-ca|<dir>] [--b …] [--pairs 5]
+ *   npm run bench:proxy-pair -- [--a floor|collie|collie-ca|<dir>:<policy>] [--b …] [--pairs 5]
  *                               [--duration 8] [--warmup 3] [--connections 32]
  *
  * A target is floor (bench/lib/floor-relay.ts), collie (round_robin) or collie-ca (cache_aware)
@@ -20,6 +20,8 @@ import { parseArgs } from 'node:util';
 import { findBinary } from './lib/binaries';
 import { startEngine, startFloor, startGateway, type RunningServer } from './lib/collie';
 import { repoRoot } from './lib/paths';
+import { median } from './lib/stats';
+import { int, UsageError } from './proxy/option-values';
 import { cpuDelta, snapshotTreeCpu } from './lib/proc-cpu';
 import { createProcessGroup, installExitHandlers, type ProcessGroup } from './lib/processes';
 import { runWrk } from './lib/wrk';
@@ -47,19 +49,30 @@ function options(): PairOptions {
     },
     strict: true,
   });
-  const int = (v: string, name: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
-    return n;
-  };
   return {
-    a: values.a,
-    b: values.b,
-    pairs: int(values.pairs, 'pairs'),
-    durationS: int(values.duration, 'duration'),
-    warmupS: int(values.warmup, 'warmup'),
-    connections: int(values.connections, 'connections'),
+    a: target(values.a),
+    b: target(values.b),
+    pairs: int(values.pairs, 'pairs', 1),
+    durationS: int(values.duration, 'duration', 1),
+    warmupS: int(values.warmup, 'warmup', 1),
+    connections: int(values.connections, 'connections', 1),
   };
+}
+
+const POLICIES: Readonly<Record<string, string>> = {
+  collie: 'round_robin',
+  'collie-ca': 'cache_aware',
+  round_robin: 'round_robin',
+  cache_aware: 'cache_aware',
+};
+
+/** `floor`, `collie`, `collie-ca` or `<dir>:<policy>`; anything else is refused. */
+function target(spec: string): string {
+  const policy = spec.slice(spec.lastIndexOf(':') + 1);
+  if (spec !== 'floor' && POLICIES[policy] === undefined) {
+    throw new UsageError(`unknown target "${spec}": floor, collie, collie-ca or <dir>:<policy>`);
+  }
+  return spec;
 }
 
 /** Starts one target on CPU 0 in front of `engine`. */
@@ -70,26 +83,19 @@ async function startTarget(
 ): Promise<RunningServer> {
   if (spec === 'floor')
     return startFloor(group, { upstreamUrl: engine.url, processes: 1, cpus: '0' });
-  const [dir, policy] = spec.includes(':') ? spec.split(':') : [repoRoot, spec];
-  const policyName =
-    policy === 'collie-ca' || policy === 'cache_aware' ? 'cache_aware' : 'round_robin';
-  const bin = path.resolve(dir ?? repoRoot, 'bin', 'collie.js');
+  const at = spec.lastIndexOf(':');
+  const dir = at < 0 ? repoRoot : spec.slice(0, at);
+  const bin = path.resolve(dir, 'bin', 'collie.js');
   if (!fs.existsSync(bin)) throw new Error(`no collie build at ${bin}`);
   return startGateway(group, {
     workerUrls: [engine.url],
     workers: 1,
-    policy: policyName,
+    policy: POLICIES[spec.slice(at + 1)] ?? 'round_robin',
     cpus: '0',
     collieBin: bin,
     name: `${spec}`,
   });
 }
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((x, y) => x - y);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 async function run(o: PairOptions, group: ProcessGroup): Promise<void> {
   const wrkPath = findBinary('wrk');
@@ -114,7 +120,12 @@ async function run(o: PairOptions, group: ProcessGroup): Promise<void> {
       timeoutS: 5,
       cpus: load,
     });
-  const pairs: Array<{ aUsPerReq: number; bUsPerReq: number; ratio: number }> = [];
+  const pairs: Array<{
+    aUsPerReq: number;
+    bUsPerReq: number;
+    ratio: number;
+    proxyCoreBusy: number;
+  }> = [];
   for (let i = 0; i < o.pairs; i++) {
     await Promise.all([wrk(a, o.warmupS), wrk(b, o.warmupS)]);
     const [a0, b0] = [snapshotTreeCpu(a.child.pid), snapshotTreeCpu(b.child.pid)];
@@ -123,9 +134,12 @@ async function run(o: PairOptions, group: ProcessGroup): Promise<void> {
     const cb = cpuDelta(b0, snapshotTreeCpu(b.child.pid)).seconds;
     const aUs = (ca * 1e6) / ra.result.requests;
     const bUs = (cb * 1e6) / rb.result.requests;
-    pairs.push({ aUsPerReq: aUs, bUsPerReq: bUs, ratio: bUs / aUs });
+    // the proxies' share of their core: below ~0.9 the load side, not the proxies, set the pace
+    const proxyCoreBusy = (ca + cb) / o.durationS;
+    pairs.push({ aUsPerReq: aUs, bUsPerReq: bUs, ratio: bUs / aUs, proxyCoreBusy });
     process.stdout.write(
-      `[${i + 1}/${o.pairs}] ${o.a} ${aUs.toFixed(1)} µs/req · ${o.b} ${bUs.toFixed(1)} µs/req · ${o.b} ÷ ${o.a} ${(bUs / aUs).toFixed(3)}\n`,
+      `[${i + 1}/${o.pairs}] ${o.a} ${aUs.toFixed(1)} µs/req · ${o.b} ${bUs.toFixed(1)} µs/req · ` +
+        `${o.b} ÷ ${o.a} ${(bUs / aUs).toFixed(3)} · proxies' core busy ${proxyCoreBusy.toFixed(2)}\n`,
     );
   }
   const result = {
@@ -137,10 +151,18 @@ async function run(o: PairOptions, group: ProcessGroup): Promise<void> {
     method:
       'Both targets pinned to CPU 0 (one process each), the engine and one wrk per target on ' +
       `CPUs ${load}; each pair's runs are simultaneous (after a simultaneous warmup). CPU per ` +
-      'request = utime + stime of the target’s process tree over its run ÷ requests completed.',
+      'request = utime + stime of the target’s process tree over its run ÷ requests completed. ' +
+      'proxyCoreBusy = both targets’ CPU seconds ÷ the run’s seconds (1 = CPU 0 saturated).',
     pairs,
     medianRatio: median(pairs.map((p) => p.ratio)),
+    medianProxyCoreBusy: median(pairs.map((p) => p.proxyCoreBusy)),
   };
+  if (result.medianProxyCoreBusy < 0.9) {
+    process.stdout.write(
+      `WARNING: the proxies kept their core only ${result.medianProxyCoreBusy.toFixed(2)} busy: ` +
+        'the engine or wrk was the bottleneck\n',
+    );
+  }
   process.stdout.write(`median ${o.b} ÷ ${o.a}: ${result.medianRatio.toFixed(3)}\n`);
   const out = path.join(
     repoRoot,
@@ -153,7 +175,13 @@ async function run(o: PairOptions, group: ProcessGroup): Promise<void> {
 }
 
 function main(): void {
-  const o = options();
+  let o: PairOptions;
+  try {
+    o = options();
+  } catch (err) {
+    process.stderr.write(`bench:proxy-pair: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  }
   const group = createProcessGroup();
   const exit = installExitHandlers(group);
   void run(o, group).then(
