@@ -8,7 +8,7 @@ export type { BufferedReply, EngineRequest, ExchangeHandler } from './exchange';
 export { createDeadlines, type Deadlines } from './deadlines';
 export { forwardedHeaders, responseHeaders } from './headers';
 export { createMetricsObserver, type DispatchObserver } from './observer';
-export { runPipeline, type DispatchInput, type PipelineDeps } from './pipeline';
+export { runPipeline, startPipeline, type DispatchInput, type PipelineDeps } from './pipeline';
 export { relay, type RelayOutcome } from './relay';
 export { RequestScope } from './scope';
 export {

@@ -1,4 +1,4 @@
-import type { ResponseSink } from '../server/types';
+import type { ResponseSink, Completion } from '../server/types';
 import type { RequestInfo } from '../policies/types';
 import type { Selection, SelectOptions } from '../core/router';
 import type { LoadLease } from '../core/load-tracker';
@@ -13,9 +13,8 @@ import {
 } from '../resilience';
 import type { EngineClient } from './engine-client';
 import type { BufferedReply } from './exchange';
-import { forwardedHeaders } from './headers';
 import type { DispatchObserver } from './observer';
-import { startRelay, type RelayHooks, type RelayOutcome } from './relay';
+import { NO_EXCLUSIONS, startAttempt, type StepListener } from './attempt';
 import { RequestScope, sleepInScope } from './scope';
 import type { Deadlines } from './deadlines';
 import type { DispatchExchange, DispatchResult, StagePlan } from './stages';
@@ -58,115 +57,10 @@ export type Step =
   | { readonly kind: 'done'; readonly status: number }
   | { readonly kind: 'retry'; readonly value: Last; readonly workerId?: string };
 
-const NO_EXCLUSIONS: ReadonlySet<string> = new Set();
-
-/** A worker's transparency header alone (no decision to explain), built once per worker. */
-const WORKER_ONLY = new WeakMap<Worker, ReadonlyArray<readonly [string, string]>>();
-
-/** Routing transparency: which worker, and for cache_aware why and how much prefix matched. */
-function routingHeaders(
-  sel: Selection,
-  blockSize: number,
-): ReadonlyArray<readonly [string, string]> {
-  const d = sel.routing;
-  if (!d) {
-    let h = WORKER_ONLY.get(sel.worker);
-    if (!h) WORKER_ONLY.set(sel.worker, (h = [['x-collie-worker', sel.worker.id]]));
-    return h;
-  }
-  const out: Array<readonly [string, string]> = [['x-collie-worker', sel.worker.id]];
-  // "hit; source=events" when engine KV events decided; the bare reason when predicted
-  out.push([
-    'x-collie-route-reason',
-    d.source === 'events' ? `${d.reason}; source=events` : d.reason,
-  ]);
-  if (d.source) out.push(['x-collie-route-source', d.source]);
-  const bs = d.blockTokens ?? blockSize;
-  out.push(['x-collie-prefix-match', `${d.matchedBlocks * bs}/${d.totalBlocks * bs}`]);
-  return out;
-}
-
 /**
- * The request pipeline (SMG §5.3.5 semantics): select → lease (load, probe slot) → attempt
- * through the worker's engine client → classify → record → retry with backoff, re-selecting
- * and avoiding workers that failed this request. One scope per request (client gone or the
- * deadline) stops backoff, retries and the upstream exchange. A retryable answer is held
- * back while attempts remain; nothing is retried once a byte reached the client. Resolves
- * when the answer was written; rejects with a GatewayError while nothing was written.
- */
-export async function runPipeline(
-  deps: PipelineDeps,
-  input: DispatchInput,
-  attemptFn: AttemptFn = attempt,
-): Promise<void> {
-  const { x, sink, stages } = input;
-  const scope = RequestScope.forRequest(sink, deps.deadlines, x.startedMs, deps.timeoutMs);
-  deps.observer.started(x);
-  const p = new Progress();
-  try {
-    for (const s of stages.beforeRouting) s.beforeRouting?.(x);
-    // the retry loop, here rather than behind a generic helper: one async frame per request
-    const max = normalizeMaxAttempts(deps.retry.maxAttempts);
-    let excluded: Set<string> | undefined;
-    for (let k = 0; ; k++) {
-      if (k > 0) deps.observer.retrying(x, k);
-      p.attempts = k + 1;
-      const isLast = k + 1 >= max;
-      const step = await attemptFn(deps, input, scope, excluded ?? NO_EXCLUSIONS, isLast);
-      if (step.kind === 'done') {
-        p.status = step.status;
-        // the last attempt relayed a retryable answer: the budget is spent all the same
-        p.exhausted = isLast && max > 1 && RETRYABLE_STATUSES.has(step.status);
-        return;
-      }
-      if (step.workerId !== undefined) (excluded ??= new Set()).add(step.workerId);
-      if (isLast) {
-        p.exhausted = true;
-        return finishWith(input, step.value, p);
-      }
-      if (!scope.aborted) {
-        const delay = backoffMs(k, deps.retry, deps.rng);
-        deps.observer.backoff(x, k + 1, delay);
-        try {
-          await (deps.sleep ? deps.sleep(delay, scope) : sleepInScope(scope, delay));
-        } catch (err) {
-          if (!scope.aborted) throw err;
-        }
-      }
-      if (scope.aborted) {
-        if (scope.reason === 'deadline') {
-          throw new GatewayError('call_upstream_timeout', 'Upstream request timed out');
-        }
-        return; // the client left: nothing to write
-      }
-    }
-  } catch (err) {
-    const error =
-      err instanceof GatewayError
-        ? err
-        : new GatewayError('internal_error', 'Internal error', { cause: err });
-    p.error = error;
-    p.status = error.status;
-    throw err;
-  } finally {
-    scope.dispose();
-    for (const s of stages.onComplete) s.onComplete?.(x, p);
-    deps.observer.finished(x, p, (deps.now() - x.startedMs) / 1000);
-  }
-}
-
-/** How the request went so far; handed to onComplete stages and the observer at the end. */
-class Progress implements DispatchResult {
-  attempts = 0;
-  exhausted = false;
-  status = 0;
-  error?: GatewayError;
-}
-
-/**
- * One attempt of a request: select, exchange, classify. The regular pipeline's is `attempt`
- * below; PD dispatch (src/dispatch/pd) plugs in its two-leg attempt and keeps the retry loop,
- * the scope, the stages and the observer.
+ * One attempt of a request: select, exchange, classify. The regular pipeline's is
+ * `startAttempt` (attempt.ts); PD dispatch (src/dispatch/pd) plugs in its two-leg attempt
+ * and keeps the retry loop, the scope, the stages and the observer.
  */
 export type AttemptFn = (
   deps: PipelineDeps,
@@ -176,156 +70,194 @@ export type AttemptFn = (
   isLast: boolean,
 ) => Promise<Step>;
 
-/** No attempt left: send the held answer or raise the last error. */
-function finishWith(input: DispatchInput, last: Last, p: Progress): void {
-  if (last.kind === 'held') {
-    input.sink.send(last.reply.status, last.reply.headers, last.reply.body);
-    p.status = last.reply.status;
-  } else if (last.kind === 'error') throw last.error;
-}
-
-const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
-
-function attempt(
+/**
+ * The request pipeline (SMG §5.3.5 semantics): select → lease (load, probe slot) → attempt
+ * through the worker's engine client → classify → record → retry with backoff, re-selecting
+ * and avoiding workers that failed this request. One scope per request (client gone or the
+ * deadline) stops backoff, retries and the upstream exchange. A retryable answer is held
+ * back while attempts remain; nothing is retried once a byte reached the client. Resolves
+ * when the answer was written; rejects with a GatewayError while nothing was written.
+ */
+export function runPipeline(
   deps: PipelineDeps,
   input: DispatchInput,
-  scope: RequestScope,
-  excluded: ReadonlySet<string>,
-  isLast: boolean,
-): Promise<Step> {
-  const { x } = input;
-  let sel: Selection;
-  try {
-    sel = deps.select(x.requested, input.info, { exclude: excluded, admit: deps.admit });
-  } catch (err) {
-    // SMG retries its own 503
-    if (err instanceof GatewayError && err.code === 'no_available_workers') {
-      return Promise.resolve({ kind: 'retry', value: { kind: 'error', error: err } });
-    }
-    return Promise.reject(asError(err));
-  }
-  const { worker } = sel;
-  deps.observer.selected(x, sel);
-  const d = sel.routing;
-  // pending prefill in the gateway's block units, whatever the decision's page size
-  const uncached = d
-    ? ((d.totalBlocks - d.matchedBlocks) * (d.blockTokens ?? deps.blockSize)) / deps.blockSize
-    : 0;
-  const lease = deps.acquire(worker.id, Math.ceil(uncached));
-  return new Promise<Step>((resolve, reject) => {
-    const a = new Attempt(deps, input, sel, lease, resolve, reject);
-    try {
-      for (const s of input.stages.afterSelection) s.afterSelection?.(x, sel);
-      startRelay(
-        {
-          client: deps.client(worker),
-          request: {
-            method: 'POST',
-            path: x.upstreamPath,
-            headers: forwardedHeaders(x.req.headers, x.traceparent),
-            body: x.body,
-          },
-          clientAuthorization: x.req.headers.get('authorization'),
-          sink: input.sink,
-          scope,
-          stream: x.stream,
-          hold: isLast ? undefined : RETRYABLE_STATUSES,
-          extraHeaders: routingHeaders(sel, deps.blockSize),
-          hooks: a,
-        },
-        a,
-      );
-    } catch (err) {
-      a.release();
-      reject(asError(err));
-    }
-  });
+  attemptFn?: AttemptFn,
+): Promise<void> {
+  return new Promise((resolve, reject) =>
+    startPipeline(deps, input, attemptFn).then(resolve, reject),
+  );
 }
 
 /**
- * One attempt in flight: its relay hooks (observer reports, then the route's stages) and
- * its end (lease released, outcome classified). Methods, not per-request closures.
+ * `runPipeline` without promises: the run is its own completion (`then` takes the end and
+ * the failure), and the regular attempt reports back by method call. A request then costs
+ * no promise and no microtask between the engine's answer and the end of the request.
  */
-class Attempt implements RelayHooks {
-  private released = false;
+export function startPipeline(
+  deps: PipelineDeps,
+  input: DispatchInput,
+  attemptFn?: AttemptFn,
+): Completion {
+  const run = new Run(deps, input, attemptFn);
+  run.start();
+  return run;
+}
+
+const PENDING = 0;
+const SUCCEEDED = 1;
+const FAILED = 2;
+
+/** One request through the pipeline: the retry loop as a state machine, and its result. */
+class Run implements StepListener, DispatchResult, Completion {
+  // DispatchResult, handed to onComplete stages and the observer at the end
+  attempts = 0;
+  exhausted = false;
+  status = 0;
+  error: GatewayError | undefined = undefined;
+
+  private readonly scope: RequestScope;
+  private max = 1;
+  private k = 0;
+  private excluded: Set<string> | undefined = undefined;
+  private state = PENDING;
+  private failure: unknown = undefined;
+  private onDone: (() => void) | undefined = undefined;
+  private onError: ((err: unknown) => void) | undefined = undefined;
+  private more: Array<readonly [() => void, (err: unknown) => void]> | undefined = undefined;
 
   constructor(
     private readonly deps: PipelineDeps,
     private readonly input: DispatchInput,
-    private readonly sel: Selection,
-    private readonly lease: LoadLease,
-    private readonly resolve: (s: Step) => void,
-    private readonly reject: (err: unknown) => void,
-  ) {}
-
-  onStatus(status: number): void {
-    this.deps.observer.attemptEnded(this.input.x, this.sel.worker, status);
+    private readonly attemptFn: AttemptFn | undefined,
+  ) {
+    const { x, sink } = input;
+    this.scope = RequestScope.forRequest(sink, deps.deadlines, x.startedMs, deps.timeoutMs);
   }
 
-  onFirstByte(): void {
-    this.lease.prefilled(); // the engine has prefilled this prompt: no longer queued work
-    const { x } = this.input;
-    this.deps.observer.firstByte(x, (this.deps.now() - x.startedMs) / 1000);
-  }
-
-  onAnswer(reply: BufferedReply): BufferedReply {
-    const { observer } = this.deps;
+  start(): void {
     const { x, stages } = this.input;
-    const { sel } = this;
-    observer.body?.(x, reply.body); // first: the notes it fills (usage) are what `answered` reads
-    if (sel.routing) observer.answered(x, sel, reply.body);
-    let r = reply;
-    for (const s of stages.onAnswer) r = s.onAnswer?.(x, sel, r) ?? r;
-    return r;
-  }
-
-  onChunk(chunk: Buffer): Buffer {
-    const { x, stages } = this.input;
-    this.deps.observer.body?.(x, chunk);
-    let c = chunk;
-    for (const s of stages.onChunk) c = s.onChunk?.(x, this.sel, c) ?? c;
-    return c;
-  }
-
-  onStreamEnd(): Buffer | undefined {
-    const { x, stages } = this.input;
-    let out: Buffer | undefined;
-    for (const s of stages.onStreamEnd) {
-      const b = s.onStreamEnd?.(x, this.sel);
-      if (b !== undefined && b.length > 0) out = out ? Buffer.concat([out, b]) : b;
-    }
-    return out;
-  }
-
-  /** The relay's outcome (its completion callback). */
-  settled(o: RelayOutcome): void {
-    this.release();
+    this.deps.observer.started(x);
     try {
-      this.resolve(classify(this.deps, this.input.x, this.sel.worker, o));
+      for (const s of stages.beforeRouting) s.beforeRouting?.(x);
+      this.max = normalizeMaxAttempts(this.deps.retry.maxAttempts);
+      this.next();
     } catch (err) {
-      this.reject(err);
+      this.failed(err);
     }
   }
 
-  release(): void {
-    if (this.released) return;
-    this.released = true;
-    this.lease();
-    this.sel.release();
+  /** Starts attempt `k`. */
+  private next(): void {
+    const { deps, input, k } = this;
+    if (k > 0) deps.observer.retrying(input.x, k);
+    this.attempts = k + 1;
+    const isLast = k + 1 >= this.max;
+    const excluded = this.excluded ?? NO_EXCLUSIONS;
+    if (this.attemptFn === undefined) {
+      startAttempt(deps, input, this.scope, excluded, isLast, this);
+      return;
+    }
+    this.attemptFn(deps, input, this.scope, excluded, isLast).then(
+      (step) => this.stepped(step),
+      (err: unknown) => this.failed(err),
+    );
   }
-}
 
-function classify(deps: PipelineDeps, x: DispatchExchange, worker: Worker, o: RelayOutcome): Step {
-  switch (o.kind) {
-    case 'relayed':
-      return { kind: 'done', status: o.status };
-    case 'aborted':
-      return { kind: 'done', status: 0 };
-    case 'held':
-      return { kind: 'retry', workerId: worker.id, value: { kind: 'held', reply: o.reply } };
-    case 'failed':
-      deps.observer.attemptEnded(x, worker, 0, o.error);
-      if (!RETRYABLE_STATUSES.has(o.error.status)) throw o.error;
-      return { kind: 'retry', workerId: worker.id, value: { kind: 'error', error: o.error } };
+  stepped(step: Step): void {
+    if (this.state !== PENDING) return;
+    const isLast = this.k + 1 >= this.max;
+    try {
+      if (step.kind === 'done') {
+        this.status = step.status;
+        // the last attempt relayed a retryable answer: the budget is spent all the same
+        this.exhausted = isLast && this.max > 1 && RETRYABLE_STATUSES.has(step.status);
+        return this.end(SUCCEEDED);
+      }
+      if (step.workerId !== undefined) (this.excluded ??= new Set()).add(step.workerId);
+      if (isLast) {
+        this.exhausted = true;
+        this.finishWith(step.value);
+        return this.end(SUCCEEDED);
+      }
+      if (this.scope.aborted) return this.afterBackoff();
+      const delay = backoffMs(this.k, this.deps.retry, this.deps.rng);
+      this.deps.observer.backoff(this.input.x, this.k + 1, delay);
+      const { sleep } = this.deps;
+      (sleep ? sleep(delay, this.scope) : sleepInScope(this.scope, delay)).then(
+        () => this.afterBackoff(),
+        (err: unknown) => (this.scope.aborted ? this.afterBackoff() : this.failed(err)),
+      );
+    } catch (err) {
+      this.failed(err);
+    }
+  }
+
+  private afterBackoff(): void {
+    if (this.scope.aborted) {
+      if (this.scope.reason === 'deadline') {
+        return this.failed(new GatewayError('call_upstream_timeout', 'Upstream request timed out'));
+      }
+      return this.end(SUCCEEDED); // the client left: nothing to write
+    }
+    this.k++;
+    try {
+      this.next();
+    } catch (err) {
+      this.failed(err);
+    }
+  }
+
+  /** No attempt left: send the held answer or raise the last error. */
+  private finishWith(last: Last): void {
+    if (last.kind === 'held') {
+      this.input.sink.send(last.reply.status, last.reply.headers, last.reply.body);
+      this.status = last.reply.status;
+    } else if (last.kind === 'error') throw last.error;
+  }
+
+  failed(err: unknown): void {
+    if (this.state !== PENDING) return;
+    const error =
+      err instanceof GatewayError
+        ? err
+        : new GatewayError('internal_error', 'Internal error', { cause: err });
+    this.error = error;
+    this.status = error.status;
+    this.failure = err;
+    this.end(FAILED);
+  }
+
+  /** The request is over: scope disposed, onComplete stages and the observer told, then `then`. */
+  private end(state: typeof SUCCEEDED | typeof FAILED): void {
+    this.state = state;
+    const { x, stages } = this.input;
+    try {
+      this.scope.dispose();
+      for (const s of stages.onComplete) s.onComplete?.(x, this);
+      this.deps.observer.finished(x, this, (this.deps.now() - x.startedMs) / 1000);
+    } catch (err) {
+      this.state = FAILED;
+      this.failure = err;
+    }
+    const ok = this.onDone;
+    const fail = this.onError;
+    this.onDone = this.onError = undefined;
+    if (ok !== undefined && fail !== undefined) this.notify(ok, fail);
+    const more = this.more;
+    this.more = undefined;
+    if (more) for (const [d, e] of more) this.notify(d, e);
+  }
+
+  private notify(onDone: () => void, onError: (err: unknown) => void): void {
+    if (this.state === SUCCEEDED) onDone();
+    else onError(this.failure);
+  }
+
+  then(onDone: () => void, onError: (err: unknown) => void): void {
+    if (this.state !== PENDING) return this.notify(onDone, onError);
+    if (this.onDone === undefined) {
+      this.onDone = onDone;
+      this.onError = onError;
+    } else (this.more ??= []).push([onDone, onError]);
   }
 }

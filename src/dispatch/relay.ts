@@ -3,7 +3,7 @@ import { GatewayError, sseErrorEvent } from '../errors/gateway-error';
 import type { EngineClient } from './engine-client';
 import type { BufferedReply, EngineRequest, ExchangeHandler } from './exchange';
 import { responseHeaders } from './headers';
-import type { RequestScope } from './scope';
+import type { AbortReason, AbortWatcher, RequestScope } from './scope';
 import { transportError } from './transport-errors';
 
 /** How one attempt ended, as a value (the pipeline classifies it; nothing calls back). */
@@ -70,28 +70,30 @@ export function startRelay(r: RelayRequest, done: RelayListener): void {
   r.client.exchange(r.request, h, r.clientAuthorization);
 }
 
-class Relay implements ExchangeHandler {
+/** A streamed relay's pending output goes to the sink in the check phase (see queueFlush). */
+function flushQueued(relay: Relay): void {
+  relay.flushTask();
+}
+
+class Relay implements ExchangeHandler, AbortWatcher {
   private status = 0;
-  private raw: readonly Buffer[] = [];
+  private raw: readonly Buffer[] = NO_RAW;
   private streaming = false;
   private sawData = false;
-  private chunks: Buffer[] = [];
+  /** A buffered answer: its first chunk, and the list once a second one came. */
+  private first: Buffer | undefined = undefined;
+  private chunks: Buffer[] | undefined = undefined;
   private size = 0;
   private settled = false;
   /** Streamed output not yet handed to the sink: the head, then chunks (see `flush`). */
-  private head: Array<readonly [string, string]> | undefined;
-  private out: Array<Buffer | string> = [];
+  private head: Array<readonly [string, string]> | undefined = undefined;
+  private out: Array<Buffer | string> | undefined = undefined;
   private flushQueued = false;
   /** The sink reported a slow client; the next chunk pauses the engine until it drains. */
   private backedUp = false;
   private paused = false;
-  private readonly flushTask = (): void => {
-    this.flushQueued = false;
-    this.flush();
-  };
-  private abortUpstream: ((reason: Error) => void) | undefined;
-  private resume: (() => void) | undefined;
-  private readonly off: () => void;
+  private abortUpstream: ((reason: Error) => void) | undefined = undefined;
+  private resume: (() => void) | undefined = undefined;
   private readonly hooks: RelayHooks;
 
   constructor(
@@ -99,7 +101,17 @@ class Relay implements ExchangeHandler {
     private readonly done: RelayListener,
   ) {
     this.hooks = r.hooks ?? NO_HOOKS;
-    this.off = r.scope.onAbort((reason) => this.abortUpstream?.(new Error(reason)));
+    r.scope.watch(this);
+  }
+
+  /** The request's scope aborted (client gone or deadline): stop the exchange. */
+  scopeAborted(reason: AbortReason): void {
+    this.abortUpstream?.(new Error(reason));
+  }
+
+  flushTask(): void {
+    this.flushQueued = false;
+    this.flush();
   }
 
   abortedBeforeStart(): void {
@@ -132,7 +144,8 @@ class Relay implements ExchangeHandler {
 
   onBody(chunk: Buffer): boolean {
     if (!this.streaming) {
-      this.chunks.push(chunk);
+      if (this.first === undefined) this.first = chunk;
+      else (this.chunks ??= [this.first]).push(chunk);
       this.size += chunk.length;
       return true;
     }
@@ -142,7 +155,7 @@ class Relay implements ExchangeHandler {
     }
     const out = this.hooks.onChunk ? this.hooks.onChunk(chunk) : chunk;
     if (out.length > 0) {
-      this.out.push(out);
+      (this.out ??= []).push(out);
       this.queueFlush();
     }
     if (!this.backedUp) return true;
@@ -164,7 +177,7 @@ class Relay implements ExchangeHandler {
   private queueFlush(): void {
     if (this.flushQueued) return;
     this.flushQueued = true;
-    setImmediate(this.flushTask);
+    setImmediate(flushQueued, this);
   }
 
   /** Hands the pending head and chunks to the sink (and ends the stream when `last`). */
@@ -172,13 +185,13 @@ class Relay implements ExchangeHandler {
     const { sink } = this.r;
     const head = this.head;
     const out = this.out;
-    if (head === undefined && out.length === 0 && last === undefined) return;
+    if (head === undefined && out === undefined && last === undefined) return;
     this.head = undefined;
-    if (out.length > 0) this.out = [];
+    this.out = undefined;
     const write = (): void => {
       if (head !== undefined) sink.writeHead(this.status, head);
       let ok = true;
-      for (const c of out) ok = sink.write(c) && ok;
+      if (out !== undefined) for (const c of out) ok = sink.write(c) && ok;
       if (last !== undefined) sink.end(last.length > 0 ? last : undefined);
       else if (!ok && !this.backedUp) this.waitForDrain();
     };
@@ -202,8 +215,7 @@ class Relay implements ExchangeHandler {
       this.flush(this.hooks.onStreamEnd?.() ?? EMPTY);
       return this.finish({ kind: 'relayed', status: this.status });
     }
-    const body =
-      this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size);
+    const body = this.chunks ? Buffer.concat(this.chunks, this.size) : (this.first ?? EMPTY);
     let reply: BufferedReply = { status: this.status, headers: responseHeaders(this.raw), body };
     if (this.r.hold?.has(reply.status)) return this.finish({ kind: 'held', reply });
     if (this.hooks.onAnswer && reply.status >= 200 && reply.status < 300) {
@@ -231,7 +243,7 @@ class Relay implements ExchangeHandler {
       e.code === 'call_upstream_timeout' ? e.code : 'call_upstream_body_error',
       `Upstream stream ended abnormally: ${e.message}`,
     );
-    this.out.push(sseErrorEvent(streamErr));
+    (this.out ??= []).push(sseErrorEvent(streamErr));
     this.flush(EMPTY);
     this.finish({ kind: 'relayed', status: this.status });
   }
@@ -243,10 +255,11 @@ class Relay implements ExchangeHandler {
   private finish(o: RelayOutcome): void {
     if (this.settled) return;
     this.settled = true;
-    this.off();
+    this.r.scope.unwatch(this);
     this.done.settled(o);
   }
 }
 
 const ABORTED: RelayOutcome = { kind: 'aborted' };
 const EMPTY = Buffer.alloc(0);
+const NO_RAW: readonly Buffer[] = [];

@@ -30,7 +30,7 @@ export interface DispatchResult {
   readonly attempts: number;
   /** The retry budget ran out on a retryable answer. */
   readonly exhausted: boolean;
-  readonly error?: GatewayError;
+  readonly error?: GatewayError | undefined;
 }
 
 /**

@@ -9,6 +9,7 @@ import { rebuildRerank } from './rerank';
 import {
   planStages,
   runPipeline,
+  startPipeline,
   type DispatchInput,
   type Stage,
   type StagePlan,
@@ -156,8 +157,9 @@ function inferenceHandler(spec: InferenceSpec, ctx: RouteContext, stages: StageP
       sink,
     };
     const pending = info.prepare(ctx.router.routedModel(model));
+    // a long prompt is encoded on the tokenizer pool first; otherwise no promise at all
     if (pending) return pending.then(() => runPipeline(ctx.dispatch, input));
-    return runPipeline(ctx.dispatch, input);
+    return startPipeline(ctx.dispatch, input);
   };
 }
 

@@ -1,6 +1,6 @@
 import { loadUws, type HttpRequest, type HttpResponse, type ListenSocket } from './uws';
 import type { Lookup, Route, RouteTable } from './route-table';
-import type { IncomingRequest } from './types';
+import type { Completion, IncomingRequest } from './types';
 import { UwsSink } from './uws-sink';
 import { Incoming } from './incoming';
 import type { CorsPolicy } from './cors';
@@ -157,10 +157,10 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
     sink: UwsSink,
     req: IncomingRequest,
     body: Buffer,
-    handler: (r: IncomingRequest, b: Buffer, s: UwsSink) => Promise<void> | void,
+    handler: (r: IncomingRequest, b: Buffer, s: UwsSink) => Promise<void> | Completion | void,
     complete: () => void,
   ): void {
-    let pending: Promise<void> | void;
+    let pending: Promise<void> | Completion | void;
     try {
       pending = handler(req, body, sink);
     } catch (err) {

@@ -69,9 +69,17 @@ export interface ResponseSink {
   cork?(fn: () => void): void;
 }
 
+/**
+ * The end of a handler's work without a promise (the dispatch pipeline's run): `then` calls
+ * `onDone` or `onError` once, at once if it is over already. `await` accepts it too.
+ */
+export interface Completion {
+  then(onDone: () => void, onError: (err: unknown) => void): void;
+}
+
 /** A route handler. The body has been read (and size-limited) before it runs. */
 export type Handler = (
   req: IncomingRequest,
   body: Buffer,
   res: ResponseSink,
-) => Promise<void> | void;
+) => Promise<void> | Completion | void;
