@@ -67,12 +67,16 @@ function idPrefix(route: Route): string {
   return p;
 }
 
+/** The map `readHeaders` fills: its callback is one function for every request, no closure. */
+let reading = new Map<string, string>();
+function readHeader(k: string, v: string): void {
+  const prev = reading.get(k);
+  reading.set(k, prev === undefined ? v : `${prev}, ${v}`);
+}
+
 function readHeaders(req: HttpRequest): Map<string, string> {
-  const headers = new Map<string, string>();
-  req.forEach((k, v) => {
-    const prev = headers.get(k);
-    headers.set(k, prev === undefined ? v : `${prev}, ${v}`);
-  });
+  const headers = (reading = new Map<string, string>());
+  req.forEach(readHeader);
   return headers;
 }
 

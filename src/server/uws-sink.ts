@@ -43,8 +43,9 @@ export class UwsSink implements ResponseSink, AddressSource {
   /** Called once when the status line is written (the server releases its parse budget). */
   onHeadWritten: (() => void) | undefined;
   private ended = false;
-  private abortCbs: Array<() => void> = [];
-  private drainWaiters: Array<() => void> = [];
+  /** Abort callbacks (a request has two: its body read and its pipeline scope). */
+  private abortCbs: Array<() => void> | undefined = undefined;
+  private drainWaiters: Array<() => void> | undefined = undefined;
   private writableHooked = false;
 
   constructor(
@@ -59,8 +60,8 @@ export class UwsSink implements ResponseSink, AddressSource {
       this.aborted = true;
       this.releaseDrain();
       const cbs = this.abortCbs;
-      this.abortCbs = [];
-      for (const cb of cbs) cb();
+      this.abortCbs = undefined;
+      if (cbs !== undefined) for (const cb of cbs) cb();
     });
   }
 
@@ -78,7 +79,7 @@ export class UwsSink implements ResponseSink, AddressSource {
 
   onAbort(cb: () => void): void {
     if (this.aborted) cb();
-    else if (!this.ended) this.abortCbs.push(cb);
+    else if (!this.ended) (this.abortCbs ??= []).push(cb);
   }
 
   private head(status: number, headers: HeaderList): void {
@@ -106,7 +107,7 @@ export class UwsSink implements ResponseSink, AddressSource {
   ): void {
     if (this.done) return;
     this.ended = true;
-    this.abortCbs = [];
+    this.abortCbs = undefined;
     this.pendingStatus = status;
     this.pendingHeaders = headers;
     this.pendingBody = body;
@@ -191,13 +192,13 @@ export class UwsSink implements ResponseSink, AddressSource {
         return true;
       });
     }
-    return new Promise((resolve) => this.drainWaiters.push(resolve));
+    return new Promise((resolve) => (this.drainWaiters ??= []).push(resolve));
   }
 
   end(chunk?: Uint8Array | string): void {
     if (this.done) return;
     this.ended = true;
-    this.abortCbs = [];
+    this.abortCbs = undefined;
     this.res.cork(() => {
       if (!this.headersSent) this.head(200, []);
       if (this.headOnly) this.res.endWithoutBody();
@@ -211,7 +212,8 @@ export class UwsSink implements ResponseSink, AddressSource {
 
   private releaseDrain(): void {
     const ws = this.drainWaiters;
-    this.drainWaiters = [];
+    if (ws === undefined) return;
+    this.drainWaiters = undefined;
     for (const w of ws) w();
   }
 }
