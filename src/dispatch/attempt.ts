@@ -78,15 +78,18 @@ export function startAttempt(
     ? ((d.totalBlocks - d.matchedBlocks) * (d.blockTokens ?? deps.blockSize)) / deps.blockSize
     : 0;
   const lease = deps.acquire(sel.worker.id, Math.ceil(uncached));
-  const a = new Attempt(deps, input, sel, lease, scope, isLast, done);
+  let a: Attempt | undefined;
   try {
     for (const s of input.stages.afterSelection) s.afterSelection?.(x, sel);
-    a.headers = forwardedHeaders(x.req.headers, x.traceparent);
-    a.body = x.body;
+    a = new Attempt(deps, input, sel, lease, scope, isLast, done);
     startRelay(a, a);
   } catch (err) {
-    a.release();
-    done.failed(asError(err));
+    if (a) a.fail(asError(err));
+    else {
+      lease();
+      sel.release();
+      done.failed(asError(err));
+    }
   }
 }
 
@@ -97,6 +100,8 @@ export function startAttempt(
  */
 class Attempt implements RelayRequest, EngineRequest, RelayHooks {
   private released = false;
+  /** `done` was told (once per attempt, whatever else a failing relay start does). */
+  private reported = false;
   // RelayRequest
   readonly client: EngineClient;
   readonly request: EngineRequest = this;
@@ -109,8 +114,8 @@ class Attempt implements RelayRequest, EngineRequest, RelayHooks {
   // EngineRequest
   readonly method = 'POST';
   readonly path: string;
-  headers: string[] = [];
-  body: Buffer | string = '';
+  readonly headers: string[];
+  readonly body: Buffer | string;
 
   constructor(
     private readonly deps: PipelineDeps,
@@ -129,6 +134,8 @@ class Attempt implements RelayRequest, EngineRequest, RelayHooks {
     this.hold = isLast ? undefined : RETRYABLE_STATUSES;
     this.extraHeaders = routingHeaders(sel, deps.blockSize);
     this.path = x.upstreamPath;
+    this.headers = forwardedHeaders(x.req.headers, x.traceparent);
+    this.body = x.body;
   }
 
   onStatus(status: number): void {
@@ -173,6 +180,8 @@ class Attempt implements RelayRequest, EngineRequest, RelayHooks {
   /** The relay's outcome (its completion callback). */
   settled(o: RelayOutcome): void {
     this.release();
+    if (this.reported) return;
+    this.reported = true;
     let step: Step;
     try {
       step = classify(this.deps, this.input.x, this.sel.worker, o);
@@ -180,6 +189,14 @@ class Attempt implements RelayRequest, EngineRequest, RelayHooks {
       return this.done.failed(err);
     }
     this.done.stepped(step);
+  }
+
+  /** Starting the relay threw. */
+  fail(err: Error): void {
+    this.release();
+    if (this.reported) return;
+    this.reported = true;
+    this.done.failed(err);
   }
 
   release(): void {

@@ -71,7 +71,7 @@ export function startRelay(r: RelayRequest, done: RelayListener): void {
 }
 
 /** A streamed relay's pending output goes to the sink in the check phase (see queueFlush). */
-function flushQueued(relay: Relay): void {
+function runQueuedFlush(relay: Relay): void {
   relay.flushTask();
 }
 
@@ -177,7 +177,7 @@ class Relay implements ExchangeHandler, AbortWatcher {
   private queueFlush(): void {
     if (this.flushQueued) return;
     this.flushQueued = true;
-    setImmediate(flushQueued, this);
+    setImmediate(runQueuedFlush, this);
   }
 
   /** Hands the pending head and chunks to the sink (and ends the stream when `last`). */

@@ -201,6 +201,22 @@ describe('dispatch pipeline', () => {
     assert.equal(s.engines.calls.length, 0);
   });
 
+  test('a stage throwing after selection: the error goes out once, the lease is released, no engine call', async () => {
+    const s = setup();
+    const reject: Stage = {
+      name: 'reject-selected',
+      afterSelection: () => {
+        throw new GatewayError('invalid_body', 'refused after selection');
+      },
+    };
+    const sink = new FakeSink();
+    await assert.rejects(run(s, sink, [reject]), /refused after selection/);
+    assert.equal(s.engines.calls.length, 0);
+    assert.equal(s.leases.open, 0, 'the lease taken for the selected worker is released');
+    assert.equal(sink.headersSent, false);
+    assert.equal(s.log.filter((l) => l.startsWith('finished')).length, 1, 'finished once');
+  });
+
   test('stream chunks pass through onChunk stages', async () => {
     const s = setup();
     s.engines.script('w0', { kind: 'stream', chunks: ['x', 'y'] });
