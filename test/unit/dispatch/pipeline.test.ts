@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type Stage } from '../../../src/dispatch/stages';
 import { GatewayError } from '../../../src/errors/gateway-error';
+import type { EngineClient } from '../../../src/dispatch/engine-client';
 import { FakeSink, reply } from './fakes';
 import { run, setup } from './pipeline-setup';
 
@@ -215,6 +216,31 @@ describe('dispatch pipeline', () => {
     assert.equal(s.leases.open, 0, 'the lease taken for the selected worker is released');
     assert.equal(sink.headersSent, false);
     assert.equal(s.log.filter((l) => l.startsWith('finished')).length, 1, 'finished once');
+  });
+
+  test('an exchange that fails and then throws while starting counts as one failed attempt', async () => {
+    const s = setup();
+    s.engines.script('w1', reply(200, 'second'));
+    // w0's client reports a transport error synchronously, then throws out of exchange()
+    const failsThenThrows: EngineClient = {
+      origin: 'http://w0.test',
+      exchange: (_req, h) => {
+        h.onError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+        throw new Error('thrown after the failure was reported');
+      },
+      call: () => Promise.reject(new Error('unused')),
+    };
+    const client = s.deps.client;
+    s.deps = { ...s.deps, client: (w) => (w.id === 'w0' ? failsThenThrows : client(w)) };
+    const sink = new FakeSink();
+    await run(s, sink);
+    assert.equal(sink.status, 200);
+    assert.equal(sink.body, 'second');
+    assert.equal(s.leases.open, 0);
+    assert.deepEqual(
+      s.log.filter((l) => l.startsWith('selected') || l.startsWith('finished')),
+      ['selected w0', 'selected w1', 'finished 200 attempts=2 exhausted=false'],
+    );
   });
 
   test('stream chunks pass through onChunk stages', async () => {
