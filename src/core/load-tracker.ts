@@ -40,10 +40,17 @@ export function createLoadTracker(opts: {
   publishIntervalMs?: number;
   /** Longest delay of any change, ms. Default 25. */
   maxStaleMs?: number;
+  /**
+   * Shortest time between two reports, ms. Default 0. A change after a quiet spell still goes
+   * within `publishIntervalMs`; a process whose counts change all the time (every change is
+   * significant at saturation) reports once per gap instead of once per interval.
+   */
+  minReportGapMs?: number;
 }): LoadTracker {
   const { bus } = opts;
   const interval = opts.publishIntervalMs ?? 5;
   const maxStale = opts.maxStaleMs ?? 25;
+  const minGap = opts.minReportGapMs ?? 0;
   /** What the peers last heard from us: [in-flight, pending blocks] per worker. */
   const published = new Map<string, readonly [number, number]>();
   const own = new Map<string, number>();
@@ -58,7 +65,9 @@ export function createLoadTracker(opts: {
   const listeners: Array<(id: string, load: number) => void> = [];
   let timer: NodeJS.Timeout | undefined;
   let timerDue = Infinity;
-  let timerSetAt = 0;
+  /** The pending timer is a significant change's: nothing later can bring it forward. */
+  let timerSignificant = false;
+  let lastReport = -Infinity;
 
   function bump(id: string, delta: number): void {
     if (delta === 0) return;
@@ -79,7 +88,9 @@ export function createLoadTracker(opts: {
   function flush(): void {
     timer = undefined;
     timerDue = Infinity;
+    timerSignificant = false;
     if (dirty.size === 0) return;
+    lastReport = performance.now();
     const entries: Array<[string, number]> = [];
     const queued: Array<[string, number]> = [];
     for (const id of dirty) {
@@ -96,19 +107,20 @@ export function createLoadTracker(opts: {
 
   function markDirty(id: string): void {
     dirty.add(id);
-    // A pending publish already due within `interval` cannot be brought forward; nor can an
-    // insignificant change bring forward any pending one (it would be due `maxStale` from
-    // now, later than the pending one). Only the rest reads the clock.
-    if (timer !== undefined && timerDue - timerSetAt <= interval) return;
+    // A pending publish of a significant change cannot be brought forward (a later one would
+    // be due no sooner); nor can an insignificant change bring forward any pending one (it
+    // would be due `maxStale` from now, later than the pending one). Only the rest reads the
+    // clock.
+    if (timer !== undefined && timerSignificant) return;
     const significant = isSignificant(id);
     if (timer !== undefined && !significant) return;
-    const delay = significant ? interval : maxStale;
     const now = performance.now();
+    const delay = Math.max(significant ? interval : maxStale, lastReport + minGap - now);
     if (now + delay >= timerDue) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(flush, delay);
     timerDue = now + delay;
-    timerSetAt = now;
+    timerSignificant = significant;
   }
 
   function addPending(id: string, delta: number): void {

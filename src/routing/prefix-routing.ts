@@ -129,10 +129,11 @@ export function createSharedPrefixRouting(opts: {
     const url = urlOf.get(workerId);
     const blocks = index.insertLast(model, workerId, url !== undefined);
     held.set(workerId, (held.get(workerId) ?? 0) + blocks);
-    if (url !== undefined) pending.push({ model, worker: url, blocks });
+    // a prompt shorter than one block has nothing to share: no event (and no IPC bytes) for it
+    if (url !== undefined && blocks > 0) pending.push({ model, worker: url, blocks });
     const ex = lastExact;
     lastExact = undefined;
-    if (ex && ex.model === model) {
+    if (ex && ex.model === model && ex.hashes.length > 0) {
       exact.speculate(model, workerId, ex.hashes);
       if (url !== undefined) {
         const hashes = Buffer.from(ex.hashes.buffer, ex.hashes.byteOffset, ex.hashes.byteLength);

@@ -108,3 +108,50 @@ void test('reports: a significant change travels at once, ±1 jitter at a high l
     p2.close();
   }
 });
+
+void test('reports: a process whose counts change all the time reports once per minReportGapMs, not once per interval', async () => {
+  const hub = createMemoryHub();
+  const busy = createLoadTracker({
+    bus: hub.join('p1'),
+    publishIntervalMs: 1,
+    maxStaleMs: 5,
+    minReportGapMs: 100,
+  });
+  const watcher = hub.join('p2');
+  const reports: number[] = [];
+  watcher.subscribe((m) => {
+    if (m.t === 'loads' && m.from === 'p1') reports.push(performance.now());
+  });
+  try {
+    // 0 ↔ 20 requests every 2 ms for ~300 ms: every change is significant
+    const t0 = performance.now();
+    let leases: Array<() => void> = [];
+    while (performance.now() - t0 < 300) {
+      if (leases.length === 0) leases = Array.from({ length: 20 }, () => busy.acquire('w1'));
+      else for (const l of leases.splice(0)) l();
+      await settle(2);
+    }
+    for (const l of leases) l();
+    const busyReports = reports.length;
+    // one per 100 ms (about 4); one per interval would be one per turn (~100)
+    assert.ok(busyReports >= 2 && busyReports <= 6, `reports while busy: ${busyReports}`);
+    for (let i = 1; i < reports.length; i++) {
+      const gap = (reports[i] as number) - (reports[i - 1] as number);
+      assert.ok(gap >= 95, `reports ${gap.toFixed(1)} ms apart`);
+    }
+    // after a quiet spell longer than the gap, a change travels within the interval again
+    await settle(150);
+    const before = reports.length;
+    const t1 = performance.now();
+    const l = busy.acquire('w1');
+    await waitFor(() => reports.length > before);
+    assert.ok(
+      (reports[before] as number) - t1 < 90,
+      'a change after a quiet spell waits for no gap',
+    );
+    l();
+  } finally {
+    busy.close();
+    watcher.close();
+  }
+});

@@ -89,3 +89,29 @@ void test('a clear from another replica drops the decisions not yet published he
     close();
   }
 });
+
+void test('a decision on a prompt shorter than one block is not published (nothing to share)', async () => {
+  const { a, b, routed, close } = await replicas(1, 2);
+  try {
+    assert.equal(a.lookup('hi', 'm').totalBlocks, 0);
+    a.recordLookup('m', 'w0');
+    a.record('m', 'w1', new BigUint64Array(0));
+    await settle();
+    assert.equal(routed().length, 0, 'no routed message for empty decisions');
+    // the next decision with blocks still travels, hashes aligned with its own blocks
+    const text = 'a prompt long enough for several blocks of four. '.repeat(2);
+    a.lookup(text, 'm');
+    a.recordLookup('m', 'w1');
+    await settle();
+    const events = routed().flatMap((m) => (m.t === 'routed' ? m.events : []));
+    assert.deepEqual(
+      events.map((e) => [e.worker, Buffer.from(e.hashes, 'base64')]),
+      [['http://worker-1.test:8000', Buffer.from(routingHashes(text, 4).buffer)]],
+    );
+    assert.deepEqual(b.lookup(text, 'm').best, [
+      { workerId: 'w1', blocks: routingHashes(text, 4).length },
+    ]);
+  } finally {
+    close();
+  }
+});
