@@ -82,23 +82,14 @@ export class UwsSink implements ResponseSink, AddressSource {
     else if (!this.ended) (this.abortCbs ??= []).push(cb);
   }
 
-  /**
-   * The status line, then every header in one writeHeader call: uWS writes a header as
-   * `name: value\r\n` verbatim, so the rest of the block rides in x-request-id's value, each
-   * header after a CRLF: the same bytes as one call per header, one crossing into uWS (and
-   * one UTF-8 conversion) instead of one per header. Names and values must not hold CR or
-   * LF, as with one call per header: engine headers come through undici's parser, which
-   * refuses them; ours are built from validated ids and fixed words.
-   */
   private head(status: number, headers: HeaderList): void {
     this.res.writeStatus(statusLine(status));
-    let block = this.requestId;
-    if (this.extraHeaders) for (const [k, v] of this.extraHeaders) block += `\r\n${k}: ${v}`;
+    this.res.writeHeader('x-request-id', this.requestId);
+    if (this.extraHeaders) for (const [k, v] of this.extraHeaders) this.res.writeHeader(k, v);
     for (const [k, v] of headers) {
-      block += `\r\n${k}: ${v}`;
+      this.res.writeHeader(k, v);
       if (k === 'x-smg-error-code') this.errorCode = v;
     }
-    this.res.writeHeader('x-request-id', block);
     this.status = status;
     this.headersSent = true;
     const cb = this.onHeadWritten;
