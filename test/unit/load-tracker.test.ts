@@ -137,7 +137,8 @@ void test('reports: a process whose counts change all the time reports once per 
     assert.ok(busyReports >= 2 && busyReports <= 6, `reports while busy: ${busyReports}`);
     for (let i = 1; i < reports.length; i++) {
       const gap = (reports[i] as number) - (reports[i - 1] as number);
-      assert.ok(gap >= 95, `reports ${gap.toFixed(1)} ms apart`);
+      // timers may fire a little early against performance.now(); without the gap: ~2 ms
+      assert.ok(gap >= 80, `reports ${gap.toFixed(1)} ms apart`);
     }
     // after a quiet spell longer than the gap, a change travels within the interval again
     await settle(150);
