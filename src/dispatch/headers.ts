@@ -53,9 +53,48 @@ export function responseHeaders(
 ): Array<readonly [string, string]> {
   const out: Array<readonly [string, string]> = [];
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = (raw[i] as Buffer).toString('latin1').toLowerCase();
-    if (DROP.has(name) || (dropContentType && name === 'content-type')) continue;
-    out.push([name, (raw[i + 1] as Buffer).toString('utf8')]);
+    const known = headerName(raw[i] as Buffer);
+    if (known.drop || (dropContentType && known.name === 'content-type')) continue;
+    out.push([known.name, (raw[i + 1] as Buffer).toString('utf8')]);
   }
   return out;
+}
+
+/** A response header name as an engine spelled it, and what we make of it. */
+interface KnownName {
+  /** The name's bytes as they came (a copy, never a view of undici's read buffer). */
+  readonly raw: Buffer;
+  /** Lower-cased. */
+  readonly name: string;
+  readonly drop: boolean;
+}
+
+/**
+ * An engine sends the same few names, spelled the same way, in every answer. The names seen
+ * are kept (bounded, by length) so that a known one costs a byte comparison, not a string
+ * decode, a lower-casing and a hash of the fresh string for DROP. A pure memo: whatever it
+ * holds, the result is the uncached one's.
+ */
+const KNOWN_MAX = 64;
+const KNOWN_MAX_LENGTH = 64;
+const knownByLength: Array<KnownName[] | undefined> = [];
+let knownCount = 0;
+
+export function headerName(raw: Buffer): KnownName {
+  const len = raw.length;
+  const same = len <= KNOWN_MAX_LENGTH ? knownByLength[len] : undefined;
+  if (same !== undefined) {
+    next: for (const k of same) {
+      const b = k.raw;
+      for (let i = 0; i < len; i++) if (b[i] !== raw[i]) continue next;
+      return k;
+    }
+  }
+  const name = raw.toString('latin1').toLowerCase();
+  const k: KnownName = { raw: Buffer.from(raw), name, drop: DROP.has(name) };
+  if (knownCount < KNOWN_MAX && len <= KNOWN_MAX_LENGTH) {
+    (knownByLength[len] ??= []).push(k);
+    knownCount++;
+  }
+  return k;
 }

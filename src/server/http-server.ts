@@ -59,6 +59,21 @@ export interface HttpServer {
 
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * The method, upper-cased. The common ones come back as this module's literals: a fresh string
+ * from uWS would be hashed again by every map it is looked up in (routes, metrics, BODYLESS).
+ */
+function canonicalMethod(m: string): string {
+  switch (m) {
+    case 'POST':
+      return 'POST';
+    case 'GET':
+      return 'GET';
+    default:
+      return m.toUpperCase();
+  }
+}
+
 /** Generated request ids' prefix per route (computed once, not per request). */
 const ID_PREFIXES = new WeakMap<Route, string>();
 function idPrefix(route: Route): string {
@@ -265,7 +280,7 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
   }
 
   app.any('/*', (res, uwsReq) => {
-    const method = uwsReq.getCaseSensitiveMethod().toUpperCase();
+    const method = canonicalMethod(uwsReq.getCaseSensitiveMethod());
     const path = uwsReq.getUrl();
     // one pass over the headers (each native getHeader call costs as much as the whole pass)
     const headers = readHeaders(uwsReq);

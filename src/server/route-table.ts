@@ -34,8 +34,16 @@ const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 export class RouteTable {
   private readonly byPath = new Map<string, Map<string, Route>>();
   private readonly patterns: Pattern[] = [];
+  /**
+   * The last exact-path hit: a gateway's traffic is mostly one route, and comparing the fresh
+   * path string is cheaper than hashing it for the map. Cleared by add().
+   */
+  private lastMethod = '';
+  private lastPath = '';
+  private lastFound: Lookup | undefined;
 
   add(route: Route): this {
+    this.lastFound = undefined;
     let m: Map<string, Route> | undefined;
     if (route.path.includes('/:')) {
       const segments = route.path.split('/');
@@ -52,8 +60,18 @@ export class RouteTable {
   }
 
   lookup(method: string, path: string): Lookup {
+    const last = this.lastFound;
+    if (last !== undefined && path === this.lastPath && method === this.lastMethod) return last;
     const exact = this.byPath.get(path);
-    if (exact) return pick(exact, method, NO_PARAMS);
+    if (exact) {
+      const found = pick(exact, method, NO_PARAMS);
+      if (found.kind === 'found') {
+        this.lastFound = found;
+        this.lastPath = path;
+        this.lastMethod = method;
+      }
+      return found;
+    }
     if (this.patterns.length === 0) return { kind: 'not_found' };
     const parts = path.split('/');
     for (const p of this.patterns) {

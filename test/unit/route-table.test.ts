@@ -43,3 +43,28 @@ test('request id: first configured header wins, else a prefixed 24-char id', () 
   assert.match(resolveRequestId(new Map(), names, '/v1/embeddings'), /^req-/);
   assert.match(resolveRequestId(new Map([['x-request-id', '  ']]), names, '/x'), /^req-/);
 });
+
+test('the last exact hit is remembered per method and path, and forgotten by add()', () => {
+  const chat = (): void => undefined;
+  const t = new RouteTable()
+    .add({ method: 'POST', path: '/v1/chat/completions', handler: chat })
+    .add({ method: 'GET', path: '/v1/models', handler: noop });
+  // fresh strings, as uWS hands them: equal content, not the same string
+  const path = ['/v1/chat', '/completions'].join('');
+  const first = t.lookup('POST', path);
+  assert.ok(first.kind === 'found' && first.route.handler === chat);
+  assert.equal(t.lookup('POST', '/v1/chat/completions'), first);
+  // another method or path on the same table is looked up, not served from the memo
+  assert.deepEqual(t.lookup('GET', path), { kind: 'method_not_allowed', allow: 'POST' });
+  const models = t.lookup('GET', '/v1/models');
+  assert.ok(models.kind === 'found' && models.route.path === '/v1/models');
+  const head = t.lookup('HEAD', '/v1/models');
+  assert.ok(head.kind === 'found' && head.headOnly);
+  assert.ok(t.lookup('GET', '/v1/models').kind === 'found');
+  assert.equal((t.lookup('GET', '/v1/models') as { headOnly: boolean }).headOnly, false);
+  // a route added later is found, even for the path and method just remembered
+  t.add({ method: 'GET', path: '/v1/chat/completions', handler: noop });
+  assert.ok(t.lookup('POST', path).kind === 'found');
+  const get = t.lookup('GET', path);
+  assert.ok(get.kind === 'found' && get.route.method === 'GET');
+});
