@@ -11,15 +11,13 @@ import type { RequestNotes } from '../server/types';
 const PROMPT = 0;
 const COMPLETION = 1;
 const CACHED = 2;
-/** Key names (what precedes `_tokens"`, as bytes) and the count each one reports. */
-const KEYS: ReadonlyArray<readonly [Buffer, number]> = [
-  [Buffer.from('prompt'), PROMPT],
-  [Buffer.from('completion'), COMPLETION],
-  [Buffer.from('cached'), CACHED],
-  [Buffer.from('input'), PROMPT],
-  [Buffer.from('output'), COMPLETION],
-  [Buffer.from('cache_read_input'), CACHED],
-];
+/** Key names: what precedes `_tokens"`, as bytes. */
+const PROMPT_KEY = Buffer.from('prompt');
+const INPUT_KEY = Buffer.from('input');
+const OUTPUT_KEY = Buffer.from('output');
+const CACHE_READ_INPUT_KEY = Buffer.from('cache_read_input');
+const COMPLETION_KEY = Buffer.from('completion');
+const CACHED_KEY = Buffer.from('cached');
 const MARK = Buffer.from('_tokens"');
 const QUOTE = 0x22;
 
@@ -41,6 +39,25 @@ function keyIs(chunk: Buffer, end: number, name: Buffer): boolean {
   if (start < 1 || chunk[start - 1] !== QUOTE) return false;
   for (let i = 0; i < name.length; i++) if (chunk[start + i] !== name[i]) return false;
   return true;
+}
+
+/**
+ * Which count the key ending at `end` reports, or -1: chosen by the key's last letter, so a
+ * key that reports none (`total_tokens`, say) costs one byte read.
+ */
+function fieldEndingAt(chunk: Buffer, end: number): number {
+  switch (chunk[end - 1] as number) {
+    case 0x74: // t: prompt, input, output, cache_read_input
+      if (keyIs(chunk, end, PROMPT_KEY) || keyIs(chunk, end, INPUT_KEY)) return PROMPT;
+      if (keyIs(chunk, end, OUTPUT_KEY)) return COMPLETION;
+      return keyIs(chunk, end, CACHE_READ_INPUT_KEY) ? CACHED : -1;
+    case 0x6e: // n: completion
+      return keyIs(chunk, end, COMPLETION_KEY) ? COMPLETION : -1;
+    case 0x64: // d: cached
+      return keyIs(chunk, end, CACHED_KEY) ? CACHED : -1;
+    default:
+      return -1;
+  }
 }
 
 /** The count after `"key":` at `from`, or -1 (null, a string, not a count). */
@@ -65,13 +82,7 @@ export function scanUsage(chunk: Buffer, notes: RequestNotes): void {
   // one native search for the first mark; the others (a few bytes on, in the same usage
   // object) are found by a plain loop, not a native call each
   for (let at = chunk.indexOf(MARK); at >= 0; at = nextMark(chunk, at + MARK.length)) {
-    let field = -1;
-    for (const [name, f] of KEYS) {
-      if (keyIs(chunk, at, name)) {
-        field = f;
-        break;
-      }
-    }
+    const field = fieldEndingAt(chunk, at);
     if (field < 0) continue;
     const n = countAt(chunk, at + MARK.length);
     if (n < 0) continue;

@@ -28,6 +28,14 @@ test('Anthropic usage and SGLang meta_info (spaces after the colon)', () => {
     scan('{"usage":{"input_tokens": 5,"cache_read_input_tokens": 3,"output_tokens": 2}}'),
     { promptTokens: 5, completionTokens: 2, cachedTokens: 3 },
   );
+  // names that end like a counted one but are not it: cache writes, totals, reasoning
+  assert.deepEqual(
+    scan(
+      '{"usage":{"cache_creation_input_tokens":7,"total_tokens":9,"reasoning_tokens":4,' +
+        '"uncached_tokens":6,"xcompletion_tokens":8,"input_tokens":1}}',
+    ),
+    { promptTokens: 1 },
+  );
   assert.deepEqual(scan('{"meta_info":{"prompt_tokens": 4, "completion_tokens":\n9}}'), {
     promptTokens: 4,
     completionTokens: 9,
