@@ -61,6 +61,27 @@ export function mergeRegistries(registries: readonly unknown[][]): Registry {
 }
 
 /**
+ * The event-loop delay histogram of prom-client samples every 10 ms: a timer that wakes the
+ * process 100 times a second. Its series report the sampling interval plus the delay (an idle
+ * loop reads ~10 ms), so the interval stays prom-client's where requests are served. The
+ * primary of a cluster serves none: there those wakeups measured 5–18 ms of CPU a second on a
+ * shared VM, most of what the primary of a busy cluster spent per request. It samples once a
+ * second and does not export the histogram's series (they would read ~1 s and skew the
+ * cluster's average): the merged nodejs_eventloop_lag_{min,…,p99}_seconds are the ingress
+ * processes', nodejs_eventloop_lag_seconds (a setImmediate at scrape time) is everyone's.
+ */
+export const PRIMARY_EVENT_LOOP_SAMPLE_MS = 1000;
+export const LOOP_DELAY_HISTOGRAM_SERIES = [
+  'nodejs_eventloop_lag_min_seconds',
+  'nodejs_eventloop_lag_max_seconds',
+  'nodejs_eventloop_lag_mean_seconds',
+  'nodejs_eventloop_lag_stddev_seconds',
+  'nodejs_eventloop_lag_p50_seconds',
+  'nodejs_eventloop_lag_p90_seconds',
+  'nodejs_eventloop_lag_p99_seconds',
+] as const;
+
+/**
  * Creates this process's registry, the facade over it, and `collect()` for the Prometheus
  * server.
  *
@@ -74,15 +95,6 @@ export function mergeRegistries(registries: readonly unknown[][]): Registry {
  * first, with `AggregatorRegistry.aggregate()`, which applies each family's `aggregator`
  * (see families.ts).
  */
-/**
- * How often the event-loop delay histogram (nodejs_eventloop_lag_*) samples, ms. prom-client's
- * default, 10 ms, is a timer that wakes every process 100 times a second: on a shared VM that
- * measured 5–18 ms of CPU a second per idle process, and it was most of what the primary of a
- * busy cluster spends per request. At 50 ms a stall still shows in full (the late sample
- * measures it); only stalls shorter than the interval are sampled less often.
- */
-export const EVENT_LOOP_SAMPLE_MS = 50;
-
 export function createMetricsForProcess(
   kind: ProcessKind,
   opts: ProcessMetricsOptions = {},
@@ -91,7 +103,13 @@ export function createMetricsForProcess(
   const metrics = createGatewayMetrics(registry, opts);
   // process_* and nodejs_* of this process (CPU, RSS, heap, event-loop lag, GC); the primary
   // merges its ingress processes' with prom-client's per-metric aggregators (sums, averages)
-  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
+  if (kind === 'primary') {
+    collectDefaultMetrics({
+      register: registry,
+      eventLoopMonitoringPrecision: PRIMARY_EVENT_LOOP_SAMPLE_MS,
+    });
+    for (const name of LOOP_DELAY_HISTOGRAM_SERIES) registry.removeSingleMetric(name);
+  } else collectDefaultMetrics({ register: registry });
   const own = async (): Promise<MetricsExposition> => ({
     contentType: registry.contentType,
     body: await registry.metrics(),

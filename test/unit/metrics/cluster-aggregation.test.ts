@@ -154,3 +154,32 @@ test('ingress mode needs an IPC channel to the primary; single mode needs nothin
   single.metrics.rateLimit('allowed');
   single.close();
 });
+
+test('the event-loop delay histogram is the serving processes’: the primary exports none of its own', async () => {
+  const HISTOGRAM = 'nodejs_eventloop_lag_p99_seconds';
+  const cluster = new FakeCluster();
+  const alone = createMetricsForProcess('primary', { cluster });
+  const own = (await alone.collect()).body;
+  assert.equal(sampleValue(own, HISTOGRAM), undefined);
+  assert.equal(sampleValue(own, 'nodejs_eventloop_lag_min_seconds'), undefined);
+  assert.ok((sampleValue(own, 'nodejs_eventloop_lag_seconds') ?? -1) >= 0);
+  alone.close();
+
+  const single = createMetricsForProcess('single');
+  await new Promise((r) => setTimeout(r, 60)); // a few 10 ms samples
+  const p99 = sampleValue((await single.collect()).body, HISTOGRAM) ?? 0;
+  assert.ok(p99 >= 0.005, `an idle loop samples every ~10 ms: p99 ${p99}`);
+  single.close();
+
+  const cluster2 = new FakeCluster();
+  const a = cluster2.fork();
+  const ia = ingress(a);
+  const primary = createMetricsForProcess('primary', { cluster: cluster2, scrapeTimeoutMs: 2000 });
+  await drain();
+  await new Promise((r) => setTimeout(r, 60));
+  const merged = (await primary.collect()).body;
+  assert.equal(merged.match(/^nodejs_eventloop_lag_p99_seconds /gm)?.length, 1);
+  // the ingress process's own value, not averaged with a primary's 1 s samples
+  assert.ok((sampleValue(merged, HISTOGRAM) ?? 1) < 0.5);
+  for (const p of [primary, ia]) p.close();
+});
