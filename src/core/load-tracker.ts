@@ -46,11 +46,14 @@ export function createLoadTracker(opts: {
    * significant at saturation) reports once per gap instead of once per interval.
    */
   minReportGapMs?: number;
+  /** Monotonic clock, ms. Default performance.now. */
+  now?: () => number;
 }): LoadTracker {
   const { bus } = opts;
   const interval = opts.publishIntervalMs ?? 5;
   const maxStale = opts.maxStaleMs ?? 25;
   const minGap = opts.minReportGapMs ?? 0;
+  const clock = opts.now ?? (() => performance.now());
   /** What the peers last heard from us: [in-flight, pending blocks] per worker. */
   const published = new Map<string, readonly [number, number]>();
   const own = new Map<string, number>();
@@ -90,7 +93,7 @@ export function createLoadTracker(opts: {
     timerDue = Infinity;
     timerSignificant = false;
     if (dirty.size === 0) return;
-    lastReport = performance.now();
+    lastReport = clock();
     const entries: Array<[string, number]> = [];
     const queued: Array<[string, number]> = [];
     for (const id of dirty) {
@@ -114,7 +117,7 @@ export function createLoadTracker(opts: {
     if (timer !== undefined && timerSignificant) return;
     const significant = isSignificant(id);
     if (timer !== undefined && !significant) return;
-    const now = performance.now();
+    const now = clock();
     const delay = Math.max(significant ? interval : maxStale, lastReport + minGap - now);
     if (now + delay >= timerDue) return;
     if (timer) clearTimeout(timer);

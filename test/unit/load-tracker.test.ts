@@ -109,47 +109,51 @@ void test('reports: a significant change travels at once, ±1 jitter at a high l
   }
 });
 
-void test('reports: a process whose counts change all the time reports once per minReportGapMs, not once per interval', async () => {
+void test('reports: a process whose counts change all the time reports once per minReportGapMs, not once per interval', async (t) => {
+  // mocked setTimeout and Date drive the tracker's timers and clock: no waiting on real time
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const hub = createMemoryHub();
   const busy = createLoadTracker({
     bus: hub.join('p1'),
     publishIntervalMs: 1,
     maxStaleMs: 5,
     minReportGapMs: 100,
+    now: () => Date.now(),
   });
   const watcher = hub.join('p2');
   const reports: number[] = [];
   watcher.subscribe((m) => {
-    if (m.t === 'loads' && m.from === 'p1') reports.push(performance.now());
+    if (m.t === 'loads' && m.from === 'p1') reports.push(Date.now());
   });
+  // the memory bus delivers in microtasks
+  const advance = async (ms: number): Promise<void> => {
+    for (let i = 0; i < ms; i++) {
+      t.mock.timers.tick(1);
+      for (let j = 0; j < 3; j++) await Promise.resolve();
+    }
+  };
   try {
-    // 0 ↔ 20 requests every 2 ms for ~300 ms: every change is significant
-    const t0 = performance.now();
+    // 0 ↔ 20 requests every 2 ms for 300 ms: every change is significant
+    const t0 = Date.now();
     let leases: Array<() => void> = [];
-    while (performance.now() - t0 < 300) {
+    while (Date.now() - t0 < 300) {
       if (leases.length === 0) leases = Array.from({ length: 20 }, () => busy.acquire('w1'));
       else for (const l of leases.splice(0)) l();
-      await settle(2);
+      await advance(2);
     }
     for (const l of leases) l();
-    const busyReports = reports.length;
-    // one per 100 ms (about 4); one per interval would be one per turn (~100)
-    assert.ok(busyReports >= 2 && busyReports <= 6, `reports while busy: ${busyReports}`);
-    for (let i = 1; i < reports.length; i++) {
-      const gap = (reports[i] as number) - (reports[i - 1] as number);
-      // timers may fire a little early against performance.now(); without the gap: ~2 ms
-      assert.ok(gap >= 80, `reports ${gap.toFixed(1)} ms apart`);
-    }
-    // after a quiet spell longer than the gap, a change travels within the interval again
-    await settle(150);
-    const before = reports.length;
-    const t1 = performance.now();
-    const l = busy.acquire('w1');
-    await waitFor(() => reports.length > before);
-    assert.ok(
-      (reports[before] as number) - t1 < 90,
-      'a change after a quiet spell waits for no gap',
+    await advance(100);
+    // the first change at once, then one per 100 ms; one per interval would be ~150
+    assert.deepEqual(
+      reports.map((r) => r - t0),
+      [1, 101, 201, 301],
     );
+    // after a quiet spell longer than the gap, a change travels within the interval again
+    await advance(150);
+    const t1 = Date.now();
+    const l = busy.acquire('w1');
+    await advance(1);
+    assert.equal(reports.at(-1), t1 + 1, 'a change after a quiet spell waits for no gap');
     l();
   } finally {
     busy.close();
