@@ -34,6 +34,35 @@ function significant(published: number, now: number): boolean {
   return Math.abs(now - published) >= Math.max(1, Math.floor(0.1 * Math.max(now, published)));
 }
 
+/**
+ * Everything the tracker knows about one worker, in one record found with one lookup. Records
+ * live until `forget` (the worker left the registry); a count that falls to zero stays as 0.
+ * Deleting zero entries from long-lived Maps cost old-generation garbage on every request:
+ * V8 reallocates the table of an old Map in the old generation whenever it shrinks, grows or is
+ * cleared, and at a steady low rate each count went 0 → 1 → 0 per request.
+ */
+class WorkerLoad {
+  /** This process's in-flight requests. */
+  own = 0;
+  /** Cluster-wide in-flight requests: own plus every peer's last report. */
+  total = 0;
+  /** This process's predicted prefill work (blocks), and everyone's. */
+  pending = 0;
+  pendingAll = 0;
+  /** What the peers last heard from us; `published` false: nothing (or all zero). */
+  published = false;
+  pubOwn = 0;
+  pubPending = 0;
+  /** Waiting in the dirty list for the next report. */
+  dirty = false;
+  /** Forgotten: a lease still held on it settles here, unseen by peers and listeners. */
+  gone = false;
+  constructor(readonly id: string) {}
+}
+
+/** A peer's last report per worker: [in-flight, pending blocks] (zeros kept, see WorkerLoad). */
+type PeerReport = Map<string, [number, number]>;
+
 export function createLoadTracker(opts: {
   bus: StateBus;
   /** Delay of a significant change, ms. Default 5. */
@@ -54,17 +83,11 @@ export function createLoadTracker(opts: {
   const maxStale = opts.maxStaleMs ?? 25;
   const minGap = opts.minReportGapMs ?? 0;
   const clock = opts.now ?? (() => performance.now());
-  /** What the peers last heard from us: [in-flight, pending blocks] per worker. */
-  const published = new Map<string, readonly [number, number]>();
-  const own = new Map<string, number>();
-  const peers = new Map<string, Map<string, number>>();
-  const total = new Map<string, number>();
-  /** Own predicted prefill work per worker, and everyone's (own + peers' last reports). */
-  const pending = new Map<string, number>();
-  const pendingAll = new Map<string, number>();
-  const peersPending = new Map<string, Map<string, number>>();
+  const workers = new Map<string, WorkerLoad>();
+  const peers = new Map<string, PeerReport>();
   let engine = new Map<string, number>();
-  const dirty = new Set<string>();
+  /** Workers changed since the last report (each once: WorkerLoad.dirty). */
+  let dirty: WorkerLoad[] = [];
   const listeners: Array<(id: string, load: number) => void> = [];
   let timer: NodeJS.Timeout | undefined;
   let timerDue = Infinity;
@@ -72,19 +95,22 @@ export function createLoadTracker(opts: {
   let timerSignificant = false;
   let lastReport = -Infinity;
 
-  function bump(id: string, delta: number): void {
-    if (delta === 0) return;
-    const v = (total.get(id) ?? 0) + delta;
-    if (v === 0) total.delete(id);
-    else total.set(id, v);
-    for (const l of listeners) l(id, v);
+  function record(id: string): WorkerLoad {
+    let w = workers.get(id);
+    if (w === undefined) workers.set(id, (w = new WorkerLoad(id)));
+    return w;
   }
 
-  function isSignificant(id: string): boolean {
-    const pub = published.get(id);
-    const n = own.get(id) ?? 0;
-    const p = pending.get(id) ?? 0;
-    return pub === undefined ? n + p > 0 : significant(pub[0], n) || significant(pub[1], p);
+  function bump(w: WorkerLoad, delta: number): void {
+    if (delta === 0 || w.gone) return;
+    const v = (w.total += delta);
+    for (const l of listeners) l(w.id, v);
+  }
+
+  function isSignificant(w: WorkerLoad): boolean {
+    return w.published
+      ? significant(w.pubOwn, w.own) || significant(w.pubPending, w.pending)
+      : w.own + w.pending > 0;
   }
 
   /** Publishes every dirty worker (not only the significant ones: one write carries all). */
@@ -92,30 +118,35 @@ export function createLoadTracker(opts: {
     timer = undefined;
     timerDue = Infinity;
     timerSignificant = false;
-    if (dirty.size === 0) return;
+    if (dirty.length === 0) return;
     lastReport = clock();
     const entries: Array<[string, number]> = [];
     const queued: Array<[string, number]> = [];
-    for (const id of dirty) {
-      const n = own.get(id) ?? 0;
-      entries.push([id, n]);
-      const p = pending.get(id);
-      if (p !== undefined) queued.push([id, p]);
-      if (n === 0 && p === undefined) published.delete(id);
-      else published.set(id, [n, p ?? 0]);
+    const list = dirty;
+    dirty = [];
+    for (const w of list) {
+      w.dirty = false;
+      entries.push([w.id, w.own]);
+      if (w.pending > 0) queued.push([w.id, w.pending]);
+      w.published = w.own > 0 || w.pending > 0;
+      w.pubOwn = w.own;
+      w.pubPending = w.pending;
     }
-    dirty.clear();
     bus.publish({ t: 'loads', from: bus.id, entries, pending: queued });
   }
 
-  function markDirty(id: string): void {
-    dirty.add(id);
+  function markDirty(w: WorkerLoad): void {
+    if (w.gone) return;
+    if (!w.dirty) {
+      w.dirty = true;
+      dirty.push(w);
+    }
     // A pending publish of a significant change cannot be brought forward (a later one would
     // be due no sooner); nor can an insignificant change bring forward any pending one (it
     // would be due `maxStale` from now, later than the pending one). Only the rest reads the
     // clock.
     if (timer !== undefined && timerSignificant) return;
-    const significant = isSignificant(id);
+    const significant = isSignificant(w);
     if (timer !== undefined && !significant) return;
     const now = clock();
     const delay = Math.max(significant ? interval : maxStale, lastReport + minGap - now);
@@ -126,41 +157,39 @@ export function createLoadTracker(opts: {
     timerSignificant = significant;
   }
 
-  function addPending(id: string, delta: number): void {
-    const v = (pendingAll.get(id) ?? 0) + delta;
-    if (v <= 0) pendingAll.delete(id);
-    else pendingAll.set(id, v);
+  function addPending(w: WorkerLoad, delta: number): void {
+    w.pendingAll = Math.max(0, w.pendingAll + delta);
   }
 
   type Entries = ReadonlyArray<readonly [string, number]>;
   function applyPeer(from: string, entries: Entries, queued: Entries | undefined): void {
     let m = peers.get(from);
-    if (!m) peers.set(from, (m = new Map<string, number>()));
-    let q = peersPending.get(from);
-    if (!q) peersPending.set(from, (q = new Map<string, number>()));
+    if (!m) peers.set(from, (m = new Map<string, [number, number]>()));
     const reported = new Map(queued ?? []);
     for (const [id, n] of entries) {
-      const old = m.get(id) ?? 0;
-      if (n === 0) m.delete(id);
-      else m.set(id, n);
-      bump(id, n - old);
+      let last = m.get(id);
+      if (last === undefined) m.set(id, (last = [0, 0]));
+      const w = record(id);
+      bump(w, n - last[0]);
+      last[0] = n;
       // a worker the report names without pending work has none from that peer
       const r = reported.get(id) ?? 0;
       const p = n > 0 && Number.isFinite(r) && r > 0 ? r : 0;
-      addPending(id, p - (q.get(id) ?? 0));
-      if (p > 0) q.set(id, p);
-      else q.delete(id);
+      addPending(w, p - last[1]);
+      last[1] = p;
     }
   }
 
   function dropPeer(from: string): void {
-    const q = peersPending.get(from);
-    peersPending.delete(from);
-    if (q) for (const [id, p] of q) addPending(id, -p);
     const m = peers.get(from);
     if (!m) return;
     peers.delete(from);
-    for (const [id, n] of m) bump(id, -n);
+    for (const [id, [n, p]] of m) {
+      const w = workers.get(id);
+      if (w === undefined) continue;
+      addPending(w, -p);
+      bump(w, -n);
+    }
   }
 
   const unsubscribe = bus.subscribe((msg: StateMessage) => {
@@ -170,40 +199,37 @@ export function createLoadTracker(opts: {
   });
 
   return {
-    get: (id) => total.get(id) ?? 0,
+    get: (id) => workers.get(id)?.total ?? 0,
     engineUsage: (id) => engine.get(id),
-    local: (id) => own.get(id) ?? 0,
-    pendingBlocks: (id) => pendingAll.get(id) ?? 0,
+    local: (id) => workers.get(id)?.own ?? 0,
+    pendingBlocks: (id) => workers.get(id)?.pendingAll ?? 0,
     // connection waits are the engine clients' to count (createRouter's `waiting`)
     waiting: () => 0,
     acquire(id, blocks = 0) {
+      const w = record(id);
       let work = Number.isFinite(blocks) && blocks > 0 ? blocks : 0;
       if (work > 0) {
-        pending.set(id, (pending.get(id) ?? 0) + work);
-        addPending(id, work);
+        w.pending += work;
+        addPending(w, work);
       }
-      own.set(id, (own.get(id) ?? 0) + 1);
-      bump(id, 1);
-      markDirty(id);
+      w.own++;
+      bump(w, 1);
+      markDirty(w);
       let released = false;
       const prefilled = (): void => {
         if (work === 0) return;
-        const left = (pending.get(id) ?? 0) - work;
-        if (left <= 0) pending.delete(id);
-        else pending.set(id, left);
-        addPending(id, -work);
+        w.pending = Math.max(0, w.pending - work);
+        addPending(w, -work);
         work = 0;
-        markDirty(id);
+        markDirty(w);
       };
       const release = (): void => {
         if (released) return;
         released = true;
         prefilled();
-        const n = (own.get(id) ?? 0) - 1;
-        if (n <= 0) own.delete(id);
-        else own.set(id, n);
-        bump(id, -1);
-        markDirty(id);
+        w.own = Math.max(0, w.own - 1);
+        bump(w, -1);
+        markDirty(w);
       };
       // a property set on the function, not Object.assign (a generic copy per request)
       const lease = release as LoadLease;
@@ -214,13 +240,14 @@ export function createLoadTracker(opts: {
       listeners.push(listener);
     },
     forget(id) {
-      own.delete(id);
-      published.delete(id);
-      dirty.delete(id);
-      pending.delete(id);
-      pendingAll.delete(id);
-      for (const q of peersPending.values()) q.delete(id);
-      total.delete(id);
+      const w = workers.get(id);
+      if (w === undefined) return;
+      workers.delete(id);
+      // a lease still held on the forgotten worker settles on this detached record; a worker
+      // added again under the same id starts from zero
+      w.gone = true;
+      w.dirty = false;
+      dirty = dirty.filter((d) => d !== w);
       for (const m of peers.values()) m.delete(id);
     },
     close() {

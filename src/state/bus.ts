@@ -88,10 +88,9 @@ export class RetainedState {
       case 'loads': {
         let m = this.loads.get(msg.from);
         if (!m) this.loads.set(msg.from, (m = new Map<string, number>()));
-        for (const [id, n] of msg.entries) {
-          if (n === 0) m.delete(id);
-          else m.set(id, n);
-        }
+        // zeros are kept (dropped at replay): deleting them shrank this long-lived map, and V8
+        // reallocates an old map's table in the old generation on every shrink and growth
+        for (const [id, n] of msg.entries) m.set(id, n);
         return;
       }
       case 'peer-down':
@@ -135,6 +134,7 @@ export class RetainedState {
     }
     for (const log of this.kv.values()) out.push(...log);
     for (const [from, m] of this.loads) {
+      for (const [w, n] of m) if (n === 0) m.delete(w);
       if (from !== id && m.size > 0) out.push({ t: 'loads', from, entries: [...m] });
     }
     return out;

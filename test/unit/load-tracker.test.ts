@@ -160,3 +160,24 @@ void test('reports: a process whose counts change all the time reports once per 
     watcher.close();
   }
 });
+
+void test('a lease released after its worker was forgotten does not touch the worker added again', () => {
+  const loads = createLoadTracker({ bus: createMemoryHub().join('p1') });
+  const changes: Array<[string, number]> = [];
+  loads.onChange((id, n) => changes.push([id, n]));
+  try {
+    const old = loads.acquire('w1', 8);
+    loads.forget('w1');
+    assert.deepEqual([loads.get('w1'), loads.local('w1'), loads.pendingBlocks('w1')], [0, 0, 0]);
+    const fresh = loads.acquire('w1'); // the same id registered again
+    changes.length = 0;
+    old();
+    assert.deepEqual([loads.get('w1'), loads.local('w1')], [1, 1], 'the new count is intact');
+    assert.deepEqual(changes, [], 'nobody hears about the forgotten record');
+    fresh();
+    assert.deepEqual([loads.get('w1'), loads.local('w1')], [0, 0]);
+    assert.deepEqual(changes, [['w1', 0]]);
+  } finally {
+    loads.close();
+  }
+});
