@@ -105,8 +105,9 @@ class Wheel implements Deadlines {
       this.timer = setInterval(this.fire, this.resolutionMs);
       this.timer.unref();
     }
-    // ceil: a deadline never fires early; a slot already passed fires at the next tick
-    const slot = Math.max(Math.ceil(atMs / this.resolutionMs), this.cursor + 1);
+    // ceil: a deadline never fires early; a slot already passed (or NaN) fires at the next tick
+    const due = Math.ceil(atMs / this.resolutionMs);
+    const slot = due > this.cursor ? due : this.cursor + 1;
     const e = new Entry(slot, cb, this);
     const p = this.positions[slot & (WHEEL_SIZE - 1)]!;
     e.position = p;

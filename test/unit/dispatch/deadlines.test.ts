@@ -111,10 +111,12 @@ describe('deadline wheel', () => {
     d.tick();
     const fired: number[] = [];
     d.at(100, () => fired.push(clock.t));
+    d.at(Number.NaN, () => fired.push(-clock.t)); // a broken time is no reason to wait forever
     assert.deepEqual(fired, [], 'never called from at() itself');
     clock.t = 2005;
     d.tick();
-    assert.deepEqual(fired, [2005]);
+    assert.deepEqual(fired, [2005, -2005]);
+    assert.equal(d.size, 0);
     d.close();
   });
 });
