@@ -16,8 +16,9 @@ import { parseArgs } from 'node:util';
 import { findBinary } from './lib/binaries';
 import { startEngine, startGateway, type RunningServer } from './lib/collie';
 import { getFreePorts } from './lib/free-port';
-import { repoRoot } from './lib/paths';
-import { createProcessGroup, installExitHandlers, type ProcessGroup } from './lib/processes';
+import { collieBuild, runBench, writeResultJson } from './lib/bench-main';
+import type { ProcessGroup } from './lib/processes';
+import { int, UsageError } from './proxy/option-values';
 import { median } from './lib/stats';
 import { runWrk, socketErrorTotal } from './lib/wrk';
 import { writeWrkScript } from './lib/wrk-script';
@@ -30,13 +31,6 @@ interface Options {
   readonly durationS: number;
 }
 
-const POLICIES: Readonly<Record<string, string>> = {
-  collie: 'round_robin',
-  'collie-ca': 'cache_aware',
-  round_robin: 'round_robin',
-  cache_aware: 'cache_aware',
-};
-
 function options(): Options {
   const { values } = parseArgs({
     options: {
@@ -47,22 +41,17 @@ function options(): Options {
     },
     strict: true,
   });
-  const int = (v: string, name: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
-    return n;
-  };
   const targets = values.targets.split(',').filter((t) => t !== '');
   for (const t of targets) {
-    if (POLICIES[t.slice(t.lastIndexOf(':') + 1)] === undefined) {
-      throw new Error(`unknown target "${t}": collie, collie-ca or <dir>:<policy>`);
+    if (collieBuild(t) === undefined) {
+      throw new UsageError(`unknown target "${t}": collie, collie-ca or <dir>:<policy>`);
     }
   }
   return {
     targets,
-    rounds: int(values.rounds, 'rounds'),
-    rate: int(values.rate, 'rate'),
-    durationS: int(values.duration, 'duration'),
+    rounds: int(values.rounds, 'rounds', 1),
+    rate: int(values.rate, 'rate', 1),
+    durationS: int(values.duration, 'duration', 1),
   };
 }
 
@@ -77,15 +66,13 @@ async function startTarget(
   spec: string,
   engine: RunningServer,
 ): Promise<Gateway> {
-  const at = spec.lastIndexOf(':');
-  const dir = at < 0 ? repoRoot : spec.slice(0, at);
-  const bin = path.resolve(dir, 'bin', 'collie.js');
+  const { bin, policy } = collieBuild(spec)!;
   if (!fs.existsSync(bin)) throw new Error(`no collie build at ${bin}`);
   const [metricsPort] = await getFreePorts(1);
   const server = await startGateway(group, {
     workerUrls: [engine.url],
     workers: 1,
-    policy: POLICIES[spec.slice(at + 1)] ?? 'round_robin',
+    policy,
     collieBin: bin,
     name: spec,
     // the last --prometheus-port wins over startGateway's own 0
@@ -241,41 +228,7 @@ async function run(o: Options, group: ProcessGroup): Promise<void> {
     runs,
     summary,
   };
-  const out = path.join(
-    repoRoot,
-    'bench',
-    'results',
-    `gc-steady-${result.at.replace(/[:.]/g, '-')}.json`,
-  );
-  fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
-  process.stdout.write(`wrote ${path.relative(repoRoot, out)}\n`);
+  writeResultJson('gc-steady', result.at, result);
 }
 
-function main(): void {
-  let o: Options;
-  try {
-    o = options();
-  } catch (err) {
-    process.stderr.write(`bench:gc-steady: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(2);
-  }
-  const group = createProcessGroup();
-  const exit = installExitHandlers(group);
-  void run(o, group).then(
-    async () => {
-      await group.stopAll(2000);
-      group.runCleanupSteps();
-      process.exit(0);
-    },
-    async (err: unknown) => {
-      if (exit.signalled()) return;
-      process.stderr.write(
-        `bench:gc-steady failed: ${err instanceof Error ? err.message : String(err)}\n`,
-      );
-      await group.stopAll(2000);
-      process.exit(1);
-    },
-  );
-}
-
-main();
+runBench('bench:gc-steady', options, run);

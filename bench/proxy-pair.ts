@@ -19,11 +19,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { findBinary } from './lib/binaries';
 import { startEngine, startFloor, startGateway, type RunningServer } from './lib/collie';
-import { repoRoot } from './lib/paths';
 import { median } from './lib/stats';
 import { int, UsageError } from './proxy/option-values';
 import { cpuDelta, snapshotTreeCpu } from './lib/proc-cpu';
-import { createProcessGroup, installExitHandlers, type ProcessGroup } from './lib/processes';
+import { collieBuild, runBench, writeResultJson } from './lib/bench-main';
+import type { ProcessGroup } from './lib/processes';
 import { runWrk } from './lib/wrk';
 import { writeWrkScript } from './lib/wrk-script';
 import { WORKLOAD } from './proxy/workload';
@@ -59,17 +59,9 @@ function options(): PairOptions {
   };
 }
 
-const POLICIES: Readonly<Record<string, string>> = {
-  collie: 'round_robin',
-  'collie-ca': 'cache_aware',
-  round_robin: 'round_robin',
-  cache_aware: 'cache_aware',
-};
-
 /** `floor`, `collie`, `collie-ca` or `<dir>:<policy>`; anything else is refused. */
 function target(spec: string): string {
-  const policy = spec.slice(spec.lastIndexOf(':') + 1);
-  if (spec !== 'floor' && POLICIES[policy] === undefined) {
+  if (spec !== 'floor' && collieBuild(spec) === undefined) {
     throw new UsageError(`unknown target "${spec}": floor, collie, collie-ca or <dir>:<policy>`);
   }
   return spec;
@@ -83,14 +75,12 @@ async function startTarget(
 ): Promise<RunningServer> {
   if (spec === 'floor')
     return startFloor(group, { upstreamUrl: engine.url, processes: 1, cpus: '0' });
-  const at = spec.lastIndexOf(':');
-  const dir = at < 0 ? repoRoot : spec.slice(0, at);
-  const bin = path.resolve(dir, 'bin', 'collie.js');
+  const { bin, policy } = collieBuild(spec)!;
   if (!fs.existsSync(bin)) throw new Error(`no collie build at ${bin}`);
   return startGateway(group, {
     workerUrls: [engine.url],
     workers: 1,
-    policy: POLICIES[spec.slice(at + 1)] ?? 'round_robin',
+    policy,
     cpus: '0',
     collieBin: bin,
     name: `${spec}`,
@@ -164,41 +154,7 @@ async function run(o: PairOptions, group: ProcessGroup): Promise<void> {
     );
   }
   process.stdout.write(`median ${o.b} ÷ ${o.a}: ${result.medianRatio.toFixed(3)}\n`);
-  const out = path.join(
-    repoRoot,
-    'bench',
-    'results',
-    `proxy-pair-${result.at.replace(/[:.]/g, '-')}.json`,
-  );
-  fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
-  process.stdout.write(`wrote ${path.relative(repoRoot, out)}\n`);
+  writeResultJson('proxy-pair', result.at, result);
 }
 
-function main(): void {
-  let o: PairOptions;
-  try {
-    o = options();
-  } catch (err) {
-    process.stderr.write(`bench:proxy-pair: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(2);
-  }
-  const group = createProcessGroup();
-  const exit = installExitHandlers(group);
-  void run(o, group).then(
-    async () => {
-      await group.stopAll(2000);
-      group.runCleanupSteps();
-      process.exit(0);
-    },
-    async (err: unknown) => {
-      if (exit.signalled()) return;
-      process.stderr.write(
-        `bench:proxy-pair failed: ${err instanceof Error ? err.message : String(err)}\n`,
-      );
-      await group.stopAll(2000);
-      process.exit(1);
-    },
-  );
-}
-
-main();
+runBench('bench:proxy-pair', options, run);
