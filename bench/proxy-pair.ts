@@ -7,7 +7,10 @@
  * bench:proxy workload.
  *
  *   npm run bench:proxy-pair -- [--a floor|collie|collie-ca|<dir>:<policy>] [--b …] [--pairs 5]
- *                               [--duration 8] [--warmup 3] [--connections 32]
+ *                               [--duration 8] [--warmup 3] [--connections 32] [--processes 1]
+ *
+ * --processes N runs each target as N processes (the floor's relays, collie --workers N and
+ * its primary), all still on CPU 0: CPU per request of the multi-process configurations.
  *
  * A target is floor (bench/lib/floor-relay.ts), collie (round_robin) or collie-ca (cache_aware)
  * from this checkout, or `<dir>:<policy>`: another build's directory (a copy of dist/, bin/,
@@ -35,6 +38,8 @@ interface PairOptions {
   readonly durationS: number;
   readonly warmupS: number;
   readonly connections: number;
+  /** Processes per target: the floor's relays, collie's --workers. */
+  readonly processes: number;
 }
 
 function options(): PairOptions {
@@ -46,6 +51,7 @@ function options(): PairOptions {
       duration: { type: 'string', default: '8' },
       warmup: { type: 'string', default: '3' },
       connections: { type: 'string', default: '32' },
+      processes: { type: 'string', default: '1' },
     },
     strict: true,
   });
@@ -56,6 +62,7 @@ function options(): PairOptions {
     durationS: int(values.duration, 'duration', 1),
     warmupS: int(values.warmup, 'warmup', 1),
     connections: int(values.connections, 'connections', 1),
+    processes: int(values.processes, 'processes', 1),
   };
 }
 
@@ -67,19 +74,19 @@ function target(spec: string): string {
   return spec;
 }
 
-/** Starts one target on CPU 0 in front of `engine`. */
+/** Starts one target with `processes` processes, all on CPU 0, in front of `engine`. */
 async function startTarget(
   group: ProcessGroup,
   spec: string,
   engine: RunningServer,
+  processes: number,
 ): Promise<RunningServer> {
-  if (spec === 'floor')
-    return startFloor(group, { upstreamUrl: engine.url, processes: 1, cpus: '0' });
+  if (spec === 'floor') return startFloor(group, { upstreamUrl: engine.url, processes, cpus: '0' });
   const { bin, policy } = collieBuild(spec)!;
   if (!fs.existsSync(bin)) throw new Error(`no collie build at ${bin}`);
   return startGateway(group, {
     workerUrls: [engine.url],
-    workers: 1,
+    workers: processes,
     policy,
     cpus: '0',
     collieBin: bin,
@@ -97,8 +104,8 @@ async function run(o: PairOptions, group: ProcessGroup): Promise<void> {
   group.onCleanup(() => fs.rmSync(tmp, { recursive: true, force: true }));
   const script = writeWrkScript(tmp, 'chat.lua', WORKLOAD);
   const engine = await startEngine(group, { kind: 'uws', model: WORKLOAD.model, cpus: load });
-  const a = await startTarget(group, o.a, engine);
-  const b = await startTarget(group, o.b, engine);
+  const a = await startTarget(group, o.a, engine, o.processes);
+  const b = await startTarget(group, o.b, engine, o.processes);
   const wrk = (t: RunningServer, durationS: number) =>
     runWrk(group, {
       wrkPath,
@@ -139,7 +146,9 @@ async function run(o: PairOptions, group: ProcessGroup): Promise<void> {
     b: o.b,
     options: o,
     method:
-      'Both targets pinned to CPU 0 (one process each), the engine and one wrk per target on ' +
+      `Both targets pinned to CPU 0 (${o.processes} process(es) each: the floor's relays, ` +
+      "collie's --workers, plus collie's primary when above 1), the engine and one wrk per " +
+      'target on ' +
       `CPUs ${load}; each pair's runs are simultaneous (after a simultaneous warmup). CPU per ` +
       'request = utime + stime of the target’s process tree over its run ÷ requests completed. ' +
       'proxyCoreBusy = both targets’ CPU seconds ÷ the run’s seconds (1 = CPU 0 saturated).',

@@ -1,9 +1,12 @@
 /**
- * The issue's targets, checked on the medians: collie ÷ floor (the uWS + undici relay at the same
- * process count) for CPU and slow-stream time, absolute added latency at a fixed rate, plus
- * collie ÷ nginx beside each for context (no target).
+ * The issue's targets: collie ÷ floor (the uWS + undici relay at the same process count) for CPU
+ * and slow-stream time, absolute added latency at a fixed rate (medians), plus collie ÷ nginx
+ * beside each for context (no target). A ratio is paired by round: the median over rounds of
+ * collie's value ÷ the reference's value in the same round, so a machine whose speed drifts
+ * between rounds (a shared VM) moves both sides of each ratio alike. Without common rounds it
+ * falls back to the ratio of the medians.
  */
-import { ratio } from '../lib/stats';
+import { median, ratio } from '../lib/stats';
 import type { TargetKind } from './options';
 import type { SlowStreamSummary } from './slow-streams';
 import type { AddedLatencyRow, ConfigSummary } from './summary';
@@ -23,8 +26,13 @@ export interface GoalRow {
   readonly value: number | null;
   /** The compared target's value (added latency: the engine's own percentile). */
   readonly reference: number | null;
-  /** value ÷ reference; null for the absolute (added latency) checks. */
+  /**
+   * Median over rounds of value ÷ reference in the same round (value and reference are the
+   * medians, shown beside it); null for the absolute (added latency) checks.
+   */
   readonly ratio: number | null;
+  /** The per-round ratios the median is taken of, in round order; null for added latency. */
+  readonly roundRatios: readonly number[] | null;
   /** The issue's target in words; null = context only (the nginx comparisons). */
   readonly goal: string | null;
   /** null = context only. */
@@ -50,11 +58,13 @@ const ADDED_LIMIT_MS: Readonly<Record<'added-p99' | 'added-p99.9', number>> = {
 };
 type RatioCheck = 'cpu-per-request' | 'cpu-per-chunk' | 'slow-streams-time';
 
-interface Measured {
+export interface Measured {
   readonly target: string;
   readonly kind: TargetKind;
   readonly processes: number | null;
   readonly value: number | null;
+  /** Each round's value, keyed by round number. */
+  readonly byRound: Readonly<Record<string, number | null>>;
   /** false when the measurement is incomplete (failed streams): the check cannot pass. */
   readonly complete: boolean;
 }
@@ -62,24 +72,29 @@ interface Measured {
 const COLLIES = ['collie', 'collie-ca'] as const;
 
 export function computeGoals(s: GoalInputs): GoalRow[] {
-  const cpu = (rows: readonly ConfigSummary[], pick: (r: ConfigSummary) => number | null) =>
-    rows.map((r): Measured => ({ ...r, value: pick(r), complete: true }));
+  const cpu = (rows: readonly ConfigSummary[], perChunk: boolean) =>
+    rows.map((r): Measured => {
+      const per = perChunk ? r.chunksPerRequest : 1;
+      const byRound = Object.entries(r.proxyCpuUsPerReqByRound).map(([k, v]) => [
+        k,
+        v === null ? null : v / per,
+      ]);
+      return {
+        ...r,
+        value: perChunk ? r.proxyCpuUsPerChunk : r.proxyCpuUsPerReq,
+        byRound: Object.fromEntries(byRound) as Record<string, number | null>,
+        complete: true,
+      };
+    });
   const slow = s.slowStreams.map((r): Measured => ({
     ...r,
     value: r.wallMs,
+    byRound: r.wallMsByRound,
     complete: r.failed === 0,
   }));
   return [
-    ...ratioRows(
-      'cpu-per-request',
-      'µs/req',
-      cpu(s.throughput, (r) => r.proxyCpuUsPerReq),
-    ),
-    ...ratioRows(
-      'cpu-per-chunk',
-      'µs/chunk',
-      cpu(s.streaming, (r) => r.proxyCpuUsPerChunk),
-    ),
+    ...ratioRows('cpu-per-request', 'µs/req', cpu(s.throughput, false)),
+    ...ratioRows('cpu-per-chunk', 'µs/chunk', cpu(s.streaming, true)),
     ...addedRows('added-p99', s.addedLatencyFixedRate, s.fixedRate),
     ...addedRows('added-p99.9', s.addedLatencyFixedRate, s.fixedRate),
     ...ratioRows('slow-streams-time', 'ms', slow),
@@ -91,6 +106,20 @@ function verdict(value: number | null, limit: number, complete: boolean): Verdic
   return complete && value <= limit ? 'PASS' : 'FAIL';
 }
 
+/**
+ * `m` ÷ `ref` per round both measured (a positive reference), and the median of those; the
+ * ratio of the medians when no round pairs up.
+ */
+export function pairedRatio(m: Measured, ref: Measured): [number | null, number[]] {
+  const rounds: number[] = [];
+  for (const [round, v] of Object.entries(m.byRound)) {
+    const w = ref.byRound[round];
+    if (v !== null && w !== null && w !== undefined && w > 0) rounds.push(v / w);
+  }
+  if (rounds.length === 0) return [ratio(m.value, ref.value), rounds];
+  return [median(rounds), rounds];
+}
+
 function ratioRows(check: RatioCheck, unit: string, rows: readonly Measured[]): GoalRow[] {
   const find = (kind: TargetKind, processes: number | null): Measured | undefined =>
     rows.find((r) => r.kind === kind && r.processes === processes);
@@ -100,7 +129,7 @@ function ratioRows(check: RatioCheck, unit: string, rows: readonly Measured[]): 
     const out: GoalRow[] = [];
     const floor = find('floor', m.processes);
     if (floor !== undefined) {
-      const r = ratio(m.value, floor.value);
+      const [r, roundRatios] = pairedRatio(m, floor);
       out.push({
         check,
         target: m.target,
@@ -109,13 +138,14 @@ function ratioRows(check: RatioCheck, unit: string, rows: readonly Measured[]): 
         value: m.value,
         reference: floor.value,
         ratio: r,
+        roundRatios,
         goal: `≤ ${limit}× floor`,
         verdict: verdict(r, limit, m.complete && floor.complete),
       });
     }
     const nginx = find('nginx', m.processes);
     if (nginx !== undefined) {
-      const r = ratio(m.value, nginx.value);
+      const [r, roundRatios] = pairedRatio(m, nginx);
       out.push({
         check,
         target: m.target,
@@ -124,6 +154,7 @@ function ratioRows(check: RatioCheck, unit: string, rows: readonly Measured[]): 
         value: m.value,
         reference: nginx.value,
         ratio: r,
+        roundRatios,
         goal: null,
         verdict: null,
       });
@@ -154,6 +185,7 @@ function addedRows(
         value,
         reference,
         ratio: null,
+        roundRatios: null,
         goal: isCollie ? `≤ ${limit} ms added` : null,
         verdict: isCollie ? verdict(value, limit, true) : null,
       },

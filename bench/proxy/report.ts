@@ -62,7 +62,9 @@ export function methodNotes(o: ProxyBenchOptions, clockTicks: number): Record<st
       `${o.slowChunks} chunks, data: [DONE]). A proxy that caps its upstream connections ` +
       `queues the rest and takes a multiple of the floor's time.`,
     ratios:
-      'collie ÷ floor and collie ÷ nginx at the same process count; targets from the issue: ' +
+      'collie ÷ floor and collie ÷ nginx at the same process count, paired by round: the ' +
+      'median over rounds of the two values measured in the same round (value and reference ' +
+      'columns are the medians; roundRatios in the JSON); targets from the issue: ' +
       'CPU/req ≤ 1.5× floor (round_robin), ≤ 1.8× (cache_aware); CPU/chunk ≤ 1.1×; added ' +
       'p99 ≤ 2 ms and p99.9 ≤ 5 ms at the fixed rate; slow streams ≤ 1.2× the floor’s time.',
     nginx:

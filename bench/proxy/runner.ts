@@ -185,8 +185,20 @@ async function measure(
 }
 
 /**
+ * The order of one round: the engine alone first, then per process count every proxy, so a
+ * collie run sits next to the floor run it is divided by (the goals pair them by round).
+ */
+export function roundOrder<T extends Pick<Target, 'processes'>>(targets: readonly T[]): T[] {
+  const key = (t: T): number => t.processes ?? 0;
+  return targets
+    .map((t, i) => [t, i] as const)
+    .sort(([a, i], [b, j]) => key(a) - key(b) || i - j)
+    .map(([t]) => t);
+}
+
+/**
  * Every phase × target, `repeat` rounds. Rounds are interleaved (each configuration once per
- * round) so slow drift of the machine affects all configurations alike.
+ * round, in {@link roundOrder}) so slow drift of the machine affects all configurations alike.
  */
 export async function runMatrix(
   ctx: RunContext,
@@ -196,9 +208,10 @@ export async function runMatrix(
   const wrk: RunRecord[] = [];
   const slowStreams: SlowStreamRecord[] = [];
   const planFor = createPlanner(ctx);
+  const ordered = roundOrder(targets);
   for (let round = 1; round <= ctx.options.repeat; round++) {
     for (const phase of ctx.options.phases) {
-      for (const target of targets) {
+      for (const target of ordered) {
         if (phase === 'slow-streams') {
           const run = await measureSlowStreams(ctx, target, round);
           slowStreams.push(run);

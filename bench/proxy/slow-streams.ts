@@ -102,6 +102,8 @@ export interface SlowStreamSummary {
   readonly streams: number;
   readonly nominalMs: number;
   readonly wallMs: number;
+  /** Each round's wallMs, keyed by round number (the goals pair rounds). */
+  readonly wallMsByRound: Readonly<Record<string, number>>;
   readonly p50Ms: number | null;
   readonly connectMs: number;
   readonly proxyCpuS: number | null;
@@ -135,6 +137,7 @@ export function summarizeSlowStreams(
         streams: first.requested,
         nominalMs: first.nominalMs,
         wallMs: median(mine.map((r) => r.wallMs)),
+        wallMsByRound: Object.fromEntries(mine.map((r) => [r.round, r.wallMs])),
         p50Ms: p50s.length > 0 ? median(p50s) : null,
         connectMs: median(mine.map((r) => r.connectMs)),
         proxyCpuS: cpus.length > 0 ? median(cpus) : null,

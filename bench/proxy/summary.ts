@@ -22,6 +22,8 @@ export interface ConfigSummary {
   readonly p999Ms: number | null;
   readonly chunksPerRequest: number;
   readonly proxyCpuUsPerReq: number | null;
+  /** Each round's CPU per request, keyed by round number (the goals pair rounds). */
+  readonly proxyCpuUsPerReqByRound: Readonly<Record<string, number | null>>;
   /** proxyCpuUsPerReq ÷ chunksPerRequest (the streaming phase's unit). */
   readonly proxyCpuUsPerChunk: number | null;
   /** Of proxyCpuUsPerReq, the collie primary's / nginx master's part. */
@@ -117,6 +119,7 @@ function summarizeConfig(t: Target, phase: WrkPhase, runs: readonly RunRecord[])
     p999Ms: medianOrNull(runs.map((r) => r.p999Ms)),
     chunksPerRequest,
     proxyCpuUsPerReq,
+    proxyCpuUsPerReqByRound: Object.fromEntries(runs.map((r) => [r.round, r.proxyCpuUsPerReq])),
     proxyCpuUsPerChunk: proxyCpuUsPerReq === null ? null : proxyCpuUsPerReq / chunksPerRequest,
     proxyRootCpuUsPerReq: medianOrNull(runs.map((r) => r.proxyRootCpuUsPerReq)),
     engineCpuUsPerReq: medianOrNull(runs.map((r) => r.engineCpuUsPerReq)),
