@@ -70,9 +70,30 @@ export class Replica {
     this.handlers.clear();
   }
 
-  /** Peers whose load reports currently count here. */
+  /**
+   * Peers whose load reports currently count here (a count above zero). Zero counts are kept
+   * between reports (a map entry deleted and re-added per request would rebuild the map's table,
+   * in the old generation, per report); they are pruned here, once per heartbeat.
+   */
   knownPeers(): string[] {
-    return [...this.peerLoads.keys()];
+    const out: string[] = [];
+    for (const [from, m] of this.peerLoads) {
+      let counts = false;
+      for (const [id, n] of m) {
+        if (n !== 0) counts = true;
+        else m.delete(id);
+      }
+      if (counts) out.push(from);
+      else this.peerLoads.delete(from);
+    }
+    return out;
+  }
+
+  private counts(from: string): boolean {
+    const m = this.peerLoads.get(from);
+    if (m === undefined) return false;
+    for (const n of m.values()) if (n !== 0) return true;
+    return false;
   }
 
   deliver(msg: StateMessage): void {
@@ -96,7 +117,7 @@ export class Replica {
       if (entries.length > 0) this.deliver({ t: 'loads', from, entries });
     }
     for (const from of dead) {
-      if (this.peerLoads.has(from)) this.deliver({ t: 'peer-down', from });
+      if (this.counts(from)) this.deliver({ t: 'peer-down', from });
     }
   }
 
@@ -106,9 +127,9 @@ export class Replica {
     const seen = new Set<string>();
     for (const [id, n] of vector) {
       seen.add(id);
-      if (old.get(id) !== n) out.push([id, n]);
+      if ((old.get(id) ?? 0) !== n) out.push([id, n]);
     }
-    for (const id of old.keys()) if (!seen.has(id)) out.push([id, 0]);
+    for (const [id, n] of old) if (n !== 0 && !seen.has(id)) out.push([id, 0]);
     return out;
   }
 
@@ -124,11 +145,7 @@ export class Replica {
         if (msg.from === this.selfId) return;
         let m = this.peerLoads.get(msg.from);
         if (!m) this.peerLoads.set(msg.from, (m = new Map<string, number>()));
-        for (const [id, n] of msg.entries) {
-          if (n === 0) m.delete(id);
-          else m.set(id, n);
-        }
-        if (m.size === 0) this.peerLoads.delete(msg.from);
+        for (const [id, n] of msg.entries) m.set(id, n);
         return;
       }
       case 'peer-down':
