@@ -27,6 +27,8 @@ export interface ProxyBenchOptions {
   readonly durationS: number;
   /** Unmeasured wrk run before each measured one, seconds; 0 = none. */
   readonly warmupS: number;
+  /** Closed-loop seconds per target before the first round (JIT, pools), unmeasured. */
+  readonly primeS: number;
   readonly connections: number;
   readonly threads: number;
   readonly latencyConnections: number;
@@ -69,6 +71,8 @@ collie ÷ nginx ratios against the issue's targets, medians over --repeat interl
 
   --duration <s>             measured seconds per wrk run                        BENCH_DURATION (5)
   --warmup <s>               unmeasured run before each run; 0 = none            BENCH_WARMUP (1)
+  --prime <s>                unmeasured run per target before round 1 (JIT       BENCH_PRIME (5)
+                             compiles, pools fill); 0 = none
   --connections <n>          wrk -c, throughput and streaming phases             BENCH_CONNECTIONS (64)
   --threads <n>              wrk -t, throughput and streaming phases             BENCH_THREADS (2)
   --latency-connections <n>  wrk -c, closed-loop latency phase                   BENCH_LATENCY_CONNECTIONS (8)
@@ -103,6 +107,7 @@ const STRING = { type: 'string' } as const;
 const OPTION_SPEC = {
   duration: STRING,
   warmup: STRING,
+  prime: STRING,
   connections: STRING,
   threads: STRING,
   'latency-connections': STRING,
@@ -170,6 +175,7 @@ function wrkOptions(get: Getter) {
   return {
     durationS: int(get('duration', 'BENCH_DURATION', '5'), 'duration', 1),
     warmupS: int(get('warmup', 'BENCH_WARMUP', '1'), 'warmup', 0),
+    primeS: int(get('prime', 'BENCH_PRIME', '5'), 'prime', 0),
     connections: int(get('connections', 'BENCH_CONNECTIONS', '64'), 'connections', 1),
     threads: int(get('threads', 'BENCH_THREADS', '2'), 'threads', 1),
     latencyConnections: int(

@@ -17,7 +17,8 @@ export function methodNotes(o: ProxyBenchOptions, clockTicks: number): Record<st
     load:
       `wrk --latency, closed loop, all on 127.0.0.1; throughput and streaming phases -c ` +
       `${o.connections} -t ${o.threads}, ${o.durationS} s per run after a ${o.warmupS} s ` +
-      `unmeasured warmup run. Percentiles above 99 come from the script's done() ` +
+      `unmeasured warmup run; before round 1 each target ran ${o.primeS} s of that load, ` +
+      `unmeasured. Percentiles above 99 come from the script's done() ` +
       `(latency:percentile), the rest from wrk's Latency Distribution.`,
     placement: o.pin
       ? `--pin: each proxy on CPUs of its own (${pinning(o).proxy(1) ?? ''} for one process), ` +

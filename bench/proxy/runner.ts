@@ -185,6 +185,28 @@ async function measure(
 }
 
 /**
+ * Before round 1, each target once under the throughput load for `--prime` seconds, unmeasured:
+ * a process spends its first seconds compiling its hot paths (V8's compiler threads count in its
+ * CPU) and filling its pools, and the first round should not measure that for some targets only.
+ */
+async function prime(ctx: RunContext, targets: readonly Target[]): Promise<void> {
+  const o = ctx.options;
+  if (o.primeS === 0) return;
+  for (const t of targets) {
+    await runWrk(ctx.group, {
+      wrkPath: ctx.wrkPath,
+      url: t.url + WORKLOAD.path,
+      scriptPath: writeWrkScript(ctx.tmpDir, 'chat.lua', WORKLOAD),
+      threads: o.threads,
+      connections: o.connections,
+      durationS: o.primeS,
+      timeoutS: o.wrkTimeoutS,
+      cpus: pinning(o).load,
+    });
+  }
+}
+
+/**
  * The order of one round: the engine alone first, then per process count every proxy, so a
  * collie run sits next to the floor run it is divided by (the goals pair them by round).
  */
@@ -209,6 +231,7 @@ export async function runMatrix(
   const slowStreams: SlowStreamRecord[] = [];
   const planFor = createPlanner(ctx);
   const ordered = roundOrder(targets);
+  await prime(ctx, ordered);
   for (let round = 1; round <= ctx.options.repeat; round++) {
     for (const phase of ctx.options.phases) {
       for (const target of ordered) {
