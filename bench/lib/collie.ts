@@ -106,6 +106,8 @@ export interface GatewayOptions {
   readonly readyTimeoutMs?: number;
   /** More flags (e.g. PD's --prefill/--decode; then workerUrls may be empty). */
   readonly extraArgs?: readonly string[];
+  /** NODE_OPTIONS for the gateway's processes (V8 flags); absent: inherited. */
+  readonly nodeOptions?: string | undefined;
 }
 
 /** Starts `bin/collie.js launch` and waits until GET /readiness returns 200. */
@@ -120,9 +122,12 @@ export async function startGateway(group: ProcessGroup, o: GatewayOptions): Prom
     ...['--prometheus-host', '127.0.0.1', '--prometheus-port', '0'],
     ...(o.extraArgs ?? []),
   ];
+  const env =
+    o.nodeOptions === undefined ? undefined : { ...process.env, NODE_OPTIONS: o.nodeOptions };
   const child = group.spawn(o.name ?? `collie-w${o.workers}`, process.execPath, args, {
     echo: o.echo ?? false,
     cpus: o.cpus,
+    ...(env ? { env } : {}),
   });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/readiness`, { child, ...timeout(o) });

@@ -27,6 +27,8 @@ export interface ProxyBenchOptions {
   readonly durationS: number;
   /** Unmeasured wrk run before each measured one, seconds; 0 = none. */
   readonly warmupS: number;
+  /** NODE_OPTIONS for collie's processes only; undefined = inherited. */
+  readonly collieNodeOptions: string | undefined;
   /** Closed-loop seconds per target before the first round (JIT, pools), unmeasured. */
   readonly primeS: number;
   readonly connections: number;
@@ -95,6 +97,8 @@ collie ÷ nginx ratios against the issue's targets, medians over --repeat interl
   --slow-chunks <n>          chunks per slow stream                              BENCH_SLOW_CHUNKS (10)
   --slow-chunk-delay <ms>    engine delay before each slow-stream chunk          BENCH_SLOW_CHUNK_DELAY (500)
   --wrk-timeout <s>          wrk --timeout                                       BENCH_WRK_TIMEOUT (5)
+  --collie-node-options <s>  NODE_OPTIONS for collie's processes only (V8 flags,   BENCH_COLLIE_NODE_OPTIONS
+                             as --collie-node-options="--max-semi-space-size=64")
   --out <dir>                directory for the JSON results                      BENCH_OUT (bench/results)
   --verbose                  copy engine/proxy output to stderr                  BENCH_VERBOSE=1
   --pin                      proxies on CPUs of their own (0…P−1), engine and    BENCH_PIN=1
@@ -108,6 +112,7 @@ const OPTION_SPEC = {
   duration: STRING,
   warmup: STRING,
   prime: STRING,
+  'collie-node-options': STRING,
   connections: STRING,
   threads: STRING,
   'latency-connections': STRING,
@@ -163,6 +168,7 @@ export function parseProxyBenchOptions(
       1,
     ),
     ...streamOptions(get),
+    collieNodeOptions: get('collie-node-options', 'BENCH_COLLIE_NODE_OPTIONS', '') || undefined,
     outDir: path.resolve(repoRoot, get('out', 'BENCH_OUT', path.join('bench', 'results'))),
     verbose: values.verbose === true || env['BENCH_VERBOSE'] === '1',
     pin: values.pin === true || env['BENCH_PIN'] === '1',

@@ -130,6 +130,7 @@ async function startProxy(
         policy,
         logLevel: 'warn',
         echo: o.verbose,
+        nodeOptions: o.collieNodeOptions,
       });
       const label = `collie ${policy} --workers ${processes}`;
       return { ...base, label, url: gw.url, rootPid: gw.child.pid };
