@@ -97,8 +97,8 @@ collie ÷ nginx ratios against the issue's targets, medians over --repeat interl
   --slow-chunks <n>          chunks per slow stream                              BENCH_SLOW_CHUNKS (10)
   --slow-chunk-delay <ms>    engine delay before each slow-stream chunk          BENCH_SLOW_CHUNK_DELAY (500)
   --wrk-timeout <s>          wrk --timeout                                       BENCH_WRK_TIMEOUT (5)
-  --collie-node-options <s>  NODE_OPTIONS for collie's processes only (V8 flags,   BENCH_COLLIE_NODE_OPTIONS
-                             as --collie-node-options="--max-semi-space-size=64")
+  --collie-node-options <s>  NODE_OPTIONS for collie's processes only: V8 flags,   BENCH_COLLIE_NODE_OPTIONS
+                             as --collie-node-options="--max-semi-space-size=64"
   --out <dir>                directory for the JSON results                      BENCH_OUT (bench/results)
   --verbose                  copy engine/proxy output to stderr                  BENCH_VERBOSE=1
   --pin                      proxies on CPUs of their own (0…P−1), engine and    BENCH_PIN=1
