@@ -192,11 +192,12 @@ async function measure(
 async function prime(ctx: RunContext, targets: readonly Target[]): Promise<void> {
   const o = ctx.options;
   if (o.primeS === 0) return;
+  const scriptPath = writeWrkScript(ctx.tmpDir, 'chat.lua', WORKLOAD);
   for (const t of targets) {
     await runWrk(ctx.group, {
       wrkPath: ctx.wrkPath,
       url: t.url + WORKLOAD.path,
-      scriptPath: writeWrkScript(ctx.tmpDir, 'chat.lua', WORKLOAD),
+      scriptPath,
       threads: o.threads,
       connections: o.connections,
       durationS: o.primeS,
