@@ -9,6 +9,10 @@ import {
   type TestGateway,
 } from '../../helpers/gateway';
 import type { MockEngine } from '../../../src/mock-engine';
+import pino from 'pino';
+import { parseLaunchArgs } from '../../../src/config/parse';
+import { startSingleProcess } from '../../../src/cluster/single';
+import { UWS_MAX_DECLARED_LENGTH } from '../../../src/server/http-server';
 
 interface RawExchange {
   /** Everything the server sent before closing. */
@@ -133,10 +137,57 @@ describe('requests uWS 20.30 leaves unanswered (pinned: an upgrade that answers 
   for (const [name, request] of [
     ['HTTP/1.0 request line', 'GET /health HTTP/1.0\r\n\r\n'],
     ['malformed request line', 'GARBAGE\r\n\r\n'],
+    ['Content-Length of ten digits', post('/v1/chat/completions', 1_000_000_000)],
   ] as const) {
     test(`${name}: no response bytes`, async () => {
       const r = await dripRequest(gw.port, request, '', 100, 3000);
-      assert.equal(r.response, '', `uWS now answers ${name}: update README "HTTP/1.1 only"`);
+      assert.equal(
+        r.response,
+        '',
+        `uWS now answers ${name}: update the README where it says uWS leaves this unanswered`,
+      );
     });
   }
+});
+
+/** Warnings a single-process gateway started with `flags` logs by the end of its startup. */
+async function startupWarnings(flags: string[]): Promise<Array<{ msg: string; limit?: number }>> {
+  const lines: string[] = [];
+  const logger = pino({ level: 'warn' }, { write: (l: string) => void lines.push(l) });
+  const local = ['--host', '127.0.0.1', '--port', '0', '--workers', '1'];
+  const metrics = ['--prometheus-host', '127.0.0.1', '--prometheus-port', '0'];
+  const gw = await startSingleProcess(parseLaunchArgs([...local, ...metrics, ...flags]), logger);
+  try {
+    await gw.startupDone;
+  } finally {
+    await gw.close(200);
+  }
+  return lines.map((l) => JSON.parse(l) as { msg: string; limit?: number });
+}
+
+describe('declared lengths near the parser limit', () => {
+  test('999,999,999 bytes, above the default --max-payload-size, gets 413 before any body byte', async () => {
+    const gw = await startTestGateway([]);
+    try {
+      const head = post('/v1/chat/completions', 999_999_999);
+      const r = await dripRequest(gw.port, head, '', 100, 5000);
+      assert.match(r.response, /^HTTP\/1\.1 413 Payload Too Large\r\n/);
+      assert.match(r.response, /Failed to buffer the request body: length limit exceeded$/);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  test('a --max-payload-size the parser cannot honour logs a warning at startup', async () => {
+    const size = String(UWS_MAX_DECLARED_LENGTH + 1);
+    const warned = (await startupWarnings(['--max-payload-size', size])).find((r) =>
+      r.msg.startsWith('--max-payload-size is above'),
+    );
+    assert.equal(warned?.limit, UWS_MAX_DECLARED_LENGTH);
+  });
+
+  test('the default --max-payload-size logs no such warning', async () => {
+    const records = await startupWarnings([]);
+    assert.ok(!records.some((r) => r.msg.startsWith('--max-payload-size is above')));
+  });
 });
