@@ -39,6 +39,9 @@ const DROP = new Set([
   'content-length',
   'date',
   'x-request-id',
+  // uWS writes its own on every answer: an engine on uWS (another collie, the bench engines)
+  // would otherwise show it twice
+  'uwebsockets',
 ]);
 
 /**

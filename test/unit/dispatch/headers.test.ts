@@ -14,6 +14,7 @@ test('names are lower-cased, hop-by-hop and recomputed ones dropped, values deco
     ['X-Engine', 'café'],
     ['Transfer-Encoding', 'chunked'],
     ['X-Request-Id', 'upstream'],
+    ['uWebSockets', '20'],
   );
   const want = [
     ['content-type', 'application/json'],
