@@ -24,7 +24,10 @@ import { loadUws, type HttpRequest, type HttpResponse } from '../../src/server/u
 import { runProcesses } from './cluster-run';
 import { listenShared } from './uws-listen';
 
-/** Never copied to the client: hop-by-hop, or written by uWS itself (length, framing, date). */
+/**
+ * Never copied to the client: hop-by-hop, or written by uWS itself (length, framing, date, its
+ * own uWebSockets header), as collie (src/dispatch/headers.ts).
+ */
 const DROP_RESPONSE_HEADERS = new Set([
   'connection',
   'keep-alive',
@@ -37,6 +40,7 @@ const DROP_RESPONSE_HEADERS = new Set([
   'upgrade',
   'content-length',
   'date',
+  'uwebsockets',
 ]);
 
 const statusLines = new Map<number, string>();
