@@ -1,12 +1,12 @@
-import { loadUws, type HttpRequest, type HttpResponse, type ListenSocket } from './uws';
-import type { Lookup, Route, RouteTable } from './route-table';
+import { loadUws, type HttpRequest, type ListenSocket } from './uws';
+import type { Route, RouteTable } from './route-table';
 import type { Completion, IncomingRequest } from './types';
 import { UwsSink } from './uws-sink';
 import { Incoming } from './incoming';
 import type { CorsPolicy } from './cors';
 import { requestIdPrefix, resolveRequestId } from './request-id';
 import { GatewayError, errorReply } from '../errors/gateway-error';
-import { reasonPhrase } from '../errors/codes';
+import { REJECTED, answerPreflight, answerRouteMiss } from './stateless-answers';
 import type { Logger } from '../util/logger';
 import { readBody, pendingFull, pendingFullError, type BodyLimits } from './body-reader';
 import type { AccessLog } from './access-log';
@@ -111,9 +111,6 @@ const NOOP = (): void => undefined;
 const tooLarge = (): GatewayError =>
   new GatewayError('payload_too_large', 'Failed to buffer the request body: length limit exceeded');
 
-/** Access-log facts of a request refused before its body was read. */
-const REJECTED = { bytesIn: 0, bytesOut: 0, seconds: 0 } as const;
-
 /** Deadlines that never fire (no body deadline configured). */
 const NO_DEADLINES: Deadlines = {
   at: () => ({ cancel: () => undefined }),
@@ -214,57 +211,6 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
     });
   }
 
-  function preflight(res: HttpResponse, origin: string): void {
-    res.onAborted(() => undefined);
-    const headers = opts.cors?.preflightHeaders(origin);
-    const r = headers
-      ? { status: 200, headers, body: '' }
-      : errorReply(new GatewayError('cors_origin_not_allowed', ''));
-    res.cork(() => {
-      res.writeStatus(`${r.status} ${reasonPhrase(r.status)}`);
-      for (const [k, v] of r.headers) res.writeHeader(k, v);
-      res.end(r.body);
-    });
-  }
-
-  /** 404 / 405: no request state, nothing read. */
-  function routeMiss(
-    res: HttpResponse,
-    method: string,
-    path: string,
-    headers: Map<string, string>,
-    found: Exclude<Lookup, { kind: 'found' }>,
-  ): void {
-    opts.observe?.(method, 'other', found.kind === 'not_found' ? 404 : 405, undefined, 0);
-    // Drain nothing: uWS discards an unread body when the response ends.
-    res.onAborted(() => undefined);
-    const r = errorReply(
-      found.kind === 'not_found'
-        ? new GatewayError('route_not_found', '')
-        : new GatewayError('method_not_allowed', '', { headers: [['allow', found.allow]] }),
-    );
-    // logged before end(): uWS forbids touching res afterwards
-    if (accessLog?.take()) {
-      accessLog.write(
-        {
-          method,
-          path,
-          query: '',
-          headers,
-          remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
-          requestId: resolveRequestId(headers, opts.requestIdHeaders, path),
-          params: {},
-        },
-        { ...REJECTED, status: r.status, errorCode: undefined },
-      );
-    }
-    res.cork(() => {
-      res.writeStatus(`${r.status} ${reasonPhrase(r.status)}`);
-      for (const [k, v] of r.headers) res.writeHeader(k, v);
-      res.end(r.body);
-    });
-  }
-
   /** Refuses a request before its body is read (413, 503) and closes the connection. */
   function refuse(sink: UwsSink, req: Incoming, err: GatewayError): void {
     const logged = accessLog?.take() === true;
@@ -303,11 +249,17 @@ export function createHttpServer(table: RouteTable, opts: HttpServerOptions): Ht
       origin !== '' &&
       (headers.get('access-control-request-method') ?? '') !== ''
     ) {
-      preflight(res, origin);
+      answerPreflight(res, origin, opts.cors);
       return;
     }
     const found = table.lookup(method, path);
-    if (found.kind !== 'found') return routeMiss(res, method, path, headers, found);
+    if (found.kind !== 'found') {
+      return answerRouteMiss(res, method, path, headers, found, {
+        requestIdHeaders: opts.requestIdHeaders,
+        accessLog,
+        observe: opts.observe,
+      });
+    }
     const requestId = resolveRequestId(headers, opts.requestIdHeaders, path, idPrefix(found.route));
     const cors = origin !== '' ? opts.cors?.responseHeaders(origin) : undefined;
     const sink = new UwsSink(res, requestId, cors, found.headOnly);
